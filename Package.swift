@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The C kernels are compiled with -O3 even in debug builds: the golden tests run
+// real models on every ISA path and an unoptimised GEMM would make them crawl.
+// ISA-specific code is selected at run time (target attributes + cpu checks),
+// so no -march flag is needed and the binary stays portable.
+let package = Package(
+    name: "zhner",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "NERCore", targets: ["NERCore"]),
+        .executable(name: "zhner", targets: ["zhner"]),
+    ],
+    targets: [
+        .target(
+            name: "CKernels",
+            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
+        ),
+        .target(
+            name: "NERCore",
+            dependencies: ["CKernels"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "zhner",
+            dependencies: ["NERCore"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "NERCoreTests",
+            dependencies: ["NERCore", "CKernels"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+    ]
+)

@@ -1,0 +1,17 @@
+/// Every error the engine reports. Messages say what is wrong and what to change.
+public enum NERError: Error, CustomStringConvertible, Equatable {
+    /// A model folder is missing, incomplete or holds something this engine does not support.
+    case invalidModel(String)
+    /// A file of a model folder is unreadable or malformed: (path, problem).
+    case modelFile(String, String)
+    /// A caller passed an argument the engine cannot use.
+    case invalidArgument(String)
+
+    public var description: String {
+        switch self {
+        case .invalidModel(let m): return "invalid model: \(m)"
+        case .modelFile(let path, let m): return "\(path): \(m)"
+        case .invalidArgument(let m): return m
+        }
+    }
+}

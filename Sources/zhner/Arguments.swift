@@ -1,0 +1,81 @@
+/// Command-line options of one subcommand: `--name value`, `--name=value`, boolean `--flag`s and
+/// positional arguments. Unknown options are errors, so typos do not pass silently.
+struct Arguments {
+    private(set) var positional: [String] = []
+    private var values: [String: String] = [:]
+    private var flags: Set<String> = []
+
+    init(_ args: some Sequence<String>, options: Set<String>, flags allowedFlags: Set<String> = []) throws {
+        var it = args.makeIterator()
+        var onlyPositional = false
+        while let arg = it.next() {
+            if onlyPositional || !arg.hasPrefix("--") || arg == "-" {
+                positional.append(arg)
+                continue
+            }
+            if arg == "--" {
+                onlyPositional = true
+                continue
+            }
+            var name = String(arg.dropFirst(2))
+            var value: String?
+            if let eq = name.firstIndex(of: "=") {
+                value = String(name[name.index(after: eq)...])
+                name = String(name[..<eq])
+            }
+            if allowedFlags.contains(name) {
+                guard value == nil else { throw CLIError.usage("--\(name) takes no value") }
+                flags.insert(name)
+            } else if options.contains(name) {
+                guard let v = value ?? it.next() else { throw CLIError.usage("--\(name) needs a value") }
+                values[name] = v
+            } else {
+                throw CLIError.usage("unknown option --\(name)")
+            }
+        }
+    }
+
+    func value(_ name: String) -> String? { values[name] }
+
+    func flag(_ name: String) -> Bool { flags.contains(name) }
+
+    func int(_ name: String, default def: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let raw = values[name] else { return def }
+        guard let v = Int(raw), range.contains(v) else {
+            throw CLIError.usage("--\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got \(raw)")
+        }
+        return v
+    }
+
+    func choice(_ name: String, _ allowed: [String], default def: String) throws -> String {
+        let v = values[name] ?? def
+        guard allowed.contains(v) else {
+            throw CLIError.usage("--\(name) must be one of \(allowed.joined(separator: ", ")), got \(v)")
+        }
+        return v
+    }
+}
+
+/// Errors of the command line, each with the exit code a script can act on.
+enum CLIError: Error, CustomStringConvertible {
+    /// Wrong usage: exit 2.
+    case usage(String)
+    /// Input data a command cannot process: exit 65 (EX_DATAERR).
+    case data(String)
+    /// A file could not be read or written: exit 74 (EX_IOERR).
+    case io(String)
+
+    var description: String {
+        switch self {
+        case .usage(let m), .data(let m), .io(let m): return m
+        }
+    }
+
+    var exitCode: Int32 {
+        switch self {
+        case .usage: return 2
+        case .data: return 65
+        case .io: return 74
+        }
+    }
+}

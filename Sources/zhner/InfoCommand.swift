@@ -1,0 +1,31 @@
+import Foundation
+import NERCore
+
+/// `zhner info [MODEL]`.
+enum InfoCommand: Command {
+    static let help = """
+        Usage: zhner info [MODEL_DIR]
+
+        Prints a model folder's architecture, labels, weight format, size on disk and the kernel
+        path (ISA) this machine uses. Without MODEL_DIR, describes the default model.
+        """
+
+    static func run(_ argv: [String]) throws {
+        let args = try Arguments(argv, options: ["model"])
+        guard args.positional.count <= 1 else { throw CLIError.usage("info takes one model folder") }
+        let dir = try DefaultModel.resolve(args.positional.first ?? args.value("model"))
+        let r = try Recognizer(modelDirectory: dir, options: .init(threads: 1))
+        let info = try ModelInfo(directory: dir)
+        let c = r.config
+        print("""
+            model:        \(dir)
+            architecture: BERT token classifier\(r.hasCRF ? " + CRF" : ""), \(c.numHiddenLayers) layers, hidden \(c.hiddenSize), \(c.numAttentionHeads) heads, FFN \(c.intermediateSize)
+            vocabulary:   \(c.vocabSize) tokens, max \(c.maxPositionEmbeddings) positions
+            labels:       \(r.labels.count) (\(r.labels.joined(separator: " ")))
+            entity types: \(r.entityTypes.joined(separator: ", "))
+            weights:      \(info.format), \(info.parameters) parameters
+            size on disk: \(String(format: "%.1f", Double(info.bytes) / 1_048_576)) MiB
+            ISA:          \(r.isa.rawValue) (this CPU supports \(ISA.supported.map(\.rawValue).joined(separator: ", ")))
+            """)
+    }
+}

@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NERCore
+
+let usage = """
+    zhner — Chinese named-entity recognition
+
+    Usage: zhner <command> [options]
+
+    Commands:
+      tag        tag texts, one per line (JSONL or CoNLL out)
+      quantize   write an INT8 copy of a model folder
+      info       describe a model folder
+      help       show help for a command (zhner help tag)
+
+    Run `zhner <command> --help` for a command's options.
+    """
+
+let commands: [String: Command.Type] = [
+    "tag": TagCommand.self,
+    "quantize": QuantizeCommand.self,
+    "info": InfoCommand.self,
+]
+
+func printError(_ message: String) {
+    var line = "zhner: " + message + "\n"
+    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
+var args = Array(CommandLine.arguments.dropFirst())
+if args.first == "help" {
+    args.removeFirst()
+    args = args.isEmpty ? ["--help"] : [args[0], "--help"]
+}
+guard let name = args.first, name != "--help", name != "-h" else {
+    print(usage)
+    exit(args.isEmpty ? 2 : 0)
+}
+guard let command = commands[name] else {
+    printError("unknown command \(name)\n\n" + usage)
+    exit(2)
+}
+let rest = args.dropFirst()
+if rest.contains("--help") || rest.contains("-h") {
+    print(command.help)
+    exit(0)
+}
+do {
+    try command.run(Array(rest))
+} catch let e as CLIError {
+    printError(e.description + (e.exitCode == 2 ? "\n(see zhner \(name) --help)" : ""))
+    exit(e.exitCode)
+} catch let e as NERError {
+    printError(e.description)
+    exit(66)
+} catch {
+    printError("\(error)")
+    exit(1)
+}

@@ -1,0 +1,32 @@
+import Foundation
+@testable import NERCore
+
+/// Paths of the committed fixtures (see Fixtures/README.md for how they were made).
+enum Fixtures {
+    static let root: URL = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
+
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    static func jsonLines(_ relative: String) throws -> [[String: Any]] {
+        let text = try String(contentsOfFile: path(relative), encoding: .utf8)
+        return try text.split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+    }
+
+    static func json(_ relative: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path(relative)))
+        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+
+    static var vocabulary: Vocabulary {
+        get throws { try Vocabulary(contentsOf: URL(fileURLWithPath: path("vocab.txt"))) }
+    }
+}
+
+/// A fresh temporary directory, removed by the caller's `defer`.
+func temporaryDirectory() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-test-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}
