@@ -39,7 +39,7 @@ public final class Recognizer: Sendable {
     let model: BertModel
     /// Tokens per window, special tokens excluded.
     let windowCapacity: Int
-    private let pool: WorkspacePool
+    let pool: WorkspacePool
 
     public init(modelDirectory: String, options: Options = Options()) throws {
         guard options.threads >= 1, options.concurrency >= 1 else {
@@ -150,16 +150,30 @@ public final class Recognizer: Sendable {
         let sentences: [Sentence]
     }
 
+    /// A text that fits one window runs whole, as the model was trained; a longer one is cut into
+    /// sentences, each run alone (in overlapping windows if it is itself too long), so a long
+    /// text's entities are exactly those of its sentences tagged one by one.
     private func prepare(_ text: String) -> Document {
         let scalars = Array(text.unicodeScalars)
         let capacity = windowCapacity
-        let sentences = SentenceSplitter.split(scalars[...]).compactMap { range -> Sentence? in
-            let encoding = model.tokenizer.encode(scalars[range])
-            guard encoding.count > 0 else { return nil }
+        let whole = model.tokenizer.encode(scalars[...])
+        guard whole.count > capacity else {
+            let sentences = whole.count == 0 ? [] : [Sentence(encoding: whole, windows: [TokenWindow(tokens: 0..<whole.count, core: 0..<whole.count)])]
+            return Document(scalars: scalars, sentences: sentences)
+        }
+        var sentences: [Sentence] = []
+        var t = 0
+        for range in SentenceSplitter.split(scalars[...]) {
+            // Sentences end at punctuation or line breaks, which are word boundaries, so the
+            // whole text's tokens slice exactly into the sentences' own tokenizations.
+            let first = t
+            while t < whole.count, Int(whole.starts[t]) < range.upperBound { t += 1 }
+            guard t > first else { continue }
+            let encoding = whole.slice(first..<t)
             let windows = Chunker.windows(count: encoding.count, capacity: capacity) { p in
                 Recognizer.cutPriority(before: p, encoding: encoding, scalars: scalars)
             }
-            return Sentence(encoding: encoding, windows: windows)
+            sentences.append(Sentence(encoding: encoding, windows: windows))
         }
         return Document(scalars: scalars, sentences: sentences)
     }
@@ -250,5 +264,21 @@ final class WorkspacePool: Sendable {
             available.signal()
         }
         return try body(ws)
+    }
+}
+
+extension Recognizer {
+    /// Raw classifier logits for token-id sequences (special tokens included), run as one ragged
+    /// batch: what the golden tests compare with the reference implementation.
+    func logits(for sequences: [[Int32]]) -> [[Float]] {
+        pool.withWorkspace { ws in
+            model.encoder.forward(ids: sequences.flatMap { $0 }, lengths: sequences.map(\.count), workspace: ws)
+            let l = labels.count
+            var row = 0
+            return sequences.map { s in
+                defer { row += s.count }
+                return Array(UnsafeBufferPointer(start: ws.logits + row * l, count: s.count * l))
+            }
+        }
     }
 }

@@ -2,9 +2,10 @@ import CKernels
 
 /// Tensor names of zhner's INT8 model files, beside HF's names for everything left in float.
 enum Int8Format {
-    static let formatKey = "format"
+    /// Not "format": transformers already writes {"format": "pt"} there.
+    static let formatKey = "zhner_format"
     static let format = "zhner-int8-v1"
-    static let layoutKey = "layout"
+    static let layoutKey = "zhner_layout"
     static let layout = "zk-s8-n16k4"
 
     static func packed(_ prefix: String) -> String { prefix + ".weight_packed" }

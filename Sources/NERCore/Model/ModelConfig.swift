@@ -40,7 +40,7 @@ struct JSONObjectFile {
             if let def { return def }
             throw NERError.modelFile(path, "missing \"\(key)\"")
         }
-        guard let n = v as? NSNumber, !(v is Bool), n.doubleValue == n.doubleValue.rounded(), n.intValue >= min,
+        guard let n = JSONValue.number(v), n.doubleValue == n.doubleValue.rounded(), n.intValue >= min,
               n.intValue <= 1 << 30
         else { throw NERError.modelFile(path, "\"\(key)\" must be an integer ≥ \(min)") }
         return n.intValue
@@ -48,7 +48,7 @@ struct JSONObjectFile {
 
     func float(_ key: String, default def: Float) throws -> Float {
         guard let v = object[key] else { return def }
-        guard let n = v as? NSNumber, !(v is Bool) else { throw NERError.modelFile(path, "\"\(key)\" must be a number") }
+        guard let n = JSONValue.number(v) else { throw NERError.modelFile(path, "\"\(key)\" must be a number") }
         return n.floatValue
     }
 
@@ -63,7 +63,7 @@ struct JSONObjectFile {
 
     func bool(_ key: String) throws -> Bool? {
         guard let v = object[key], !(v is NSNull) else { return nil }
-        guard let b = v as? Bool else { throw NERError.modelFile(path, "\"\(key)\" must be true or false") }
+        guard let b = JSONValue.bool(v) else { throw NERError.modelFile(path, "\"\(key)\" must be true or false") }
         return b
     }
 

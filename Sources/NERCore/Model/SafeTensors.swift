@@ -90,8 +90,7 @@ public final class SafeTensors: Sendable {
     }
 
     private static func nonNegativeInt(_ v: Any) -> Int? {
-        // JSONSerialization may hand booleans over as numbers; a bool is not a size.
-        guard let n = v as? NSNumber, !(v is Bool) else { return nil }
+        guard let n = JSONValue.number(v) else { return nil }
         let d = n.doubleValue
         guard d >= 0, d <= Double(Int.max / 2), d == d.rounded() else { return nil }
         return n.intValue

@@ -13,6 +13,16 @@ public struct Encoding: Sendable, Equatable {
 
     public var count: Int { ids.count }
 
+    /// The tokens in `range`, offsets unchanged.
+    func slice(_ range: Range<Int>) -> Encoding {
+        var e = Encoding()
+        e.ids = Array(ids[range])
+        e.starts = Array(starts[range])
+        e.ends = Array(ends[range])
+        e.wordIDs = Array(wordIDs[range])
+        return e
+    }
+
     mutating func append(id: Int32, start: Int32, end: Int32, word: Int32) {
         ids.append(id)
         starts.append(start)
