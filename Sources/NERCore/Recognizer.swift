@@ -153,7 +153,7 @@ public final class Recognizer: Sendable {
     /// A text that fits one window runs whole, as the model was trained; a longer one is cut into
     /// sentences, each run alone (in overlapping windows if it is itself too long), so a long
     /// text's entities are exactly those of its sentences tagged one by one.
-    private func prepare(_ text: String) -> Document {
+    func prepare(_ text: String) -> Document {
         let scalars = Array(text.unicodeScalars)
         let capacity = windowCapacity
         let whole = model.tokenizer.encode(scalars[...])
@@ -186,7 +186,7 @@ public final class Recognizer: Sendable {
     }
 
     /// Labels per token (CRF Viterbi or argmax), aggregated per word by its first token, then spans.
-    private func decode(_ sentence: Sentence, scores: [Float], scalars: [Unicode.Scalar]) -> [Entity] {
+    func decode(_ sentence: Sentence, scores: [Float], scalars: [Unicode.Scalar]) -> [Entity] {
         let l = labels.count
         let e = sentence.encoding
         let n = e.count
@@ -272,13 +272,26 @@ extension Recognizer {
     /// batch: what the golden tests compare with the reference implementation.
     func logits(for sequences: [[Int32]]) -> [[Float]] {
         pool.withWorkspace { ws in
-            model.encoder.forward(ids: sequences.flatMap { $0 }, lengths: sequences.map(\.count), workspace: ws)
             let l = labels.count
-            var row = 0
-            return sequences.map { s in
-                defer { row += s.count }
-                return Array(UnsafeBufferPointer(start: ws.logits + row * l, count: s.count * l))
+            var out: [[Float]] = []
+            var start = 0
+            while start < sequences.count {
+                var end = start
+                var tokens = 0
+                while end < sequences.count, tokens + sequences[end].count <= ws.maxTokens {
+                    tokens += sequences[end].count
+                    end += 1
+                }
+                let batch = sequences[start..<end]
+                model.encoder.forward(ids: batch.flatMap { $0 }, lengths: batch.map(\.count), workspace: ws)
+                var row = 0
+                for s in batch {
+                    out.append(Array(UnsafeBufferPointer(start: ws.logits + row * l, count: s.count * l)))
+                    row += s.count
+                }
+                start = end
             }
+            return out
         }
     }
 }
