@@ -33,5 +33,10 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["zhner"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
     ]
 )
