@@ -52,16 +52,16 @@ static void panel_f32_scalar(int M, int kc, const float *A, int lda, const float
 
 #define F32_AVX2_MR 6
 
+/// c[0..8) = alpha * acc + base, base = c (accumulating), bias or 0; `mask` limits the lanes when
+/// `full` is 0. One branch per tile, not per store, lets gcc keep the accumulators in registers too.
 ZK_INLINE ZK_AVX2 void store8_f32_avx2(__m256 acc, __m256 alpha, const float *bias, int accumulate, float *c,
-                                        int cols) {
-    if (cols >= 8) {
-        const __m256 base = accumulate ? _mm256_loadu_ps(c) : bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
+                                        __m256i mask, int full) {
+    const __m256 zero = _mm256_setzero_ps();
+    if (full) {
+        const __m256 base = accumulate ? _mm256_loadu_ps(c) : bias ? _mm256_loadu_ps(bias) : zero;
         _mm256_storeu_ps(c, _mm256_fmadd_ps(alpha, acc, base));
-    } else if (cols > 0) {
-        const __m256i mask = zk_tail_mask8(cols);
-        const __m256 base = accumulate ? _mm256_maskload_ps(c, mask)
-                            : bias     ? _mm256_maskload_ps(bias, mask)
-                                       : _mm256_setzero_ps();
+    } else {
+        const __m256 base = accumulate ? _mm256_maskload_ps(c, mask) : bias ? _mm256_maskload_ps(bias, mask) : zero;
         _mm256_maskstore_ps(c, mask, _mm256_fmadd_ps(alpha, acc, base));
     }
 }
@@ -70,7 +70,8 @@ ZK_INLINE ZK_AVX2 void store8_f32_avx2(__m256 acc, __m256 alpha, const float *bi
 ZK_INLINE ZK_AVX2 void tile_f32_avx2(const int mr, int kc, const float *a, int lda, const float *w, float alpha,
                                       const float *bias, int accumulate, float *c, int ldc, int cols) {
     __m256 acc[F32_AVX2_MR][2];
-    for (int r = 0; r < mr; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+    for (int r = 0; r < mr; r++)
+        for (int h = 0; h < 2; h++) acc[r][h] = _mm256_setzero_ps();
     for (int k = 0; k < kc; k++) {
         const __m256 w0 = _mm256_loadu_ps(w + k * 16), w1 = _mm256_loadu_ps(w + k * 16 + 8);
         for (int r = 0; r < mr; r++) {
@@ -80,10 +81,12 @@ ZK_INLINE ZK_AVX2 void tile_f32_avx2(const int mr, int kc, const float *a, int l
         }
     }
     const __m256 va = _mm256_set1_ps(alpha);
+    const __m256i m0 = zk_tail_mask8(cols), m1 = zk_tail_mask8(cols - 8);
+    const int full = cols >= 16;
     for (int r = 0; r < mr; r++) {
         float *cr = c + (size_t)r * ldc;
-        store8_f32_avx2(acc[r][0], va, bias, accumulate, cr, cols);
-        store8_f32_avx2(acc[r][1], va, bias ? bias + 8 : NULL, accumulate, cr + 8, cols - 8);
+        store8_f32_avx2(acc[r][0], va, bias, accumulate, cr, m0, full);
+        store8_f32_avx2(acc[r][1], va, bias ? bias + 8 : NULL, accumulate, cr + 8, m1, full);
     }
 }
 
@@ -189,7 +192,7 @@ void zk_gemm_f32(zk_isa isa, int M, int N, int K, const float *A, int lda, const
     }
 }
 
-/// Shared driver of the unpacked products: pack_chunk fills buf (NB_MAX blocks of KC×16) with the
+/// Packs the unpacked B of an attention product for the panel kernels: fills buf (NB_MAX blocks of KC×16) with the
 /// columns [n, n + 16*nbn) and k in [k0, k0 + kc) of B, zero outside N.
 typedef void (*pack_fn)(const float *B, int ldb, int N, int n, int nbn, int k0, int kc, float *buf);
 
