@@ -36,39 +36,25 @@ public final class Recognizer: Sendable {
     public let isa: ISA
     public let labels: [String]
     public let scheme: LabelScheme
-    let model: BertModel
-    /// Tokens per window, special tokens excluded.
-    let windowCapacity: Int
-    let pool: WorkspacePool
+    let model: any TokenClassifier
 
     public init(modelDirectory: String, options: Options = Options()) throws {
         guard options.threads >= 1, options.concurrency >= 1 else {
             throw NERError.invalidArgument("threads and concurrency must be at least 1")
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: modelDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw NERError.invalidModel("\(modelDirectory) is not a directory (pass a model folder with config.json, vocab.txt, model.safetensors)")
+        guard options.maxSequenceLength >= 6, options.maxBatchTokens >= options.maxSequenceLength else {
+            throw NERError.invalidArgument("maxBatchTokens (\(options.maxBatchTokens)) must hold one window of maxSequenceLength (\(options.maxSequenceLength) ≥ 6) tokens")
         }
-        try ModelDirectory.checkFiles(modelDirectory)
         let isa = try options.isa ?? ISA.fromEnvironment()
         guard isa.isSupported else { throw NERError.invalidArgument("this CPU cannot run the \(isa.rawValue) kernels") }
-        let config = try BertConfig(contentsOf: modelDirectory + "/config.json")
-        model = try BertModel(directory: modelDirectory, config: config, isa: isa)
-        let maxSequence = min(config.maxPositionEmbeddings, options.maxSequenceLength)
-        guard maxSequence >= 6 else { throw NERError.invalidArgument("maxSequenceLength must be at least 6") }
-        guard options.maxBatchTokens >= maxSequence else {
-            throw NERError.invalidArgument("maxBatchTokens (\(options.maxBatchTokens)) must hold one full window of \(maxSequence) tokens")
-        }
-        windowCapacity = maxSequence - 2
+        model = try ModelDirectory.load(modelDirectory, isa: isa, limits: WorkspaceLimits(
+            maxTokens: options.maxBatchTokens, maxSequence: options.maxSequenceLength,
+            threads: options.threads, count: options.concurrency))
         self.modelDirectory = modelDirectory
         self.options = options
         self.isa = isa
-        labels = config.labels
-        scheme = LabelScheme(labels: config.labels)
-        let encoder = model.encoder
-        pool = WorkspacePool((0..<options.concurrency).map { _ in
-            encoder.makeWorkspace(maxTokens: options.maxBatchTokens, maxSequence: maxSequence, threads: options.threads)
-        })
+        labels = model.labels
+        scheme = LabelScheme(labels: model.labels)
     }
 
     /// Entity types the model knows, in label order.
@@ -78,9 +64,10 @@ public final class Recognizer: Sendable {
     public var hasCRF: Bool { model.crf != nil }
 
     /// Bytes of all preallocated workspaces.
-    public var workspaceBytes: Int { pool.byteCount }
+    public var workspaceBytes: Int { model.workspaceBytes }
 
-    public var config: BertConfig { model.config }
+    /// The model's architecture in one line.
+    public var architecture: String { model.architecture }
 
     /// Entities of one text, sorted by start.
     public func recognize(_ text: String) -> [Entity] {
@@ -91,39 +78,20 @@ public final class Recognizer: Sendable {
     public func recognize(batch texts: [String]) -> [[Entity]] {
         let documents = texts.map(prepare)
         var jobs: [(doc: Int, sentence: Int, window: Int)] = []
+        var windows: [ModelWindow] = []
         for (d, doc) in documents.enumerated() {
             for (s, sentence) in doc.sentences.enumerated() {
-                for w in sentence.windows.indices { jobs.append((d, s, w)) }
+                for (w, window) in sentence.windows.enumerated() {
+                    jobs.append((d, s, w))
+                    windows.append(ModelWindow(encoding: sentence.encoding, tokens: window.tokens, scalars: doc.scalars))
+                }
             }
         }
         var scores = documents.map { $0.sentences.map { [Float](repeating: 0, count: $0.encoding.count * labels.count) } }
-        pool.withWorkspace { ws in
-            var start = 0
-            while start < jobs.count {
-                var ids: [Int32] = []
-                var lengths: [Int] = []
-                var end = start
-                while end < jobs.count {
-                    let job = jobs[end]
-                    let sentence = documents[job.doc].sentences[job.sentence]
-                    let window = sentence.windows[job.window]
-                    guard ids.count + window.tokens.count + 2 <= ws.maxTokens else { break }
-                    ids.append(model.tokenizer.clsID)
-                    ids += sentence.encoding.ids[window.tokens]
-                    ids.append(model.tokenizer.sepID)
-                    lengths.append(window.tokens.count + 2)
-                    end += 1
-                }
-                model.encoder.forward(ids: ids, lengths: lengths, workspace: ws)
-                var row = 0
-                for j in start..<end {
-                    let job = jobs[j]
-                    let window = documents[job.doc].sentences[job.sentence].windows[job.window]
-                    copyCore(window, logits: ws.logits + (row + 1) * labels.count, into: &scores[job.doc][job.sentence])
-                    row += lengths[j - start]
-                }
-                start = end
-            }
+        model.emissions(windows) { j, rows in
+            let job = jobs[j]
+            let window = documents[job.doc].sentences[job.sentence].windows[job.window]
+            copyCore(window, logits: rows, into: &scores[job.doc][job.sentence])
         }
         return documents.indices.map { d in
             documents[d].sentences.indices.flatMap { s in
@@ -155,8 +123,8 @@ public final class Recognizer: Sendable {
     /// text's entities are exactly those of its sentences tagged one by one.
     func prepare(_ text: String) -> Document {
         let scalars = Array(text.unicodeScalars)
-        let capacity = windowCapacity
-        let whole = model.tokenizer.encode(scalars[...])
+        let capacity = model.windowCapacity
+        let whole = model.encode(scalars[...])
         guard whole.count > capacity else {
             let sentences = whole.count == 0 ? [] : [Sentence(encoding: whole, windows: [TokenWindow(tokens: 0..<whole.count, core: 0..<whole.count)])]
             return Document(scalars: scalars, sentences: sentences)
@@ -241,57 +209,5 @@ public final class Recognizer: Sendable {
             sum += v
         }
         for j in row.indices { out[offset + j] /= sum }
-    }
-}
-
-/// Preallocated workspaces lent to one forward pass at a time.
-final class WorkspacePool: Sendable {
-    private let free: Mutex<[Workspace]>
-    private let available: DispatchSemaphore
-    let byteCount: Int
-
-    init(_ workspaces: [Workspace]) {
-        free = Mutex(workspaces)
-        available = DispatchSemaphore(value: workspaces.count)
-        byteCount = workspaces.reduce(0) { $0 + $1.byteCount }
-    }
-
-    func withWorkspace<R>(_ body: (Workspace) throws -> R) rethrows -> R {
-        available.wait()
-        let ws = free.withLock { $0.removeLast() }
-        defer {
-            free.withLock { $0.append(ws) }
-            available.signal()
-        }
-        return try body(ws)
-    }
-}
-
-extension Recognizer {
-    /// Raw classifier logits for token-id sequences (special tokens included), run as one ragged
-    /// batch: what the golden tests compare with the reference implementation.
-    func logits(for sequences: [[Int32]]) -> [[Float]] {
-        pool.withWorkspace { ws in
-            let l = labels.count
-            var out: [[Float]] = []
-            var start = 0
-            while start < sequences.count {
-                var end = start
-                var tokens = 0
-                while end < sequences.count, tokens + sequences[end].count <= ws.maxTokens {
-                    tokens += sequences[end].count
-                    end += 1
-                }
-                let batch = sequences[start..<end]
-                model.encoder.forward(ids: batch.flatMap { $0 }, lengths: batch.map(\.count), workspace: ws)
-                var row = 0
-                for s in batch {
-                    out.append(Array(UnsafeBufferPointer(start: ws.logits + row * l, count: s.count * l)))
-                    row += s.count
-                }
-                start = end
-            }
-            return out
-        }
     }
 }

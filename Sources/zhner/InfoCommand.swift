@@ -16,11 +16,9 @@ enum InfoCommand: Command {
         let dir = try DefaultModel.resolve(args.positional.first ?? args.value("model"))
         let r = try Recognizer(modelDirectory: dir, options: .init(threads: 1))
         let info = try ModelInfo(directory: dir)
-        let c = r.config
         print("""
             model:        \(dir)
-            architecture: BERT token classifier\(r.hasCRF ? " + CRF" : ""), \(c.numHiddenLayers) layers, hidden \(c.hiddenSize), \(c.numAttentionHeads) heads, FFN \(c.intermediateSize)
-            vocabulary:   \(c.vocabSize) tokens, max \(c.maxPositionEmbeddings) positions
+            architecture: \(r.architecture)
             labels:       \(r.labels.count) (\(r.labels.joined(separator: " ")))
             entity types: \(r.entityTypes.joined(separator: ", "))
             weights:      \(info.format), \(info.parameters) parameters

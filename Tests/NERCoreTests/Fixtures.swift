@@ -30,3 +30,16 @@ func temporaryDirectory() throws -> String {
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
 }
+
+extension Recognizer {
+    var bert: BertModel { model as! BertModel }
+
+    /// Logits of whole token-id sequences, special tokens included.
+    func logits(for sequences: [[Int32]]) -> [[Float]] {
+        var out = [[Float]](repeating: [], count: sequences.count)
+        bert.logits(for: sequences) { i, rows in
+            out[i] = Array(UnsafeBufferPointer(start: rows, count: sequences[i].count * labels.count))
+        }
+        return out
+    }
+}

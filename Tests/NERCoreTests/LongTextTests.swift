@@ -22,7 +22,7 @@ struct LongTextTests {
         let r = Self.recognizer
         let doc = r.prepare(text)
         #expect(doc.sentences.count == sentences.count)
-        let ids = doc.sentences.map { [r.model.tokenizer.clsID] + $0.encoding.ids + [r.model.tokenizer.sepID] }
+        let ids = doc.sentences.map { [r.bert.tokenizer.clsID] + $0.encoding.ids + [r.bert.tokenizer.sepID] }
         let logits = r.logits(for: ids)
         for (i, s) in sentences.enumerated() where i < doc.sentences.count {
             #expect(ids[i] == (s["input_ids"] as! [NSNumber]).map { Int32($0.intValue) })

@@ -40,7 +40,7 @@ struct ModelGoldenTests {
         let r = try Self.recognizer(Fixtures.path("models/\(model)"), isa: isa)
         // The tokenizer agrees with the reference ids, [CLS]/[SEP] aside.
         for c in cases {
-            #expect(r.model.tokenizer.encode(c.text).ids == Array(c.ids.dropFirst().dropLast()), "\(c.text)")
+            #expect(r.bert.tokenizer.encode(c.text).ids == Array(c.ids.dropFirst().dropLast()), "\(c.text)")
         }
         // All cases in one ragged batch: padding-free attention must equal batch-1 references.
         let got = r.logits(for: cases.map(\.ids))
@@ -55,7 +55,7 @@ struct ModelGoldenTests {
     @Test(arguments: ISA.supported)
     func crfViterbiMatchesReference(_ isa: ISA) throws {
         let r = try Self.recognizer(Fixtures.path("models/tiny-bert-crf"), isa: isa)
-        let crf = try #require(r.model.crf)
+        let crf = try #require(r.bert.crf)
         let cases = try Self.cases("tiny-bert-crf")
         for c in cases {
             let path = c.logits.withUnsafeBufferPointer { crf.viterbi($0) }

@@ -11,14 +11,14 @@ struct BertEncoder: Sendable {
 
     var config: BertConfig { weights.config }
 
-    func makeWorkspace(maxTokens: Int, maxSequence: Int, threads: Int) -> Workspace {
-        Workspace(hidden: config.hiddenSize, intermediate: config.intermediateSize, labels: config.labels.count,
+    func makeWorkspace(maxTokens: Int, maxSequence: Int, threads: Int) -> BertWorkspace {
+        BertWorkspace(hidden: config.hiddenSize, intermediate: config.intermediateSize, labels: config.labels.count,
                   maxTokens: maxTokens, maxSequence: maxSequence, threads: threads)
     }
 
     /// Logits for every token of `ids` (sequences of `lengths`, each starting with [CLS] and ending
     /// with [SEP]), written to `ws.logits` as rows of `labels.count`.
-    func forward(ids: [Int32], lengths: [Int], workspace ws: Workspace) {
+    func forward(ids: [Int32], lengths: [Int], workspace ws: BertWorkspace) {
         let total = ids.count
         precondition(total <= ws.maxTokens && lengths.reduce(0, +) == total)
         precondition(lengths.allSatisfy { $0 <= min(ws.maxSequence, config.maxPositionEmbeddings) })
@@ -95,7 +95,7 @@ struct BertEncoder: Sendable {
     }
 
     /// context[seq, head] = softmax(Q·Kᵀ/√d)·V over the sequence's own tokens.
-    private func attention(offsets: [Int], lengths: [Int], ws: Workspace) {
+    private func attention(offsets: [Int], lengths: [Int], ws: BertWorkspace) {
         let h = config.hiddenSize
         let heads = config.numAttentionHeads
         let d = config.headSize

@@ -1,18 +1,23 @@
 import Foundation
 
 /// A BERT token classifier loaded from an HF-style folder: tokenizer, encoder, optional CRF.
-struct BertModel: Sendable {
+struct BertModel: TokenClassifier {
     let config: BertConfig
     let tokenizer: BertTokenizer
     let encoder: BertEncoder
     let crf: CRF?
+    let windowCapacity: Int
+    let workspaceBytes: Int
+    private let pool: WorkspacePool<BertWorkspace>
 
     /// CRF tensor names, beside the classifier in `model.safetensors`.
     static let crfTransitions = "crf.transitions"
     static let crfStart = "crf.start_transitions"
     static let crfEnd = "crf.end_transitions"
 
-    init(directory: String, config: BertConfig, isa: ISA) throws {
+    init(directory: String, isa: ISA, limits: WorkspaceLimits) throws {
+        try ModelDirectory.checkFiles(directory, needs: ["vocab.txt"])
+        let config = try BertConfig(contentsOf: directory + "/config.json")
         self.config = config
         let tokenizerConfig = directory + "/tokenizer_config.json"
         var options = BertTokenizer.Options()
@@ -31,8 +36,17 @@ struct BertModel: Sendable {
         tokenizer = try BertTokenizer(vocabulary: vocabulary, options: options)
         let file = try SafeTensors(path: directory + "/model.safetensors")
         let weights = try BertWeights(storage: WeightStorage(file: file), config: config)
-        encoder = BertEncoder(weights: weights, isa: isa)
+        let encoder = BertEncoder(weights: weights, isa: isa)
+        self.encoder = encoder
         crf = try BertModel.loadCRF(file, labels: config.labels.count)
+        let maxSequence = min(config.maxPositionEmbeddings, limits.maxSequence)
+        guard maxSequence >= 6 else { throw NERError.invalidArgument("maxSequenceLength must be at least 6") }
+        windowCapacity = maxSequence - 2
+        let workspaces = (0..<limits.count).map { _ in
+            encoder.makeWorkspace(maxTokens: limits.maxTokens, maxSequence: maxSequence, threads: limits.threads)
+        }
+        workspaceBytes = workspaces.reduce(0) { $0 + $1.byteCount }
+        pool = WorkspacePool(workspaces)
     }
 
     static func loadCRF(_ file: SafeTensors, labels l: Int) throws -> CRF? {
@@ -41,5 +55,45 @@ struct BertModel: Sendable {
         let start = file.tensors[crfStart] != nil ? try file.floats(crfStart, shape: [l]) : nil
         let end = file.tensors[crfEnd] != nil ? try file.floats(crfEnd, shape: [l]) : nil
         return CRF(labels: l, transitions: transitions, start: start, end: end)
+    }
+
+    var labels: [String] { config.labels }
+
+    var architecture: String {
+        let c = config
+        return "BERT token classifier\(crf != nil ? " + CRF" : ""), \(c.numHiddenLayers) layers, hidden \(c.hiddenSize), "
+            + "\(c.numAttentionHeads) heads, FFN \(c.intermediateSize), vocabulary \(c.vocabSize), \(c.maxPositionEmbeddings) positions"
+    }
+
+    func encode(_ scalars: ArraySlice<Unicode.Scalar>) -> Encoding { tokenizer.encode(scalars) }
+
+    func emissions(_ windows: [ModelWindow], consume: (Int, UnsafePointer<Float>) -> Void) {
+        let sequences = windows.map { [tokenizer.clsID] + $0.encoding.ids[$0.tokens] + [tokenizer.sepID] }
+        // [CLS] and [SEP] rows are dropped: callers see the window's own tokens only.
+        logits(for: sequences) { i, rows in consume(i, rows + labels.count) }
+    }
+
+    /// Raw classifier logits of token-id sequences (special tokens included), in ragged batches
+    /// that fit a workspace: what the golden tests compare with the reference implementation.
+    func logits(for sequences: [[Int32]], consume: (Int, UnsafePointer<Float>) -> Void) {
+        pool.withWorkspace { ws in
+            var start = 0
+            while start < sequences.count {
+                var end = start
+                var tokens = 0
+                while end < sequences.count, tokens + sequences[end].count <= ws.maxTokens {
+                    tokens += sequences[end].count
+                    end += 1
+                }
+                let batch = sequences[start..<end]
+                encoder.forward(ids: batch.flatMap { $0 }, lengths: batch.map(\.count), workspace: ws)
+                var row = 0
+                for (i, s) in zip(batch.indices, batch) {
+                    consume(i, ws.logits + row * labels.count)
+                    row += s.count
+                }
+                start = end
+            }
+        }
     }
 }

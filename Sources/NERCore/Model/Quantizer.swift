@@ -9,60 +9,24 @@ import Foundation
 /// classifier and any CRF stay F32. The result is still a valid safetensors file.
 public enum Quantizer {
     public static func quantize(input: String, output: String) throws {
-        try ModelDirectory.checkFiles(input)
-        let config = try BertConfig(contentsOf: input + "/config.json")
-        let file = try SafeTensors(path: input + "/model.safetensors")
-        if file.metadata[Int8Format.formatKey] != nil {
-            throw NERError.invalidModel("\(input) is already quantized (\(file.metadata[Int8Format.formatKey]!))")
+        guard FileManager.default.fileExists(atPath: input + "/config.json") else {
+            throw NERError.invalidModel("\(input) has no config.json")
         }
-        let names = BertNames(file: file)
-        var writer = SafeTensorsWriter()
-        var consumed = Set<String>()
-
-        func take(_ name: String, shape: [Int]) throws -> [Float] {
-            consumed.insert(name)
-            return try file.floats(name, shape: shape)
+        try ModelDirectory.checkFiles(input, needs: [])
+        let type = try JSONObjectFile(path: input + "/config.json").string("model_type", default: "bert")
+        var job = QuantizationJob(file: try SafeTensors(path: input + "/model.safetensors"))
+        if let format = job.file.metadata[Int8Format.formatKey] {
+            throw NERError.invalidModel("\(input) is already quantized (\(format))")
         }
-        func addQuantized(_ prefix: String, weights: [Float], bias: [Float], n: Int, k: Int) {
-            let q = QuantizedMatrix(weights: weights, n: n, k: k)
-            let np = Int(zk_round_up(Int32(n), Int32(ZK_NBLOCK)))
-            let kp = Int(zk_round_up(Int32(k), Int32(ZK_KGROUP)))
-            writer.add(Int8Format.packed(prefix), q.packed, dtype: .i8, shape: [np, kp])
-            writer.add(Int8Format.colsums(prefix), q.colsums, dtype: .i32, shape: [np])
-            writer.add(Int8Format.scales(prefix), q.scales, dtype: .f32, shape: [n])
-            writer.add(prefix + ".bias", bias, dtype: .f32, shape: [n])
+        switch type {
+        case BiLSTMConfig.modelType:
+            try job.quantizeBiLSTM(try BiLSTMConfig(contentsOf: input + "/config.json"))
+        case "bert":
+            try job.quantizeBert(try BertConfig(contentsOf: input + "/config.json"))
+        default:
+            throw NERError.invalidModel("model_type \"\(type)\" cannot be quantized (bert, \(BiLSTMConfig.modelType))")
         }
-        func quantizeLinear(_ prefix: String, n: Int, k: Int) throws {
-            addQuantized(prefix, weights: try take(prefix + ".weight", shape: [n, k]),
-                         bias: try take(prefix + ".bias", shape: [n]), n: n, k: k)
-        }
-
-        let h = config.hiddenSize
-        let embeddings = try take(names.wordEmbeddings + ".weight", shape: [config.vocabSize, h])
-        let table = QuantizedRows(embeddings, rows: config.vocabSize, width: h)
-        writer.add(Int8Format.embedding(names.wordEmbeddings), table.values, dtype: .i8, shape: [config.vocabSize, h])
-        writer.add(Int8Format.scales(names.wordEmbeddings), table.scales, dtype: .f32, shape: [config.vocabSize])
-
-        for i in 0..<config.numHiddenLayers {
-            var w: [Float] = []
-            var b: [Float] = []
-            for p in [names.query(i), names.key(i), names.value(i)] {
-                w += try take(p + ".weight", shape: [h, h])
-                b += try take(p + ".bias", shape: [h])
-            }
-            addQuantized(names.qkv(i), weights: w, bias: b, n: 3 * h, k: h)
-            try quantizeLinear(names.attentionOutput(i), n: h, k: h)
-            try quantizeLinear(names.intermediate(i), n: config.intermediateSize, k: h)
-            try quantizeLinear(names.output(i), n: h, k: config.intermediateSize)
-        }
-        // Everything else (norms, position/type embeddings, classifier, CRF) is kept as F32.
-        for (name, t) in file.tensors where !consumed.contains(name) {
-            if t.dtype.isFloatWeight {
-                writer.add(name, try file.floats(name), dtype: .f32, shape: t.shape)
-            }
-        }
-        writer.metadata = [Int8Format.formatKey: Int8Format.format, Int8Format.layoutKey: Int8Format.layout,
-                           "source_dtype": sourceDType(file)]
+        try job.keepRemainingAsFloat()
 
         let fm = FileManager.default
         do {
@@ -75,12 +39,83 @@ public enum Quantizer {
         } catch {
             throw NERError.invalidArgument("cannot write \(output): \(error.localizedDescription)")
         }
-        try writer.write(to: output + "/model.safetensors")
+        try job.writer.write(to: output + "/model.safetensors")
+    }
+}
+
+/// One quantization: tensors taken from the float file, written to the INT8 one.
+struct QuantizationJob {
+    let file: SafeTensors
+    var writer = SafeTensorsWriter()
+    private var consumed = Set<String>()
+
+    init(file: SafeTensors) { self.file = file }
+
+    mutating func take(_ name: String, shape: [Int]) throws -> [Float] {
+        consumed.insert(name)
+        return try file.floats(name, shape: shape)
     }
 
-    private static func sourceDType(_ file: SafeTensors) -> String {
+    mutating func quantizeLinear(_ prefix: String, n: Int, k: Int) throws {
+        writer.addQuantized(prefix + ".weight", try take(prefix + ".weight", shape: [n, k]), n: n, k: k)
+        writer.add(prefix + ".bias", try take(prefix + ".bias", shape: [n]), dtype: .f32, shape: [n])
+    }
+
+    mutating func quantizeEmbedding(_ name: String, rows: Int, width: Int) throws {
+        writer.addQuantizedRows(name, try take(name, shape: [rows, width]), rows: rows, width: width)
+    }
+
+    /// Word embeddings int8 per row; every encoder linear layer int8 (Q, K, V fused).
+    mutating func quantizeBert(_ c: BertConfig) throws {
+        let names = BertNames(file: file)
+        let h = c.hiddenSize
+        try quantizeEmbedding(names.wordEmbeddings, rows: c.vocabSize, width: h)
+        for i in 0..<c.numHiddenLayers {
+            var w: [Float] = []
+            var b: [Float] = []
+            for p in [names.query(i), names.key(i), names.value(i)] {
+                w += try take(p + ".weight", shape: [h, h])
+                b += try take(p + ".bias", shape: [h])
+            }
+            writer.addQuantized(names.qkv(i) + ".weight", w, n: 3 * h, k: h)
+            writer.add(names.qkv(i) + ".bias", b, dtype: .f32, shape: [3 * h])
+            try quantizeLinear(names.attentionOutput(i), n: h, k: h)
+            try quantizeLinear(names.intermediate(i), n: c.intermediateSize, k: h)
+            try quantizeLinear(names.output(i), n: h, k: c.intermediateSize)
+        }
+    }
+
+    /// Char, bigram and lexicon-word embeddings int8 per row; each layer's input projections of
+    /// both directions fused and int8, with b_ih + b_hh folded; recurrent weights stay F32.
+    mutating func quantizeBiLSTM(_ c: BiLSTMConfig) throws {
+        try quantizeEmbedding(BiLSTMNames.chars, rows: c.charVocabSize, width: c.charDim)
+        try quantizeEmbedding(BiLSTMNames.bigrams, rows: c.bigramVocabSize, width: c.bigramDim)
+        if c.lexiconWordRows > 0 {
+            try quantizeEmbedding(BiLSTMNames.lexiconWords, rows: c.lexiconWordRows, width: c.lexiconDim)
+        }
+        let h = c.hiddenSize
+        for layer in 0..<c.numLayers {
+            let inputs = layer == 0 ? c.inputSize : 2 * h
+            var w: [Float] = []
+            for d in BiLSTMNames.directions {
+                w += try take(BiLSTMNames.inputWeight(layer, d), shape: [4 * h, inputs])
+                consumed.insert(BiLSTMNames.inputBias(layer, d))
+                consumed.insert(BiLSTMNames.recurrentBias(layer, d))
+            }
+            writer.addQuantized(BiLSTMNames.fusedInput(layer), w, n: 8 * h, k: inputs)
+            writer.add(BiLSTMNames.fusedBias(layer), try BiLSTMWeights.fusedBias(file, layer: layer, hidden: h),
+                       dtype: .f32, shape: [8 * h])
+        }
+    }
+
+    /// Everything not quantized (norms, position embeddings, recurrent weights, classifier, CRF) as F32.
+    mutating func keepRemainingAsFloat() throws {
+        for (name, t) in file.tensors where !consumed.contains(name) && t.dtype.isFloatWeight {
+            writer.add(name, try file.floats(name), dtype: .f32, shape: t.shape)
+        }
         let types = Set(file.tensors.values.filter { $0.dtype.isFloatWeight }.map(\.dtype.rawValue))
-        return types.sorted().joined(separator: ",")
+        writer.metadata = [Int8Format.formatKey: Int8Format.format, Int8Format.layoutKey: Int8Format.layout,
+                           "source_dtype": types.sorted().joined(separator: ",")]
     }
 }
 
@@ -117,5 +152,24 @@ struct QuantizedMatrix {
         zk_s8_pack(rows.values, Int32(n), Int32(k), &packed)
         colsums = [Int32](repeating: 0, count: Int(zk_round_up(Int32(n), Int32(ZK_NBLOCK))))
         zk_s8_colsums(packed, Int32(n), Int32(k), &colsums)
+    }
+}
+
+extension SafeTensorsWriter {
+    /// An N×K weight as zhner's INT8 tensors (`w_packed`, `w_scales`, `w_colsums`).
+    mutating func addQuantized(_ weight: String, _ values: [Float], n: Int, k: Int) {
+        let q = QuantizedMatrix(weights: values, n: n, k: k)
+        let np = Int(zk_round_up(Int32(n), Int32(ZK_NBLOCK)))
+        let kp = Int(zk_round_up(Int32(k), Int32(ZK_KGROUP)))
+        add(Int8Format.packed(weight), q.packed, dtype: .i8, shape: [np, kp])
+        add(Int8Format.colsums(weight), q.colsums, dtype: .i32, shape: [np])
+        add(Int8Format.scales(weight), q.scales, dtype: .f32, shape: [n])
+    }
+
+    /// An embedding table as int8 rows (`w_q`) with one scale each (`w_scales`).
+    mutating func addQuantizedRows(_ weight: String, _ values: [Float], rows: Int, width: Int) {
+        let table = QuantizedRows(values, rows: rows, width: width)
+        add(Int8Format.embedding(weight), table.values, dtype: .i8, shape: [rows, width])
+        add(Int8Format.scales(weight), table.scales, dtype: .f32, shape: [rows])
     }
 }

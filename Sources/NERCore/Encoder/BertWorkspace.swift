@@ -1,18 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CKernels
 
 /// Buffers for one forward pass, allocated once from the largest batch a worker may run
 /// (`maxTokens` tokens in all, no sequence longer than `maxSequence`). A request borrows a
 /// workspace and never grows memory. Not thread-safe: one workspace per concurrent forward.
-public final class Workspace: @unchecked Sendable {
-    public let maxTokens: Int
-    public let maxSequence: Int
+final class BertWorkspace: @unchecked Sendable {
+    let maxTokens: Int
+    let maxSequence: Int
     let threads: Int
-    private var buffers: [UnsafeMutableRawPointer] = []
+    private let arena = BufferArena()
 
     let hidden: UnsafeMutablePointer<Float>
     let qkv: UnsafeMutablePointer<Float>
@@ -24,24 +19,14 @@ public final class Workspace: @unchecked Sendable {
     let quant: QuantScratch
 
     /// Bytes held, for memory accounting.
-    public let byteCount: Int
+    let byteCount: Int
 
     init(hidden h: Int, intermediate: Int, labels: Int, maxTokens: Int, maxSequence: Int, threads: Int) {
         self.maxTokens = maxTokens
         self.maxSequence = maxSequence
         self.threads = threads
-        var total = 0
-        var list: [UnsafeMutableRawPointer] = []
-        func alloc<T>(_ count: Int, _: T.Type) -> UnsafeMutablePointer<T> {
-            let bytes = max(64, count * MemoryLayout<T>.stride)
-            var p: UnsafeMutableRawPointer?
-            guard posix_memalign(&p, 64, bytes) == 0, let p else { fatalError("out of memory allocating a workspace") }
-            // Touch every page now so the footprint is reached at start-up, not under load.
-            memset(p, 0, bytes)
-            list.append(p)
-            total += bytes
-            return p.bindMemory(to: T.self, capacity: count)
-        }
+        let arena = arena
+        func alloc<T>(_ count: Int, _ type: T.Type) -> UnsafeMutablePointer<T> { arena.allocate(count, of: type) }
         let widest = max(h, intermediate)
         self.hidden = alloc(maxTokens * h, Float.self)
         qkv = alloc(maxTokens * 3 * h, Float.self)
@@ -53,11 +38,6 @@ public final class Workspace: @unchecked Sendable {
         let stride = Int(zk_round_up(Int32(widest), Int32(ZK_KGROUP)))
         quant = QuantScratch(values: alloc(maxTokens * stride, Int8.self), scales: alloc(maxTokens, Float.self),
                              stride: stride)
-        buffers = list
-        byteCount = total
-    }
-
-    deinit {
-        for p in buffers { free(p) }
+        byteCount = arena.byteCount
     }
 }

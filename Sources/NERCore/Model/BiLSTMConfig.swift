@@ -1,0 +1,55 @@
+/// `config.json` of a zhner BiLSTM-CRF model (`"model_type": "zhner-bilstm-crf"`, tools/train/SPEC.md).
+public struct BiLSTMConfig: Sendable, Equatable {
+    public static let modelType = "zhner-bilstm-crf"
+
+    public var charDim: Int
+    public var bigramDim: Int
+    public var lexiconDim: Int
+    public var hiddenSize: Int
+    public var numLayers: Int
+    public var charVocabSize: Int
+    public var bigramVocabSize: Int
+    public var lexiconClasses: Int
+    public var lexiconWordRows: Int
+    public var maxWordLength: Int
+    public var bos: UInt32
+    public var eos: UInt32
+    public var labels: [String]
+    public var files: [String: String]
+
+    /// Width of the first LSTM layer's input: char, left and right bigram, four lexicon sets.
+    public var inputSize: Int { charDim + 2 * bigramDim + 4 * lexiconDim }
+
+    public init(contentsOf path: String) throws {
+        let f = try JSONObjectFile(path: path)
+        let normalization = try f.string("normalization")
+        guard normalization == "zhner-v1" else {
+            throw NERError.modelFile(path, "normalization \"\(normalization)\" is not supported (zhner-v1 is)")
+        }
+        let order = f.object["input_order"] as? [String]
+        guard order == nil || order! == ["char", "bigram_left", "bigram_right", "lexicon_B", "lexicon_M", "lexicon_E", "lexicon_S"] else {
+            throw NERError.modelFile(path, "input_order \(order!) is not supported")
+        }
+        charDim = try f.int("char_dim")
+        bigramDim = try f.int("bigram_dim")
+        lexiconDim = try f.int("lexicon_dim")
+        hiddenSize = try f.int("hidden_size")
+        numLayers = try f.int("num_layers")
+        charVocabSize = try f.int("char_vocab_size")
+        bigramVocabSize = try f.int("bigram_vocab_size")
+        lexiconClasses = try f.int("lexicon_num_classes")
+        lexiconWordRows = try f.int("lexicon_word_rows", default: 0, min: 0)
+        maxWordLength = try f.int("max_word_len")
+        func marker(_ key: String) throws -> UInt32 {
+            let s = try f.string(key)
+            guard s.unicodeScalars.count == 1 else { throw NERError.modelFile(path, "\"\(key)\" must be one character") }
+            return s.unicodeScalars.first!.value
+        }
+        bos = try marker("bos")
+        eos = try marker("eos")
+        labels = try f.labels()
+        let fileMap = f.object["files"] as? [String: String] ?? [:]
+        files = ["weights": "model.safetensors", "chars": "chars.txt", "bigrams": "bigrams.txt", "lexicon": "lexicon.txt"]
+            .merging(fileMap) { _, new in new }
+    }
+}

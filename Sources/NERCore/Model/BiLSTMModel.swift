@@ -1,0 +1,67 @@
+/// A zhner BiLSTM-CRF model (tools/train/SPEC.md): one position per code point, features from
+/// characters, bigrams and a lexicon, a BiLSTM, a CRF.
+struct BiLSTMModel: TokenClassifier {
+    let config: BiLSTMConfig
+    let encoder: BiLSTMEncoder
+    let crf: CRF?
+    let windowCapacity: Int
+    let workspaceBytes: Int
+    private let pool: WorkspacePool<BiLSTMWorkspace>
+
+    init(directory: String, isa: ISA, limits: WorkspaceLimits) throws {
+        let config = try BiLSTMConfig(contentsOf: directory + "/config.json")
+        self.config = config
+        try ModelDirectory.checkFiles(directory, needs: Array(config.files.values))
+        func path(_ key: String) -> String { directory + "/" + config.files[key]! }
+        let vocabulary = try CharVocabulary(charsPath: path("chars"), bigramsPath: path("bigrams"),
+                                            charCount: config.charVocabSize, bigramCount: config.bigramVocabSize)
+        let lexicon = try Lexicon(path: path("lexicon"), maxWordLength: config.maxWordLength,
+                                  classes: config.lexiconClasses, wordRows: config.lexiconWordRows)
+        let file = try SafeTensors(path: path("weights"))
+        let weights = try BiLSTMWeights(storage: WeightStorage(file: file), config: config)
+        encoder = BiLSTMEncoder(weights: weights, vocabulary: vocabulary, lexicon: lexicon, isa: isa)
+        crf = try BertModel.loadCRF(file, labels: config.labels.count)
+        windowCapacity = limits.maxSequence
+        let workspaces = (0..<limits.count).map { _ in
+            BiLSTMWorkspace(config: config, maxTokens: limits.maxTokens, maxSequence: limits.maxSequence, threads: limits.threads)
+        }
+        workspaceBytes = workspaces.reduce(0) { $0 + $1.byteCount }
+        pool = WorkspacePool(workspaces)
+    }
+
+    var labels: [String] { config.labels }
+
+    var architecture: String {
+        let c = config
+        return "BiLSTM-CRF, \(c.numLayers) layer(s) × 2 directions, hidden \(c.hiddenSize); inputs: char \(c.charDim) "
+            + "(\(c.charVocabSize) chars), bigrams 2×\(c.bigramDim) (\(c.bigramVocabSize)), lexicon 4×\(c.lexiconDim)"
+    }
+
+    /// One token per code point; each is its own word.
+    func encode(_ scalars: ArraySlice<Unicode.Scalar>) -> Encoding {
+        var e = Encoding()
+        for i in scalars.indices {
+            e.append(id: 0, start: Int32(i), end: Int32(i + 1), word: Int32(i - scalars.startIndex))
+        }
+        return e
+    }
+
+    func emissions(_ windows: [ModelWindow], consume: (Int, UnsafePointer<Float>) -> Void) {
+        pool.withWorkspace { ws in
+            var start = 0
+            while start < windows.count {
+                var end = start
+                var tokens = 0
+                while end < windows.count, tokens + windows[end].tokens.count <= ws.maxTokens {
+                    tokens += windows[end].tokens.count
+                    end += 1
+                }
+                let texts = windows[start..<end].map { w in
+                    w.scalars[Int(w.encoding.starts[w.tokens.lowerBound])..<Int(w.encoding.ends[w.tokens.upperBound - 1])]
+                }
+                encoder.forward(texts, workspace: ws) { i, rows in consume(start + i, rows) }
+                start = end
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+/// Tensor names of a zhner BiLSTM-CRF model (tools/train/SPEC.md §0).
+enum BiLSTMNames {
+    static let chars = "char_embeddings.weight"
+    static let bigrams = "bigram_embeddings.weight"
+    static let lexiconClasses = "lexicon_class_embeddings.weight"
+    static let lexiconWords = "lexicon_word_embeddings.weight"
+    static let classifier = "classifier"
+    static let directions = ["", "_reverse"]
+
+    static func inputWeight(_ layer: Int, _ direction: String) -> String { "lstm.weight_ih_l\(layer)\(direction)" }
+    static func recurrentWeight(_ layer: Int, _ direction: String) -> String { "lstm.weight_hh_l\(layer)\(direction)" }
+    static func inputBias(_ layer: Int, _ direction: String) -> String { "lstm.bias_ih_l\(layer)\(direction)" }
+    static func recurrentBias(_ layer: Int, _ direction: String) -> String { "lstm.bias_hh_l\(layer)\(direction)" }
+    /// Both directions' input weights stacked ([8H, in]): zhner's own name, used in INT8 files.
+    static func fusedInput(_ layer: Int) -> String { "lstm.weight_ih_l\(layer)_bidirectional" }
+    /// b_ih + b_hh of both directions ([8H]), beside `fusedInput` in INT8 files.
+    static func fusedBias(_ layer: Int) -> String { "lstm.bias_l\(layer)_bidirectional" }
+}
+
+struct BiLSTMLayerWeights: Sendable {
+    /// x·[W_ih_forward; W_ih_backward]ᵀ + (b_ih + b_hh) of both directions: one GEMM, 8H outputs.
+    let input: Linear
+    /// W_hh per direction (FP32: the recurrence is small and sensitive to rounding).
+    let recurrent: [Linear]
+}
+
+/// Every weight of a BiLSTM-CRF model, ready for the kernels.
+struct BiLSTMWeights: @unchecked Sendable {
+    // Pointers into `storage`, which is read-only after loading.
+    let config: BiLSTMConfig
+    let quantized: Bool
+    let chars: EmbeddingTable
+    let bigrams: EmbeddingTable
+    let lexiconClasses: UnsafePointer<Float>
+    let lexiconWords: EmbeddingTable?
+    let layers: [BiLSTMLayerWeights]
+    let classifier: Linear
+    let storage: WeightStorage
+
+    init(storage: WeightStorage, config c: BiLSTMConfig) throws {
+        self.storage = storage
+        config = c
+        let file = storage.file
+        quantized = try Int8Format.isQuantized(file)
+        let loader = LinearLoader(storage: storage, quantized: quantized)
+        chars = try loader.embedding(BiLSTMNames.chars, rows: c.charVocabSize, width: c.charDim)
+        bigrams = try loader.embedding(BiLSTMNames.bigrams, rows: c.bigramVocabSize, width: c.bigramDim)
+        lexiconClasses = try storage.floats(BiLSTMNames.lexiconClasses, shape: [c.lexiconClasses, c.lexiconDim])
+        lexiconWords = c.lexiconWordRows > 0
+            ? try loader.embedding(BiLSTMNames.lexiconWords, rows: c.lexiconWordRows, width: c.lexiconDim) : nil
+        let h = c.hiddenSize
+        var layers: [BiLSTMLayerWeights] = []
+        for layer in 0..<c.numLayers {
+            let inputs = layer == 0 ? c.inputSize : 2 * h
+            let input: Linear
+            if quantized {
+                input = try loader.linear(weight: BiLSTMNames.fusedInput(layer),
+                                          bias: try storage.floats(BiLSTMNames.fusedBias(layer), shape: [8 * h]),
+                                          n: 8 * h, k: inputs)
+            } else {
+                input = try loader.fusedFloatLinear(
+                    weights: BiLSTMNames.directions.map { BiLSTMNames.inputWeight(layer, $0) },
+                    bias: try BiLSTMWeights.fusedBias(file, layer: layer, hidden: h), n: 4 * h, k: inputs)
+            }
+            let recurrent = try BiLSTMNames.directions.map {
+                try loader.floatLinear(file.floats(BiLSTMNames.recurrentWeight(layer, $0), shape: [4 * h, h]),
+                                       bias: nil, n: 4 * h, k: h)
+            }
+            layers.append(BiLSTMLayerWeights(input: input, recurrent: recurrent))
+        }
+        self.layers = layers
+        classifier = try LinearLoader(storage: storage, quantized: false)
+            .linear(BiLSTMNames.classifier, n: c.labels.count, k: 2 * h)
+    }
+
+    /// b_ih + b_hh for the forward then the backward direction: both biases fold into the input GEMM.
+    static func fusedBias(_ file: SafeTensors, layer: Int, hidden h: Int) throws -> [Float] {
+        try BiLSTMNames.directions.flatMap { d in
+            let a = try file.floats(BiLSTMNames.inputBias(layer, d), shape: [4 * h])
+            let b = try file.floats(BiLSTMNames.recurrentBias(layer, d), shape: [4 * h])
+            return zip(a, b).map { $0 + $1 }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Dispatch
+import Synchronization
+
+/// A window of a sentence's tokens to score: tokens `tokens` of `encoding`, over the text `scalars`.
+struct ModelWindow {
+    let encoding: Encoding
+    let tokens: Range<Int>
+    let scalars: [Unicode.Scalar]
+}
+
+/// What `Recognizer` needs from a loaded architecture: tokens with offsets, and a score per label
+/// per token. Chunking, decoding and entity assembly are shared.
+protocol TokenClassifier: Sendable {
+    var labels: [String] { get }
+    var crf: CRF? { get }
+    /// Most tokens one window may hold (special tokens excluded).
+    var windowCapacity: Int { get }
+    /// Bytes of the preallocated workspaces.
+    var workspaceBytes: Int { get }
+    /// One line on the architecture, for `zhner info` and the server's model metadata.
+    var architecture: String { get }
+
+    func encode(_ scalars: ArraySlice<Unicode.Scalar>) -> Encoding
+    /// Emission scores of each window, handed to `consume(index, rows)` as `tokens.count` rows of
+    /// `labels.count` floats (valid during the call). Borrows a workspace, waiting for one if needed.
+    func emissions(_ windows: [ModelWindow], consume: (Int, UnsafePointer<Float>) -> Void)
+}
+
+/// Preallocated workspaces lent to one forward pass at a time.
+final class WorkspacePool<W: AnyObject & Sendable>: Sendable {
+    private let free: Mutex<[W]>
+    private let available: DispatchSemaphore
+
+    init(_ workspaces: [W]) {
+        free = Mutex(workspaces)
+        available = DispatchSemaphore(value: workspaces.count)
+    }
+
+    func withWorkspace<R>(_ body: (W) throws -> R) rethrows -> R {
+        available.wait()
+        let ws = free.withLock { $0.removeLast() }
+        defer {
+            free.withLock { $0.append(ws) }
+            available.signal()
+        }
+        return try body(ws)
+    }
+}
+
+/// Limits shared by every architecture, from `Recognizer.Options`.
+struct WorkspaceLimits {
+    let maxTokens: Int
+    let maxSequence: Int
+    let threads: Int
+    let count: Int
+}

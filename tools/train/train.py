@@ -1,0 +1,200 @@
+"""Trains, evaluates and exports a zhner-bilstm-crf model.
+
+    /work/venv/bin/python -m tools.train.train --config tools/train/configs/default.json
+
+Run from the repo root. Writes tools/train/runs/<name>/{train.log,last.pt,best.pt,export/};
+re-running the same command resumes from last.pt.
+"""
+import argparse
+import json
+import os
+import random
+import time
+
+import numpy as np
+import torch
+
+from . import corpora
+from .data import LABEL_ID, LABELS, collate, length_batches
+from .export import export, load
+from .lexicon import Lexicon
+from .metrics import format_scores, score, seqeval_overall_f1
+from .model import ZhNerModel
+from .resources import read_lac_char_embeddings
+from .vocab import Encoder, build_bigram_vocab, build_char_vocab
+
+RUNS = os.path.join(os.path.dirname(__file__), "runs")
+
+
+class Log:
+    def __init__(self, path):
+        self.f = open(path, "a", encoding="utf-8")
+
+    def __call__(self, msg):
+        line = f"[{time.strftime('%H:%M:%S')}] {msg}"
+        print(line, flush=True)
+        self.f.write(line + "\n")
+        self.f.flush()
+
+
+def build_encoder(cfg, train_texts):
+    lexicon = Lexicon.from_jieba(cfg["max_word_len"])
+    lexicon.assign_word_rows(train_texts, cfg["word_min_count"])
+    lac_vocab, lac_emb = read_lac_char_embeddings()
+    chars = build_char_vocab(train_texts, lac_vocab)
+    return Encoder(chars, build_bigram_vocab(train_texts, cfg["bigram_min_count"]), lexicon), lac_vocab, lac_emb
+
+
+def init_char_embeddings(model, encoder, lac_vocab, lac_emb, gen):
+    """LAC rows where the char has one; others (and [UNK]) random with LAC's scale."""
+    std = float(lac_emb[list(lac_vocab.values())].std())
+    w = torch.randn(len(encoder.chars), lac_emb.shape[1], generator=gen) * std
+    for i, c in enumerate(encoder.chars):
+        if c in lac_vocab:
+            w[i] = torch.from_numpy(lac_emb[lac_vocab[c]])
+    model.char_embeddings.weight.data.copy_(w)
+
+
+@torch.no_grad()
+def predict(model, encoded, batch_size=128):
+    model.eval()
+    out = [[] for _ in encoded]  # empty sentences stay empty
+    lengths = [len(e["chars"]) for e in encoded]
+    for idx in length_batches(lengths, batch_size):
+        if lengths[idx[0]] == 0:
+            continue
+        b = collate([(encoded[i], None) for i in idx])
+        em = model.emissions(b["chars"], b["left"], b["right"], b["lex"])
+        for i, path in zip(idx, model.crf.viterbi(em)):
+            out[i] = [LABELS[t] for t in path]
+    return out
+
+
+def evaluate(model, encoder, sents):
+    enc = [encoder.encode(t) for t, _ in sents]
+    gold = [tags for _, tags in sents]
+    pred = predict(model, enc)
+    return score(gold, pred), gold, pred
+
+
+def make_optimizers(model, cfg):
+    sparse = [p for n, p in model.named_parameters() if n in SPARSE_PARAMS]
+    dense = [p for n, p in model.named_parameters() if n not in SPARSE_PARAMS]
+    return (torch.optim.Adam(dense, lr=cfg["lr"]), torch.optim.SparseAdam(sparse, lr=cfg["lr"])), dense
+
+
+SPARSE_PARAMS = {"char_embeddings.weight", "bigram_embeddings.weight", "lexicon_word_embeddings.weight"}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--config", required=True)
+    args = ap.parse_args()
+    with open(args.config, encoding="utf-8") as f:
+        cfg = json.load(f)
+    run_dir = os.path.join(RUNS, cfg["name"])
+    os.makedirs(run_dir, exist_ok=True)
+    log = Log(os.path.join(run_dir, "train.log"))
+    torch.set_num_threads(cfg["threads"])
+    log(f"config {json.dumps(cfg)}")
+
+    train, dev = corpora.msra_train_dev()
+    if cfg.get("train_limit"):  # short experiments: first N MSRA sentences (extra corpora stay whole)
+        train = train[:cfg["train_limit"]]
+    for name in cfg["extra_corpora"]:
+        extra = corpora.EXTRA_READERS[name]()
+        log(f"extra corpus {name}: {len(extra)} sentences")
+        train = train + extra
+    train_texts = [t for t, _ in train]
+    encoder, lac_vocab, lac_emb = build_encoder(cfg, train_texts)
+    lex = encoder.lexicon
+    log(f"train {len(train)} dev {len(dev)} | chars {len(encoder.chars)} bigrams {len(encoder.bigram_list)} "
+        f"lexicon {len(lex.entries)} classes {len(lex.classes)} word rows {lex.n_word_rows}")
+    train_enc = [encoder.encode(t) for t in train_texts]
+    train_tags = [np.array([LABEL_ID[x] for x in tags], np.int64) for _, tags in train]
+    lengths = [len(t) for t in train_texts]
+
+    gen = torch.Generator().manual_seed(cfg["seed"])
+    torch.manual_seed(cfg["seed"])
+    model = ZhNerModel(cfg, len(encoder.chars), len(encoder.bigram_list), len(lex.classes),
+                       lex.n_word_rows, len(LABELS))
+    init_char_embeddings(model, encoder, lac_vocab, lac_emb, gen)
+    n_params = sum(p.numel() for p in model.parameters())
+    log(f"parameters {n_params:,}")
+    opts, dense = make_optimizers(model, cfg)
+
+    start_epoch, best_f1, history = 0, -1.0, []
+    last_path, best_path = os.path.join(run_dir, "last.pt"), os.path.join(run_dir, "best.pt")
+    if os.path.exists(last_path):
+        ck = torch.load(last_path, weights_only=False)
+        model.load_state_dict(ck["model"])
+        for o, s in zip(opts, ck["opts"]):
+            o.load_state_dict(s)
+        start_epoch, best_f1, history = ck["epoch"], ck["best_f1"], ck["history"]
+        log(f"resumed after epoch {start_epoch}, best dev F1 {best_f1:.4f}")
+
+    t_start = time.time()
+    for epoch in range(start_epoch, cfg["epochs"]):
+        # per-epoch seeds: batch order and dropout are the same whether or not the run was resumed
+        rng = np.random.default_rng(cfg["seed"] + epoch)
+        torch.manual_seed(cfg["seed"] + 1000 + epoch)
+        lr = cfg["lr"] / (1 + cfg["lr_decay"] * epoch)
+        for o in opts:
+            for g in o.param_groups:
+                g["lr"] = lr
+        model.train()
+        t0, seen, total_loss = time.time(), 0, 0.0
+        for idx in length_batches(lengths, cfg["batch_size"], rng):
+            b = collate([(train_enc[i], train_tags[i]) for i in idx])
+            em = model.emissions(b["chars"], b["left"], b["right"], b["lex"])
+            loss = model.crf.neg_log_likelihood(em, b["tags"]) / len(idx)
+            for o in opts:
+                o.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(dense, cfg["clip"])
+            for o in opts:
+                o.step()
+            seen += len(idx)
+            total_loss += loss.item() * len(idx)
+        minutes = (time.time() - t0) / 60
+        res, _, _ = evaluate(model, encoder, dev)
+        f1 = res["overall"]["f1"]
+        history.append({"epoch": epoch + 1, "loss": total_loss / seen, "dev_f1": f1, "minutes": minutes})
+        log(f"epoch {epoch + 1} lr {lr:.5f} loss {total_loss / seen:.3f} {seen / (minutes * 60):.0f} sent/s "
+            f"{minutes:.1f} min | " + format_scores("dev", res))
+        if f1 > best_f1:
+            best_f1 = f1
+            torch.save(model.state_dict(), best_path)
+        torch.save({"model": model.state_dict(), "opts": [o.state_dict() for o in opts], "epoch": epoch + 1,
+                    "best_f1": best_f1, "history": history}, last_path)
+        # safety net for a slower machine: stop before an epoch that would end past the budget
+        elapsed = (time.time() - t_start) / 60
+        if cfg.get("max_minutes") and epoch + 1 < cfg["epochs"] and elapsed + minutes + 0.5 > cfg["max_minutes"]:
+            log(f"time budget of {cfg['max_minutes']} min reached after epoch {epoch + 1}")
+            break
+
+    model.load_state_dict(torch.load(best_path))
+    export_dir = os.path.join(run_dir, "export")
+    export(model, encoder, cfg, LABELS, export_dir)
+    log(f"exported {export_dir}")
+    final_eval(log, export_dir, cfg.get("eval_test", True))
+
+
+def final_eval(log, export_dir, with_test):
+    """Scores the exported folder itself, so the numbers are those of what ships."""
+    model, encoder, _ = load(export_dir)
+    res, _, _ = evaluate(model, encoder, corpora.msra_train_dev()[1])
+    log(format_scores("MSRA dev (best)", res))
+    if with_test:
+        res, gold, pred = evaluate(model, encoder, corpora.read_msra("test"))
+        log(format_scores("MSRA test", res))
+        s = seqeval_overall_f1(gold, pred)
+        log(f"seqeval cross-check on MSRA test: {s:.6f} vs {res['overall']['f1']:.6f}")
+        assert abs(s - res["overall"]["f1"]) < 1e-9
+    for name, sents in (("Weibo dev", corpora.read_weibo("dev")), ("Resume dev", corpora.read_resume("dev"))):
+        res, _, _ = evaluate(model, encoder, sents)
+        log(format_scores(name, res))
+
+
+if __name__ == "__main__":
+    main()
