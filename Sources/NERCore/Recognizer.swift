@@ -77,26 +77,55 @@ public final class Recognizer: Sendable {
     /// Entities of each text, in order; texts share forward passes.
     public func recognize(batch texts: [String]) -> [[Entity]] {
         let documents = texts.map(prepare)
+        return run(documents.map { ($0, $0.sentences.indices) }).map { $0.flatMap { $0 } }
+    }
+
+    /// A text piece by piece, for streaming: consecutive sentences are grouped into pieces of about
+    /// `pieceTokens` tokens and `onPiece(entities, processed, total)` is called after each, in text
+    /// order, with the code points covered so far. The entities are exactly `recognize(text)`'s.
+    public func recognize(_ text: String, pieceTokens: Int, onPiece: ([Entity], Int, Int) -> Void) {
+        let doc = prepare(text)
+        var start = 0
+        while start < doc.sentences.count {
+            var end = start
+            var tokens = 0
+            while end < doc.sentences.count, end == start || tokens + doc.sentences[end].encoding.count <= pieceTokens {
+                tokens += doc.sentences[end].encoding.count
+                end += 1
+            }
+            let entities = run([(doc, start..<end)])[0].flatMap { $0 }
+            let last = doc.sentences[end - 1].encoding
+            onPiece(entities, end == doc.sentences.count ? doc.scalars.count : Int(last.ends[last.count - 1]), doc.scalars.count)
+            start = end
+        }
+        if doc.sentences.isEmpty { onPiece([], doc.scalars.count, doc.scalars.count) }
+    }
+
+    /// Entities per sentence for the given sentences of each document, sharing forward passes.
+    private func run(_ work: [(doc: Document, sentences: Range<Int>)]) -> [[[Entity]]] {
         var jobs: [(doc: Int, sentence: Int, window: Int)] = []
         var windows: [ModelWindow] = []
-        for (d, doc) in documents.enumerated() {
-            for (s, sentence) in doc.sentences.enumerated() {
+        for (d, item) in work.enumerated() {
+            for s in item.sentences {
+                let sentence = item.doc.sentences[s]
                 for (w, window) in sentence.windows.enumerated() {
                     jobs.append((d, s, w))
-                    windows.append(ModelWindow(encoding: sentence.encoding, tokens: window.tokens, scalars: doc.scalars))
+                    windows.append(ModelWindow(encoding: sentence.encoding, tokens: window.tokens, scalars: item.doc.scalars))
                 }
             }
         }
-        var scores = documents.map { $0.sentences.map { [Float](repeating: 0, count: $0.encoding.count * labels.count) } }
+        var scores = work.map { item in
+            item.doc.sentences.indices.map { s in
+                item.sentences.contains(s) ? [Float](repeating: 0, count: item.doc.sentences[s].encoding.count * labels.count) : []
+            }
+        }
         model.emissions(windows) { j, rows in
             let job = jobs[j]
-            let window = documents[job.doc].sentences[job.sentence].windows[job.window]
+            let window = work[job.doc].doc.sentences[job.sentence].windows[job.window]
             copyCore(window, logits: rows, into: &scores[job.doc][job.sentence])
         }
-        return documents.indices.map { d in
-            documents[d].sentences.indices.flatMap { s in
-                decode(documents[d].sentences[s], scores: scores[d][s], scalars: documents[d].scalars)
-            }
+        return work.indices.map { d in
+            work[d].sentences.map { s in decode(work[d].doc.sentences[s], scores: scores[d][s], scalars: work[d].doc.scalars) }
         }
     }
 

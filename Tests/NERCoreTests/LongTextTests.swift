@@ -89,6 +89,24 @@ struct LongTextTests {
         #expect(straddling > 0, "no entity crossed a window boundary; the test proves nothing")
     }
 
+    @Test func piecesAddUpToTheWholeText() throws {
+        let base = try Fixtures.json("models/long_text.json")["text"] as! String
+        let r = Self.recognizer
+        for text in [base, "北京", "", String(repeating: "上海浦东", count: 100)] {
+            var entities: [Entity] = []
+            var progress: [Int] = []
+            r.recognize(text, pieceTokens: 200) { found, done, total in
+                entities += found
+                progress.append(done)
+                #expect(total == text.unicodeScalars.count)
+            }
+            #expect(entities == r.recognize(text))
+            #expect(progress == progress.sorted())
+            #expect(progress.last == text.unicodeScalars.count)
+            if text == base { #expect(progress.count > 5) }
+        }
+    }
+
     @Test func emptyAndBlankTexts() {
         let r = Self.recognizer
         #expect(r.recognize("") == [])
