@@ -32,7 +32,6 @@ enum TagCommand: Command {
         let workers = try args.int("threads", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
         let batch = try args.int("batch", default: 64, range: 1...100_000)
         let model = try DefaultModel.resolve(args.value("model"))
-        // Parallelism across batches (one thread each) beats splitting each small forward pass.
         let recognizer = try Recognizer(modelDirectory: model,
                                         options: .init(threads: 1, concurrency: workers))
         let reader = try LineReader(path: args.value("input") ?? "-")
@@ -50,7 +49,7 @@ enum TagCommand: Command {
                 }
                 groups.append(lines)
             }
-            let results = tagGroups(groups, recognizer: recognizer)
+            let results = ParallelTagger.tag(groups, with: recognizer)
             for (lines, entities) in zip(groups, results) {
                 for (text, found) in zip(lines, entities) {
                     try writer.write(format == "jsonl" ? JSONWriter.line(text: text, entities: found) + "\n"
@@ -59,14 +58,6 @@ enum TagCommand: Command {
             }
         }
         try writer.flush()
-    }
-
-    private static func tagGroups(_ groups: [[String]], recognizer: Recognizer) -> [[[Entity]]] {
-        let results = ResultSlots<[[Entity]]>(count: groups.count)
-        DispatchQueue.concurrentPerform(iterations: groups.count) { i in
-            results.set(i, recognizer.recognize(batch: groups[i]))
-        }
-        return results.values
     }
 }
 

@@ -14,6 +14,7 @@ let usage = """
       tag        tag texts, one per line (JSONL or CoNLL out)
       quantize   write an INT8 copy of a model folder
       info       describe a model folder
+      eval       score a model on an annotated corpus (precision, recall, F1)
       help       show help for a command (zhner help tag)
 
     Run `zhner <command> --help` for a command's options.
@@ -23,6 +24,7 @@ let commands: [String: Command.Type] = [
     "tag": TagCommand.self,
     "quantize": QuantizeCommand.self,
     "info": InfoCommand.self,
+    "eval": EvalCommand.self,
 ]
 
 func printError(_ message: String) {

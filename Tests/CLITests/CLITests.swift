@@ -43,7 +43,7 @@ struct CLITests {
                       stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
-    @Test(arguments: [[], ["--help"], ["tag", "--help"], ["quantize", "--help"], ["info", "--help"], ["help", "tag"]])
+    @Test(arguments: [[], ["--help"], ["tag", "--help"], ["quantize", "--help"], ["info", "--help"], ["eval", "--help"], ["help", "tag"]])
     func helpIsAvailable(_ args: [String]) throws {
         let r = try Self.run(args)
         #expect(r.stdout.contains("Usage"))
@@ -138,6 +138,24 @@ struct CLITests {
         let tag = try Self.run(["tag"], stdin: Data("北京欢迎你".utf8), environment: ["ZHNER_MODEL": dir])
         #expect(tag.status == 0, "\(tag.stderr)")
         #expect(tag.stdout.hasPrefix("{\"text\": \"北京欢迎你\""))
+    }
+
+    @Test func evalScoresACorpus() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-eval-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "北\tB-LOC\n京\tI-LOC\n欢\tO\n迎\tO\n\n张\tB-PER\n三\tI-PER\n".write(toFile: dir + "/c.tsv", atomically: true, encoding: .utf8)
+        let table = try Self.run(["eval", "--data", dir + "/c.tsv", "--model", Self.tinyModel])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("(2 sentences, 2 gold entities)"))
+        #expect(table.stdout.contains("overall"))
+        let json = try Self.run(["eval", "--data", dir + "/c.tsv", "--model", Self.tinyModel, "--json"])
+        let obj = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        #expect(obj["sentences"] as? Int == 2)
+        #expect((obj["overall"] as! [String: Any])["gold"] as? Int == 2)
+        #expect(try Self.run(["eval", "--model", Self.tinyModel]).stderr.contains("eval needs --data"))
+        #expect(try Self.run(["eval", "--data", dir + "/c.tsv", "--map", "PER"]).status == 2)
+        #expect(try Self.run(["eval", "--data", dir + "/missing.tsv", "--model", Self.tinyModel]).status == 65)
     }
 
     @Test func isaCanBeForcedAndIsValidated() throws {
