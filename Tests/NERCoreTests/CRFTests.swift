@@ -4,14 +4,6 @@ import Testing
 
 /// Viterbi and marginals against brute force over every label sequence of a small problem.
 struct CRFTests {
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> Float {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Int64(bitPattern: state >> 11) % 2000) / 1000 - 1
-        }
-    }
-
     func score(_ path: [Int], _ crf: CRF, _ em: [Float]) -> Float {
         let l = crf.labels
         var s = crf.start[path[0]] + em[path[0]]
@@ -27,11 +19,11 @@ struct CRFTests {
 
     @Test(arguments: [1, 2, 5])
     func viterbiAndMarginalsMatchBruteForce(_ length: Int) {
-        var rng = Rng(state: UInt64(length))
+        var rng = SplitMix(state: UInt64(length))
         let l = 3
-        let crf = CRF(labels: l, transitions: (0..<(l * l)).map { _ in rng.next() * 2 },
-                      start: (0..<l).map { _ in rng.next() }, end: (0..<l).map { _ in rng.next() })
-        let em = (0..<(length * l)).map { _ in rng.next() * 3 }
+        let crf = CRF(labels: l, transitions: (0..<(l * l)).map { _ in rng.float(2) },
+                      start: (0..<l).map { _ in rng.float() }, end: (0..<l).map { _ in rng.float() })
+        let em = (0..<(length * l)).map { _ in rng.float(3) }
         let paths = allPaths(length: length, labels: l)
         let best = paths.max { score($0, crf, em) < score($1, crf, em) }!
         #expect(em.withUnsafeBufferPointer { crf.viterbi($0) } == best)

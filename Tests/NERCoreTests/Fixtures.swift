@@ -43,3 +43,23 @@ extension Recognizer {
         return out
     }
 }
+
+/// Deterministic test inputs (SplitMix64).
+struct SplitMix {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [-scale, scale).
+    mutating func float(_ scale: Float = 1) -> Float {
+        Float(Double(next() >> 11) / 9_007_199_254_740_992.0 * 2 - 1) * scale
+    }
+
+    mutating func int8() -> Int8 { Int8(truncatingIfNeeded: next()) }
+}

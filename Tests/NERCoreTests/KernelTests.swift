@@ -6,23 +6,6 @@ import Foundation
 import Testing
 @testable import NERCore
 
-/// Deterministic inputs (SplitMix64).
-private struct KernelRng {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [-scale, scale).
-    mutating func float(_ scale: Float = 1) -> Float {
-        Float(Double(next() >> 11) / 9_007_199_254_740_992.0 * 2 - 1) * scale
-    }
-    mutating func int8() -> Int8 { Int8(truncatingIfNeeded: next()) }
-}
-
 /// Written into output padding to prove kernels leave it alone.
 private let sentinel: Float = -12345.5
 
@@ -38,7 +21,7 @@ private func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
 
 @Test func quantizeRowsRoundsHalfAwayAndPads() {
     let M = 4, K = 13, lda = K + 2, Kp = roundUp(K, ZK_KGROUP), ldq = Kp + 3
-    var rng = KernelRng(state: 7)
+    var rng = SplitMix(state: 7)
     var A = (0..<M * lda).map { _ in rng.float(3) }
     for k in 0..<K { A[lda + k] = 0 }  // all-zero row: scale 1
     for k in 0..<K { A[2 * lda + k] = Float(k) - 6.5 }  // ties at scale 1 once the max is 127
@@ -70,7 +53,7 @@ private func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
 func int8GEMMMatchesExactReference(isa: ISA) {
     // (M, N, K, n0, n1): tails in every dimension, and a column range that starts past block 0.
     let shapes = [(1, 1, 1, 0, 1), (2, 7, 3, 0, 7), (5, 33, 5, 0, 33), (17, 33, 64, 16, 30), (7, 48, 130, 0, 40)]
-    var rng = KernelRng(state: 1)
+    var rng = SplitMix(state: 1)
     for (M, N, K, n0, n1) in shapes {
         let Kp = roundUp(K, ZK_KGROUP), Np = roundUp(N, ZK_NBLOCK)
         let ldq = Kp + 4, ldc = N + 3
@@ -117,7 +100,7 @@ func int8GEMMMatchesExactReference(isa: ISA) {
 func fp32GEMMMatchesReference(isa: ISA) {
     // K = 300 crosses the kernels' K chunking.
     let shapes = [(1, 1, 1, 0, 1), (3, 7, 5, 0, 7), (6, 33, 64, 16, 30), (7, 20, 300, 0, 20)]
-    var rng = KernelRng(state: 2)
+    var rng = SplitMix(state: 2)
     for (M, N, K, n0, n1) in shapes {
         let lda = K + 2, ldc = N + 3
         let W = (0..<N * K).map { _ in rng.float() }
@@ -153,7 +136,7 @@ func fp32GEMMMatchesReference(isa: ISA) {
 func attentionGEMMsMatchReference(isa: ISA) {
     let shapes = [(1, 1, 1), (5, 7, 3), (9, 33, 64), (4, 20, 300)]
     let alpha: Float = 0.125
-    var rng = KernelRng(state: 3)
+    var rng = SplitMix(state: 3)
     for (M, N, K) in shapes {
         let lda = K + 1, ldbT = K + 2, ldbN = N + 3, ldc = N + 2
         let A = (0..<M * lda).map { _ in rng.float() }
@@ -191,7 +174,7 @@ func attentionGEMMsMatchReference(isa: ISA) {
 func layerNormMatchesReference(isa: ISA) {
     let M = 3
     let eps: Float = 1e-12
-    var rng = KernelRng(state: 4)
+    var rng = SplitMix(state: 4)
     for N in [1, 7, 33, 100] {
         let ld = N + 4
         let X = (0..<M * ld).map { _ in 5 + rng.float(2) }  // offset mean: the variance must not cancel
@@ -253,7 +236,7 @@ func geluIsExactErfGELU(isa: ISA) {
 @Test(arguments: ISA.supported)
 func softmaxNormalisesAndMasks(isa: ISA) {
     let M = 3
-    var rng = KernelRng(state: 5)
+    var rng = SplitMix(state: 5)
     for n in [1, 7, 20] {
         let ncols = n + 3, ld = ncols + 2
         var X0 = (0..<M * ld).map { _ in rng.float(10) }
@@ -287,7 +270,7 @@ func softmaxNormalisesAndMasks(isa: ISA) {
 @Test(arguments: ISA.supported)
 func lstmCellMatchesReference(isa: ISA) {
     let B = 2
-    var rng = KernelRng(state: 6)
+    var rng = SplitMix(state: 6)
     for H in [1, 5, 19] {
         let ldg = 4 * H + 1, ldh = H + 2
         let gates = (0..<B * ldg).map { _ in rng.float(6) }

@@ -65,7 +65,7 @@ struct LongTextTests {
         let pieces = ["张伟", "在", "北京", "和", "上海", "之间", "往返", "，", "联合国", "代表", "李明", "与", "华为公司"]
         var straddling = 0
         for seed in 0..<20 {
-            var rng = SplitMix(seed: UInt64(seed))
+            var rng = SplitMix(state: UInt64(seed))
             var text = ""
             while text.unicodeScalars.count < 400 { text += pieces[Int(rng.next() % UInt64(pieces.count))] }
             let scalars = Array(text.unicodeScalars)
@@ -128,18 +128,6 @@ struct LongTextTests {
             results.set(i, r.recognize(batch: texts))
         }
         for i in 0..<16 { #expect(results.get(i) == single) }
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
