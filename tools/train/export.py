@@ -1,8 +1,7 @@
-"""Writes / reads the HF-style model folder consumed by the Swift engine (SPEC.md §7)."""
+"""Writes / reads the HF-style model folder consumed by the Swift engine (SPEC.md §0)."""
 import json
 import os
 
-import torch
 from safetensors.torch import load_file, save_file
 
 from .lexicon import SETS, Lexicon

@@ -8,7 +8,6 @@ re-running the same command resumes from last.pt.
 import argparse
 import json
 import os
-import random
 import time
 
 import numpy as np
@@ -51,7 +50,7 @@ def init_char_embeddings(model, encoder, lac_vocab, lac_emb, gen):
     w = torch.randn(len(encoder.chars), lac_emb.shape[1], generator=gen) * std
     for i, c in enumerate(encoder.chars):
         if c in lac_vocab:
-            w[i] = torch.from_numpy(lac_emb[lac_vocab[c]])
+            w[i] = torch.tensor(lac_emb[lac_vocab[c]])
     model.char_embeddings.weight.data.copy_(w)
 
 
@@ -77,13 +76,14 @@ def evaluate(model, encoder, sents):
     return score(gold, pred), gold, pred
 
 
+# tables with sparse gradients need SparseAdam; dense Adam over 140k bigram rows would halve speed
+SPARSE_PARAMS = {"char_embeddings.weight", "bigram_embeddings.weight", "lexicon_word_embeddings.weight"}
+
+
 def make_optimizers(model, cfg):
     sparse = [p for n, p in model.named_parameters() if n in SPARSE_PARAMS]
     dense = [p for n, p in model.named_parameters() if n not in SPARSE_PARAMS]
     return (torch.optim.Adam(dense, lr=cfg["lr"]), torch.optim.SparseAdam(sparse, lr=cfg["lr"])), dense
-
-
-SPARSE_PARAMS = {"char_embeddings.weight", "bigram_embeddings.weight", "lexicon_word_embeddings.weight"}
 
 
 def main():
