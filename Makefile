@@ -4,24 +4,46 @@ RELEASE := .build/release/zhner
 # The bundled default model once it ships (models/default); until then the tiny golden-test model.
 MODEL ?= $(firstword $(wildcard models/default) Tests/NERCoreTests/Fixtures/models/tiny-bert)
 
-.PHONY: run test build deps clean
+.PHONY: run test test-browser build deps clean
 
-## Build (release) and tag the sample texts with the default model.
+## Build (release) and serve the JSON API and the web page on http://127.0.0.1:8080/ with the default model.
 run: deps build
 	$(RELEASE) info $(MODEL)
-	$(RELEASE) tag --model $(MODEL) --input docs/samples.txt
+	$(RELEASE) serve --model $(MODEL)
 
-## The whole test suite (what CI runs).
+## The whole test suite (what CI runs): Swift tests, then the web page in headless Chromium.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) test-browser
+
+test-browser:
+	ZHNER_BIN=.build/debug/zhner Tests/browser/run.sh
 
 build:
 	$(SWIFT) build -c release --product zhner
 
-## System packages the build needs (none beyond the Swift toolchain yet); idempotent.
+## System packages the build needs (libmicrohttpd for `zhner serve`); idempotent.
 deps:
 	@./scripts/install-deps.sh
 
 clean:
 	rm -rf .build
+
+## Benchmarks against PyTorch and ONNX Runtime (bench/, results in docs/BENCHMARKS.md): `make bench`;
+## BENCH_ARGS=--quick checks the harness in minutes. ZHNER_BIN=path skips the build and uses that binary.
+.PHONY: bench bench-http
+BENCH_PY := bench/.venv/bin/python
+bench: $(if $(ZHNER_BIN),,build) bench/.venv/ready
+	ZHNER_BIN=$(or $(ZHNER_BIN),$(RELEASE)) $(BENCH_PY) bench/run.py $(BENCH_ARGS)
+	$(BENCH_PY) bench/report.py
+
+## `zhner serve` vs a Flask + transformers service (needs the models `make bench` prepares).
+bench-http: $(if $(ZHNER_BIN),,build) bench/.venv/ready
+	ZHNER_BIN=$(or $(ZHNER_BIN),$(RELEASE)) $(BENCH_PY) bench/http_bench.py $(BENCH_ARGS)
+	$(BENCH_PY) bench/report.py
+
+bench/.venv/ready: bench/requirements.txt
+	python3 -m venv bench/.venv
+	bench/.venv/bin/pip install -q -r bench/requirements.txt
+	touch $@

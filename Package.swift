@@ -22,9 +22,19 @@ let package = Package(
             dependencies: ["CKernels"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+        .target(
+            name: "NERServer",
+            dependencies: ["NERCore", "CMicroHTTPD"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .executableTarget(
             name: "zhner",
-            dependencies: ["NERCore"],
+            dependencies: ["NERCore", "NERServer"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
@@ -36,6 +46,11 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["zhner"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "NERServerTests",
+            dependencies: ["NERServer", "zhner"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages zhner needs, only those missing. Run as root (CI) or with sudo.
 set -euo pipefail
-packages=()
+packages=(libmicrohttpd-dev pkg-config)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

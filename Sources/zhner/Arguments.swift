@@ -1,8 +1,9 @@
 /// Command-line options of one subcommand: `--name value`, `--name=value`, boolean `--flag`s and
-/// positional arguments. Unknown options are errors, so typos do not pass silently.
+/// positional arguments. Unknown options are errors, so typos do not pass silently. An option given
+/// twice keeps every value (`values`); `value` is the last one, as shells' override habits expect.
 struct Arguments {
     private(set) var positional: [String] = []
-    private var values: [String: String] = [:]
+    private var given: [String: [String]] = [:]
     private var flags: Set<String> = []
 
     init(_ args: some Sequence<String>, options: Set<String>, flags allowedFlags: Set<String> = []) throws {
@@ -28,19 +29,21 @@ struct Arguments {
                 flags.insert(name)
             } else if options.contains(name) {
                 guard let v = value ?? it.next() else { throw CLIError.usage("--\(name) needs a value") }
-                values[name] = v
+                given[name, default: []].append(v)
             } else {
                 throw CLIError.usage("unknown option --\(name)")
             }
         }
     }
 
-    func value(_ name: String) -> String? { values[name] }
+    func value(_ name: String) -> String? { given[name]?.last }
+
+    func values(_ name: String) -> [String] { given[name] ?? [] }
 
     func flag(_ name: String) -> Bool { flags.contains(name) }
 
     func int(_ name: String, default def: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let raw = values[name] else { return def }
+        guard let raw = value(name) else { return def }
         guard let v = Int(raw), range.contains(v) else {
             throw CLIError.usage("--\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got \(raw)")
         }
@@ -48,7 +51,7 @@ struct Arguments {
     }
 
     func choice(_ name: String, _ allowed: [String], default def: String) throws -> String {
-        let v = values[name] ?? def
+        let v = value(name) ?? def
         guard allowed.contains(v) else {
             throw CLIError.usage("--\(name) must be one of \(allowed.joined(separator: ", ")), got \(v)")
         }

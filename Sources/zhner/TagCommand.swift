@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import NERCore
+import NERServer
 
 /// `zhner tag`: one text per input line → one result per line, in order, in bounded memory.
 enum TagCommand: Command {

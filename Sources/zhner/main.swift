@@ -12,6 +12,7 @@ let usage = """
 
     Commands:
       tag        tag texts, one per line (JSONL or CoNLL out)
+      serve      serve the HTTP API and web page
       quantize   write an INT8 copy of a model folder
       info       describe a model folder
       eval       score a model on an annotated corpus (precision, recall, F1)
@@ -22,6 +23,7 @@ let usage = """
 
 let commands: [String: Command.Type] = [
     "tag": TagCommand.self,
+    "serve": ServeCommand.self,
     "quantize": QuantizeCommand.self,
     "info": InfoCommand.self,
     "eval": EvalCommand.self,

@@ -1,9 +1,9 @@
 import NERCore
 
-/// Hand-written JSON for the hot output path: a stable key order (`text` before `entities`) and
-/// no Codable overhead per entity.
-enum JSONWriter {
-    static func appendString(_ s: String, to out: inout String) {
+/// Hand-written JSON for the hot output paths (`zhner tag` and the HTTP API write entities the same
+/// way): a stable key order (`text` before `entities`) and no Codable overhead per entity.
+public enum JSONWriter {
+    public static func appendString(_ s: String, to out: inout String) {
         out.append("\"")
         for u in s.unicodeScalars {
             switch u {
@@ -27,12 +27,12 @@ enum JSONWriter {
     }
 
     /// A score with 4 decimals: more would be noise, fewer hides differences.
-    static func score(_ s: Float) -> String {
+    public static func score(_ s: Float) -> String {
         let scaled = (Double(s) * 10000).rounded()
         return String(scaled / 10000)
     }
 
-    static func appendEntities(_ entities: [Entity], to out: inout String) {
+    public static func appendEntities(_ entities: [Entity], to out: inout String) {
         out.append("[")
         for (i, e) in entities.enumerated() {
             if i > 0 { out.append(", ") }
@@ -46,7 +46,7 @@ enum JSONWriter {
     }
 
     /// `{"text": ..., "entities": [...]}`
-    static func line(text: String, entities: [Entity]) -> String {
+    public static func line(text: String, entities: [Entity]) -> String {
         var out = "{\"text\": "
         appendString(text, to: &out)
         out.append(", \"entities\": ")

@@ -1,0 +1,37 @@
+// Debian's libmicrohttpd for Swift: the variadic entry points (which Swift cannot call) wrapped in
+// fixed-argument functions, and the macros Swift does not import (casts) as constants.
+#ifndef ZHNER_CMICROHTTPD_SHIM_H
+#define ZHNER_CMICROHTTPD_SHIM_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <microhttpd.h>
+
+static const uint64_t zhner_mhd_size_unknown = MHD_SIZE_UNKNOWN;
+static const ssize_t zhner_mhd_end_of_stream = MHD_CONTENT_READER_END_OF_STREAM;
+
+/// Starts a daemon listening on `address` (port 0 picks a free port) with the options the
+/// server uses. Returns NULL (errno set where the failure was a system call) on failure.
+static inline struct MHD_Daemon *zhner_mhd_start(unsigned int flags, const struct sockaddr *address,
+                                                 MHD_AccessHandlerCallback handler, void *handler_cls,
+                                                 MHD_RequestCompletedCallback completed, void *completed_cls,
+                                                 unsigned int connection_limit,
+                                                 unsigned int connection_timeout_s)
+{
+    return MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls,
+                            MHD_OPTION_SOCK_ADDR, address,
+                            MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+                            MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+                            MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_s,
+                            MHD_OPTION_END);
+}
+
+/// The port the daemon actually listens on (the one the kernel picked for port 0).
+static inline uint16_t zhner_mhd_bound_port(struct MHD_Daemon *daemon)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info == NULL ? 0 : info->port;
+}
+
+#endif

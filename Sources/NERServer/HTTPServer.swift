@@ -1,0 +1,296 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CMicroHTTPD
+import Synchronization
+
+/// What the server does with requests. Called on libmicrohttpd's polling thread, so it must not
+/// block: slow work goes to other threads, which answer through the `Exchange`.
+protocol HTTPHandler: Sendable {
+    /// Headers are in (first call for every exchange). An answer now (the body is then never
+    /// read), or nil to read the body.
+    func headersReceived(_ exchange: Exchange) -> HTTPResponse?
+    /// The body is in, or went over the limit (`bodyExceeded`): only for exchanges that got no
+    /// answer from `headersReceived`. Answer now or later, from any thread.
+    func bodyReceived(_ exchange: Exchange)
+    /// The exchange is over: answered, or the client went away (`aborted`). Last call for every
+    /// exchange.
+    func completed(_ exchange: Exchange, aborted: Bool)
+}
+
+/// The libmicrohttpd daemon: one internal polling thread (epoll) that reads requests and writes
+/// answers, never waiting for inference. A request whose answer is not ready is suspended and
+/// resumed by whichever thread answers it.
+final class HTTPServer {
+    private let daemon: OpaquePointer
+    private let driver: Unmanaged<Driver>
+    let port: Int
+
+    init(address: ListenAddress, handler: any HTTPHandler, maxBodyBytes: Int,
+         maxConnections: Int, connectionTimeoutSeconds: Int) throws(ServerError)
+    {
+        let driver = Unmanaged.passRetained(Driver(handler: handler, maxBodyBytes: maxBodyBytes))
+        var flags = MHD_USE_AUTO_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ERROR_LOG.rawValue
+        if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
+        let started = address.storage.withUnsafeBytes { raw in
+            zhner_mhd_start(flags, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self),
+                            accessCallback, driver.toOpaque(), completedCallback, driver.toOpaque(),
+                            UInt32(maxConnections), UInt32(connectionTimeoutSeconds))
+        }
+        guard let started else {
+            driver.release()
+            throw .system("cannot listen on \(address.host):\(address.port): \(String(cString: strerror(errno)))")
+        }
+        daemon = started
+        self.driver = driver
+        port = Int(zhner_mhd_bound_port(started))
+    }
+
+    /// Stops accepting connections; open ones go on.
+    func stopAccepting() {
+        let fd = MHD_quiesce_daemon(daemon)
+        if fd >= 0 { close(fd) }
+    }
+
+    /// Closes every connection and ends the polling thread.
+    func stop() {
+        MHD_stop_daemon(daemon)
+        driver.release()
+    }
+}
+
+/// The context libmicrohttpd hands back to the callbacks.
+private final class Driver: Sendable {
+    let handler: any HTTPHandler
+    let maxBodyBytes: Int
+
+    init(handler: any HTTPHandler, maxBodyBytes: Int) {
+        self.handler = handler
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    func access(_ connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>,
+                upload: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>,
+                slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> MHD_Result
+    {
+        guard let existing = slot.pointee else {
+            // First call: headers only.
+            let exchange = Exchange(connection: connection, method: String(cString: method), path: String(cString: url))
+            slot.pointee = Unmanaged.passRetained(exchange).toOpaque()
+            if let early = handler.headersReceived(exchange) {
+                // Answering before the body is read makes libmicrohttpd close the connection,
+                // which is right for a refused upload but would end keep-alive for a GET.
+                guard exchange.hasBody else {
+                    exchange.handled = true
+                    exchange.respond(early)
+                    return .YES
+                }
+                return exchange.queue(early)
+            }
+            return .YES
+        }
+        let exchange = Unmanaged<Exchange>.fromOpaque(existing).takeUnretainedValue()
+        if uploadSize.pointee > 0 {
+            if let upload { exchange.appendBody(UnsafeRawBufferPointer(start: upload, count: uploadSize.pointee), limit: maxBodyBytes) }
+            uploadSize.pointee = 0
+            return .YES
+        }
+        if exchange.isAnswered { return .YES }
+        if !exchange.handled {
+            exchange.handled = true
+            handler.bodyReceived(exchange)
+        }
+        return exchange.queuePendingOrSuspend()
+    }
+
+    func completed(_ slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>, aborted: Bool) {
+        guard let raw = slot.pointee else { return }
+        slot.pointee = nil
+        let exchange = Unmanaged<Exchange>.fromOpaque(raw).takeRetainedValue()
+        exchange.close()
+        handler.completed(exchange, aborted: aborted)
+    }
+}
+
+/// One request and its answer: a whole response, or a stream of chunks (chunked encoding).
+///
+/// Answers may come from any thread. The connection is suspended while nothing is ready and
+/// resumed by the thread that makes something ready; `Outbox` (under a lock) holds what is ready
+/// and whether the connection is suspended, so a resume is never lost and never sent twice.
+final class Exchange: @unchecked Sendable {
+    let method: String
+    let path: String
+    /// Monotonic nanoseconds when its headers were in: deadlines and durations count from here.
+    let arrival = Scheduler.now()
+    private let connection: OpaquePointer
+
+    // Touched only on the polling thread (the handler's callbacks), so unguarded.
+    /// Route label for the log and metrics.
+    var route = "other"
+    /// Code points of the request's texts, for the log.
+    var characters = 0
+    /// Added to whatever answer this exchange gets (CORS).
+    var extraHeaders: [(name: String, value: String)] = []
+    private(set) var body: [UInt8] = []
+    private(set) var bodyExceeded = false
+    /// The handler has had its say (`bodyReceived`, or an answer from `headersReceived`).
+    fileprivate var handled = false
+    private(set) var status = 0
+    fileprivate var isAnswered: Bool { status != 0 }
+
+    private struct Outbox {
+        enum Ready { case response(HTTPResponse), stream(HTTPResponse) }
+        var ready: Ready?
+        var suspended = false
+        var closed = false
+        var chunks: [UInt8] = []
+        var chunksRead = 0
+        var ended = false
+    }
+    private let outbox = Mutex(Outbox())
+
+    fileprivate init(connection: OpaquePointer, method: String, path: String) {
+        self.connection = connection
+        self.method = method
+        self.path = path
+    }
+
+    /// A request header; only on the polling thread, while the handler's callbacks run.
+    func header(_ name: String) -> String? {
+        MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
+    }
+
+    /// Whether the request declares a body (a length over 0, or chunks).
+    var hasBody: Bool {
+        if let length = header("Content-Length") { return length != "0" }
+        return header("Transfer-Encoding") != nil
+    }
+
+    /// The whole answer, from any thread.
+    func respond(_ response: HTTPResponse) { update { $0.ready = .response(response) } }
+
+    /// Starts a chunked answer with `head`'s status and headers; `write` adds to it, `end` ends it.
+    func beginStream(_ head: HTTPResponse) { update { $0.ready = .stream(head) } }
+
+    func write(_ text: String) { update { $0.chunks.append(contentsOf: text.utf8) } }
+
+    func end() { update { $0.ended = true } }
+
+    /// Makes something ready and resumes the connection if it was suspended waiting for it.
+    private func update(_ change: (inout Outbox) -> Void) {
+        let resume = outbox.withLock { o -> Bool in
+            // A client that went away gets nothing more; its connection is gone.
+            guard !o.closed else { return false }
+            change(&o)
+            guard o.suspended else { return false }
+            o.suspended = false
+            return true
+        }
+        if resume { MHD_resume_connection(connection) }
+    }
+
+    fileprivate func appendBody(_ bytes: UnsafeRawBufferPointer, limit: Int) {
+        guard !bodyExceeded else { return }
+        guard body.count + bytes.count <= limit else {
+            // Past the limit the rest is read and dropped, so memory stays at the limit.
+            bodyExceeded = true
+            body = []
+            return
+        }
+        if body.isEmpty, let length = header("Content-Length").flatMap(Int.init) { body.reserveCapacity(min(length, limit)) }
+        body.append(contentsOf: bytes)
+    }
+
+    /// Queues what is ready, or suspends the connection until something is.
+    fileprivate func queuePendingOrSuspend() -> MHD_Result {
+        let ready = outbox.withLock { o -> Outbox.Ready? in
+            if let r = o.ready {
+                o.ready = nil
+                return r
+            }
+            MHD_suspend_connection(connection)
+            o.suspended = true
+            return nil
+        }
+        switch ready {
+        case .response(let r): return queue(r)
+        case .stream(let head): return queueStream(head)
+        case nil: return .YES
+        }
+    }
+
+    fileprivate func queue(_ r: HTTPResponse) -> MHD_Result {
+        body = []
+        let response = r.body.withUnsafeBytes { raw in
+            MHD_create_response_from_buffer(raw.count, UnsafeMutableRawPointer(mutating: raw.baseAddress), .RESPMEM_MUST_COPY)
+        }
+        return send(response, head: r)
+    }
+
+    private func queueStream(_ head: HTTPResponse) -> MHD_Result {
+        body = []
+        // The response holds a reference to the exchange until libmicrohttpd frees it.
+        let response = MHD_create_response_from_callback(zhner_mhd_size_unknown, 16 * 1024, readCallback,
+                                                         Unmanaged.passRetained(self).toOpaque(), releaseCallback)
+        return send(response, head: head)
+    }
+
+    private func send(_ response: OpaquePointer?, head: HTTPResponse) -> MHD_Result {
+        guard let response else { return .NO }
+        for (name, value) in head.headers + extraHeaders { MHD_add_response_header(response, name, value) }
+        status = head.status
+        let result = MHD_queue_response(connection, UInt32(head.status), response)
+        MHD_destroy_response(response)
+        return result
+    }
+
+    /// The next bytes of a stream; with none ready yet, suspends until `write` or `end` resumes.
+    fileprivate func read(into buffer: UnsafeMutablePointer<CChar>, max: Int) -> Int {
+        outbox.withLock { o -> Int in
+            let available = o.chunks.count - o.chunksRead
+            if available > 0 {
+                let n = min(available, max)
+                o.chunks.withUnsafeBytes { raw in
+                    UnsafeMutableRawPointer(buffer).copyMemory(from: raw.baseAddress! + o.chunksRead, byteCount: n)
+                }
+                o.chunksRead += n
+                if o.chunksRead == o.chunks.count {
+                    o.chunks.removeAll(keepingCapacity: true)
+                    o.chunksRead = 0
+                }
+                return n
+            }
+            if o.ended { return zhner_mhd_end_of_stream }
+            MHD_suspend_connection(connection)
+            o.suspended = true
+            return 0
+        }
+    }
+
+    fileprivate func close() {
+        outbox.withLock { $0.closed = true }
+    }
+}
+
+// The C callbacks. They live here, not in main.swift, where top-level code is main-actor isolated
+// and would trap when called on libmicrohttpd's thread.
+
+private let accessCallback: MHD_AccessHandlerCallback = { cls, connection, url, method, _, upload, uploadSize, slot in
+    Unmanaged<Driver>.fromOpaque(cls!).takeUnretainedValue().access(
+        connection!, url: url!, method: method!, upload: upload, uploadSize: uploadSize!, slot: slot!)
+}
+
+private let completedCallback: MHD_RequestCompletedCallback = { cls, _, slot, termination in
+    Unmanaged<Driver>.fromOpaque(cls!).takeUnretainedValue().completed(
+        slot!, aborted: termination != .REQUEST_TERMINATED_COMPLETED_OK)
+}
+
+private let readCallback: MHD_ContentReaderCallback = { cls, _, buffer, max in
+    Unmanaged<Exchange>.fromOpaque(cls!).takeUnretainedValue().read(into: buffer!, max: max)
+}
+
+private let releaseCallback: MHD_ContentReaderFreeCallback = { cls in
+    Unmanaged<Exchange>.fromOpaque(cls!).release()
+}

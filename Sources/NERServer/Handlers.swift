@@ -1,0 +1,227 @@
+import NERCore
+import Synchronization
+
+/// The API: routing, admission (auth, content type, limits), inference through the scheduler,
+/// and the small GET routes. Runs on the polling thread except for the job closures, which run on
+/// workers.
+final class APIHandler: HTTPHandler {
+    /// What requests need from the loaded model.
+    private struct Model: Sendable {
+        let limits: RequestLimits
+        let info: (name: String, architecture: String, isa: String, types: [String])
+    }
+
+    private let config: ServerConfig
+    private let auth: Auth
+    private let cors: CORS
+    private let metrics: Metrics
+    private let scheduler: Scheduler
+    private let model = Mutex<Model?>(nil)
+    private let draining = Atomic<Bool>(false)
+    private let exchanges = Atomic<Int>(0)
+
+    init(config: ServerConfig, metrics: Metrics, scheduler: Scheduler) {
+        self.config = config
+        auth = Auth(keys: config.apiKeys, publicMetrics: config.publicMetrics)
+        cors = CORS(origins: config.corsOrigins)
+        self.metrics = metrics
+        self.scheduler = scheduler
+    }
+
+    /// Requests received and not yet fully answered.
+    var inflight: Int { exchanges.load(ordering: .relaxed) }
+
+    /// The model is loaded and the workers run: inference routes open.
+    func modelLoaded(_ r: Recognizer) {
+        let types = r.entityTypes
+        model.withLock {
+            $0 = Model(limits: RequestLimits(maxTextCharacters: config.maxTextCharacters, maxBatchTexts: config.maxBatchTexts, entityTypes: types),
+                       info: (config.modelName, r.architecture, r.isa.rawValue, types))
+        }
+    }
+
+    /// From now on new requests are refused (503, connection closed); those in flight finish.
+    func beginDraining() { draining.store(true, ordering: .relaxed) }
+
+    func headersReceived(_ ex: Exchange) -> HTTPResponse? {
+        exchanges.add(1, ordering: .relaxed)
+        let routing = Routing(method: ex.method, path: ex.path)
+        ex.route = routing.label
+        ex.extraHeaders = cors.headers(origin: ex.header("Origin"))
+        if draining.load(ordering: .relaxed) {
+            var e = APIError.unavailable("shutting_down", "the server is shutting down; retry on another instance")
+            e.headers.append(("Connection", "close"))
+            return e.response
+        }
+        switch routing {
+        case .notFound:
+            return APIError(status: 404, code: "not_found", message: "no route \(ex.path); see /openapi.json").response
+        case .methodNotAllowed(let route):
+            return APIError(status: 405, code: "method_not_allowed", message: "\(route.rawValue) accepts \(route.allow)",
+                            headers: [("Allow", route.allow)]).response
+        case .options(let route):
+            return cors.options(route: route, origin: ex.header("Origin"))
+        case .handle(let route):
+            if auth.isRequired(for: route), !auth.accepts(authorization: ex.header("Authorization")) {
+                return APIError(status: 401, code: "unauthorized", message: "send a valid API key as Authorization: Bearer <key>",
+                                headers: [("WWW-Authenticate", "Bearer")]).response
+            }
+            if route.isInference { return checkUpload(ex) }
+            return get(route)
+        }
+    }
+
+    /// Refusals that need no body: wrong content type, or a declared length over the limit.
+    private func checkUpload(_ ex: Exchange) -> HTTPResponse? {
+        guard let type = ex.header("Content-Type"), Self.isJSON(type) else {
+            return APIError(status: 415, code: "unsupported_media_type",
+                            message: "send the body as Content-Type: application/json (UTF-8)").response
+        }
+        if let length = ex.header("Content-Length").flatMap(Int.init), length > config.maxBodyBytes {
+            return bodyTooLarge().response
+        }
+        return nil
+    }
+
+    /// `application/json`, optionally with `charset=utf-8`.
+    static func isJSON(_ contentType: String) -> Bool {
+        let parts = contentType.lowercased().split(separator: ";").map { $0.trimmingSpaces() }
+        guard parts.first == "application/json" else { return false }
+        return parts.dropFirst().allSatisfy { !$0.hasPrefix("charset=") || $0 == "charset=utf-8" || $0 == "charset=\"utf-8\"" }
+    }
+
+    private func bodyTooLarge() -> APIError {
+        .tooLarge("body_too_large", "the body is over max-body-bytes = \(config.maxBodyBytes) bytes; send fewer or shorter texts")
+    }
+
+    private func get(_ route: Route) -> HTTPResponse {
+        switch route {
+        case .page:
+            return HTTPResponse(status: 200, contentType: "text/html; charset=utf-8", body: WebPage.html.utf8)
+        case .openapi:
+            return .json(200, OpenAPI.spec)
+        case .healthz:
+            return .json(200, "{\"status\": \"ok\"}")
+        case .readyz:
+            if let e = notReady() { return e.response }
+            return .json(200, "{\"status\": \"ready\"}")
+        case .metrics:
+            return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
+                                body: metrics.render(gauges()).utf8)
+        case .entities, .batch, .stream:
+            preconditionFailure("inference routes are answered in bodyReceived")
+        }
+    }
+
+    private func notReady() -> APIError? {
+        if model.withLock({ $0 == nil }) { return .unavailable("not_ready", "the model is still loading") }
+        if scheduler.isFull { return .unavailable("queue_full", "all \(scheduler.capacity) queue places are taken") }
+        return nil
+    }
+
+    private func gauges() -> Metrics.Gauges {
+        Metrics.Gauges(queueDepth: scheduler.depth, queueCapacity: scheduler.capacity, inflightRequests: inflight,
+                       busyWorkers: scheduler.busyWorkers, workers: scheduler.workers,
+                       model: model.withLock { $0?.info })
+    }
+
+    func bodyReceived(_ ex: Exchange) {
+        do throws(APIError) {
+            guard !ex.bodyExceeded else { throw bodyTooLarge() }
+            guard let loaded = model.withLock({ $0 }) else { throw .unavailable("not_ready", "the model is still loading") }
+            let route = Route(rawValue: ex.path)!
+            let request = route == .batch ? try RequestDecoding.batch(ex.body, limits: loaded.limits)
+                                          : try RequestDecoding.single(ex.body, limits: loaded.limits)
+            ex.characters = request.characters
+            try enqueue(route, request, ex)
+        } catch {
+            ex.respond(error.response)
+        }
+    }
+
+    private func enqueue(_ route: Route, _ request: InferenceRequest, _ ex: Exchange) throws(APIError) {
+        if request.texts.isEmpty {
+            ex.respond(.json(200, entitiesBody(route, [], ex)))
+            return
+        }
+        let work: InferenceJob.Work
+        if route == .stream {
+            work = .stream { [self] recognizer in stream(request, ex, recognizer) }
+        } else {
+            work = .texts(request.texts) { [self] results in
+                ex.respond(.json(200, entitiesBody(route, results.map { filter($0, request.types) }, ex)))
+            }
+        }
+        let deadline = ex.arrival + UInt64(config.deadlineMilliseconds) * 1_000_000
+        let job = InferenceJob(work: work, characters: request.characters, deadline: deadline) { [self] in
+            ex.respond(deadlineExceeded().response)
+        }
+        switch scheduler.submit(job) {
+        case .accepted: return
+        case .expired: throw deadlineExceeded()
+        case .full:
+            metrics.recordRejected()
+            throw .unavailable("queue_full", "all \(scheduler.capacity) queue places are taken; retry shortly")
+        }
+    }
+
+    private func deadlineExceeded() -> APIError {
+        metrics.recordExpired()
+        return APIError(status: 504, code: "deadline_exceeded",
+                 message: "not started within deadline-ms = \(config.deadlineMilliseconds) ms; the server is overloaded")
+    }
+
+    private func filter(_ entities: [Entity], _ types: Set<String>?) -> [Entity] {
+        guard let types else { return entities }
+        return entities.filter { types.contains($0.type) }
+    }
+
+    /// `/v1/entities`: `{"entities": [...], ...}`; `/v1/entities/batch`: `{"results": [{"entities": [...]}, ...], ...}`.
+    private func entitiesBody(_ route: Route, _ results: [[Entity]], _ ex: Exchange) -> String {
+        var out = "{"
+        if route == .batch {
+            out += "\"results\": ["
+            for (i, entities) in results.enumerated() {
+                out += i == 0 ? "{\"entities\": " : ", {\"entities\": "
+                JSONWriter.appendEntities(entities, to: &out)
+                out += "}"
+            }
+            out += "]"
+        } else {
+            out += "\"entities\": "
+            JSONWriter.appendEntities(results.first ?? [], to: &out)
+        }
+        return out + ", " + trailer(ex) + "}"
+    }
+
+    /// `"model": ..., "took_ms": ...`: the end of every answer with entities.
+    private func trailer(_ ex: Exchange) -> String {
+        var out = "\"model\": "
+        JSONWriter.appendString(config.modelName, to: &out)
+        let ms = Double(Scheduler.now() - ex.arrival) / 1e6
+        return out + ", \"took_ms\": \((ms * 1000).rounded() / 1000)"
+    }
+
+    /// NDJSON: one line per piece as it is computed, then a summary line.
+    private func stream(_ request: InferenceRequest, _ ex: Exchange, _ recognizer: Recognizer) {
+        ex.beginStream(HTTPResponse(status: 200, contentType: "application/x-ndjson", body: []))
+        var found = 0
+        recognizer.recognize(request.texts[0], pieceTokens: config.streamPieceTokens) { entities, processed, total in
+            let kept = filter(entities, request.types)
+            found += kept.count
+            var line = "{\"entities\": "
+            JSONWriter.appendEntities(kept, to: &line)
+            ex.write(line + ", \"processed\": \(processed), \"total\": \(total)}\n")
+        }
+        ex.write("{\"done\": true, \"entities_total\": \(found), " + trailer(ex) + "}\n")
+        ex.end()
+    }
+
+    func completed(_ ex: Exchange, aborted: Bool) {
+        exchanges.subtract(1, ordering: .relaxed)
+        let seconds = Double(Scheduler.now() - ex.arrival) / 1e9
+        metrics.recordRequest(route: ex.route, status: ex.status, seconds: seconds)
+        AccessLog.emit(.init(method: ex.method, route: ex.route, status: ex.status, milliseconds: seconds * 1000,
+                             characters: ex.characters, aborted: aborted))
+    }
+}

@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NERCore
+
+/// `zhner serve`: the HTTP API over one shared `Recognizer`.
+public enum Server {
+    /// Listens, loads the model (probes answer meanwhile: /readyz says 503), calls `ready` with the
+    /// URL, and serves until SIGTERM or SIGINT. Then it stops accepting, lets every request in
+    /// flight finish, and returns. A second signal while draining gives up (`ServerError.interrupted`).
+    public static func run(_ config: ServerConfig, ready: (String) -> Void) throws {
+        let signals = TerminationSignals.block()
+        // A client that hangs up must not kill the process; writes then fail with EPIPE instead.
+        signal(SIGPIPE, SIG_IGN)
+        try config.validate()
+        let address = try ListenAddress(host: config.host, port: config.port)
+        let metrics = Metrics()
+        let scheduler = Scheduler(config: config, metrics: metrics)
+        let handler = APIHandler(config: config, metrics: metrics, scheduler: scheduler)
+        let http = try HTTPServer(address: address, handler: handler, maxBodyBytes: config.maxBodyBytes,
+                                  maxConnections: config.maxConnections,
+                                  connectionTimeoutSeconds: config.connectionTimeoutSeconds)
+        let recognizer: Recognizer
+        do {
+            // One core per forward pass: parallelism comes from the workers, each with a workspace.
+            recognizer = try Recognizer(modelDirectory: config.modelDirectory, options: .init(
+                threads: 1, concurrency: config.workers, maxBatchTokens: config.maxBatchTokens))
+        } catch {
+            http.stop()
+            throw error
+        }
+        scheduler.start(recognizer)
+        handler.modelLoaded(recognizer)
+        ready(address.url(port: http.port))
+
+        _ = signals.wait()
+        handler.beginDraining()
+        http.stopAccepting()
+        while handler.inflight > 0 {
+            if signals.wait(milliseconds: 20) != nil {
+                throw ServerError.interrupted("stopped by a second signal with \(handler.inflight) requests unanswered")
+            }
+        }
+        scheduler.stop()
+        http.stop()
+    }
+}

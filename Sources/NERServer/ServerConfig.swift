@@ -1,0 +1,85 @@
+import Foundation
+
+/// Everything `zhner serve` can be told. The defaults are the documented ones; `validate()` says
+/// what is wrong in the words of the option to change.
+public struct ServerConfig: Sendable {
+    /// Address to listen on: an IPv4 or IPv6 literal, or a name that resolves to one.
+    public var host = "127.0.0.1"
+    /// TCP port; 0 lets the kernel pick a free one (printed when ready).
+    public var port = 8080
+    public var modelDirectory = ""
+    /// Inference threads sharing one `Recognizer` (each with its own workspace, one core each).
+    public var workers = ProcessInfo.processInfo.activeProcessorCount
+    /// Requests waiting for a worker; one more is answered 503 at once.
+    public var queueCapacity = 64
+    /// Most tokens one forward batch holds; also how many a worker gathers from the queue. Small
+    /// enough that a batch of a BERT-base model stays short (latency), large enough for the GEMMs
+    /// to run near full speed; the lowest that holds one 512-token window.
+    public var maxBatchTokens = 512
+    /// How long a worker holding a part-filled batch waits for more requests, while every other
+    /// worker is busy (an idle worker would rather take the next request itself).
+    public var batchWaitMilliseconds = 2
+    /// From the request's arrival; work still queued when it passes is answered 504, never run.
+    public var deadlineMilliseconds = 10_000
+    public var maxBodyBytes = 1 << 20
+    /// Code points per text.
+    public var maxTextCharacters = 100_000
+    public var maxBatchTexts = 256
+    /// About how many tokens each line of `/v1/entities/stream` covers.
+    public var streamPieceTokens = 256
+    public var maxConnections = 256
+    /// Idle seconds before a connection is closed.
+    public var connectionTimeoutSeconds = 30
+    /// Bearer tokens; empty means no authentication.
+    public var apiKeys: [String] = []
+    /// Lets a non-loopback address run without API keys.
+    public var insecureNoAuth = false
+    /// Whether `/metrics` answers without a key when keys are set.
+    public var publicMetrics = false
+    /// Origins a browser may call the API from (`*` for any); empty sends no CORS headers.
+    public var corsOrigins: [String] = []
+
+    public init() {}
+
+    /// The name reported in responses and metrics: the model folder's last component.
+    public var modelName: String { URL(fileURLWithPath: modelDirectory).standardized.lastPathComponent }
+
+    public func validate() throws(ServerError) {
+        let positive: [(String, Int)] = [
+            ("workers", workers), ("queue", queueCapacity), ("max-body-bytes", maxBodyBytes),
+            ("max-text-chars", maxTextCharacters), ("max-batch-texts", maxBatchTexts),
+            ("stream-piece-tokens", streamPieceTokens), ("max-connections", maxConnections),
+            ("connection-timeout-s", connectionTimeoutSeconds), ("deadline-ms", deadlineMilliseconds),
+        ]
+        for (name, value) in positive where value < 1 {
+            throw .config("\(name) must be at least 1, got \(value)")
+        }
+        guard (0...65535).contains(port) else { throw .config("port must be in 0...65535, got \(port)") }
+        guard batchWaitMilliseconds >= 0 else { throw .config("batch-wait-ms must not be negative") }
+        guard maxBatchTokens >= 512 else { throw .config("max-batch-tokens must hold one 512-token window, got \(maxBatchTokens)") }
+        if apiKeys.contains(where: \.isEmpty) { throw .config("an API key is empty") }
+        let address = try ListenAddress(host: host, port: port)
+        if !address.isLoopback, apiKeys.isEmpty, !insecureNoAuth {
+            throw .config("""
+                listening on \(host) (not a loopback address) needs API keys: set --api-key, \
+                ZHNER_API_KEYS or --api-key-file, or pass --insecure-no-auth to serve without them
+                """)
+        }
+    }
+}
+
+/// Errors that stop the server from starting.
+public enum ServerError: Error, CustomStringConvertible {
+    /// A setting that cannot work, in the words of the option to change.
+    case config(String)
+    /// The system refused (the port is taken, too many files, ...).
+    case system(String)
+    /// A second signal ended the drain before every request was answered.
+    case interrupted(String)
+
+    public var description: String {
+        switch self {
+        case .config(let m), .system(let m), .interrupted(let m): return m
+        }
+    }
+}

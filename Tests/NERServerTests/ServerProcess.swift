@@ -1,0 +1,110 @@
+import Foundation
+
+/// A real `zhner serve` process on 127.0.0.1 with a kernel-picked port, as an operator runs it.
+final class ServerProcess {
+    /// The test runner and the `zhner` executable are built into the same directory.
+    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        .deletingLastPathComponent().appendingPathComponent("zhner").path
+
+    static let tinyModel = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../NERCoreTests/Fixtures/models/tiny-bert").standardized.path
+
+    struct StartFailure: Error, CustomStringConvertible {
+        let status: Int32
+        let stderr: String
+        var description: String { "zhner serve exited \(status) before serving: \(stderr)" }
+    }
+
+    let process = Process()
+    let port: Int
+    /// Where stderr (the access log) goes: a file, so that no pipe can fill up and block the server.
+    private let stderrURL: URL
+    private let scratch: URL
+
+    /// Starts the server and waits for its "zhner serving URL" line.
+    init(_ args: [String] = [], environment: [String: String] = [:], model: String = ServerProcess.tinyModel) throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-serve-\(UUID())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        stderrURL = scratch.appendingPathComponent("stderr")
+        try Data().write(to: stderrURL)
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["serve", "--model", model, "--host", "127.0.0.1", "--port", "0"] + args
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ZHNER_") }
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        try process.run()
+        var output = Data()
+        var found: Int?
+        while found == nil {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            output.append(chunk)
+            let text = String(decoding: output, as: UTF8.self)
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("zhner serving http://127.0.0.1:") }) {
+                found = Int(line.dropFirst("zhner serving http://127.0.0.1:".count).dropLast())
+            }
+        }
+        guard let found else {
+            process.waitUntilExit()
+            throw StartFailure(status: process.terminationStatus,
+                               stderr: String(decoding: (try? Data(contentsOf: stderrURL)) ?? Data(), as: UTF8.self))
+        }
+        port = found
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: scratch)
+    }
+
+    /// What the server wrote to stderr so far.
+    var stderr: String { String(decoding: (try? Data(contentsOf: stderrURL)) ?? Data(), as: UTF8.self) }
+
+    /// SIGTERM, then the exit status once it has exited.
+    func terminate() -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func request(_ method: String, _ path: String, headers: [String: String] = [:], body: Data? = nil) throws -> HTTPResult {
+        try RawHTTP.request(port: port, method, path, headers: headers, body: body)
+    }
+
+    /// POST with a JSON body (a string, sent as its UTF-8 bytes).
+    func post(_ path: String, json: String, headers: [String: String] = [:]) throws -> HTTPResult {
+        try request("POST", path, headers: ["Content-Type": "application/json"].merging(headers) { $1 }, body: Data(json.utf8))
+    }
+}
+
+/// Runs `zhner` once to completion (for comparisons with the CLI and start-up failures).
+func runZhner(_ args: [String], stdin: String = "", environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: ServerProcess.binary)
+    p.arguments = args
+    var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ZHNER_") }
+    for (k, v) in environment { env[k] = v }
+    p.environment = env
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-run-\(UUID())")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let inURL = scratch.appendingPathComponent("stdin")
+    let errURL = scratch.appendingPathComponent("stderr")
+    try Data(stdin.utf8).write(to: inURL)
+    try Data().write(to: errURL)
+    let out = Pipe()
+    p.standardInput = try FileHandle(forReadingFrom: inURL)
+    p.standardOutput = out
+    p.standardError = try FileHandle(forWritingTo: errURL)
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self),
+            String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+}
