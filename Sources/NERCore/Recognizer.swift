@@ -85,18 +85,11 @@ public final class Recognizer: Sendable {
     /// order, with the code points covered so far. The entities are exactly `recognize(text)`'s.
     public func recognize(_ text: String, pieceTokens: Int, onPiece: ([Entity], Int, Int) -> Void) {
         let doc = prepare(text)
-        var start = 0
-        while start < doc.sentences.count {
-            var end = start
-            var tokens = 0
-            while end < doc.sentences.count, end == start || tokens + doc.sentences[end].encoding.count <= pieceTokens {
-                tokens += doc.sentences[end].encoding.count
-                end += 1
-            }
-            let entities = run([(doc, start..<end)])[0].flatMap { $0 }
-            let last = doc.sentences[end - 1].encoding
-            onPiece(entities, end == doc.sentences.count ? doc.scalars.count : Int(last.ends[last.count - 1]), doc.scalars.count)
-            start = end
+        for piece in batches(sizes: doc.sentences.map(\.encoding.count), capacity: pieceTokens) {
+            let entities = run([(doc, piece)])[0].flatMap { $0 }
+            let last = doc.sentences[piece.upperBound - 1].encoding
+            let processed = piece.upperBound == doc.sentences.count ? doc.scalars.count : Int(last.ends[last.count - 1])
+            onPiece(entities, processed, doc.scalars.count)
         }
         if doc.sentences.isEmpty { onPiece([], doc.scalars.count, doc.scalars.count) }
     }

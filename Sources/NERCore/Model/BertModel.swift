@@ -77,22 +77,14 @@ struct BertModel: TokenClassifier {
     /// that fit a workspace: what the golden tests compare with the reference implementation.
     func logits(for sequences: [[Int32]], consume: (Int, UnsafePointer<Float>) -> Void) {
         pool.withWorkspace { ws in
-            var start = 0
-            while start < sequences.count {
-                var end = start
-                var tokens = 0
-                while end < sequences.count, tokens + sequences[end].count <= ws.maxTokens {
-                    tokens += sequences[end].count
-                    end += 1
-                }
-                let batch = sequences[start..<end]
+            for range in batches(sizes: sequences.map(\.count), capacity: ws.maxTokens) {
+                let batch = sequences[range]
                 encoder.forward(ids: batch.flatMap { $0 }, lengths: batch.map(\.count), workspace: ws)
                 var row = 0
                 for (i, s) in zip(batch.indices, batch) {
                     consume(i, ws.logits + row * labels.count)
                     row += s.count
                 }
-                start = end
             }
         }
     }

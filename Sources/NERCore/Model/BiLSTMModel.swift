@@ -48,19 +48,11 @@ struct BiLSTMModel: TokenClassifier {
 
     func emissions(_ windows: [ModelWindow], consume: (Int, UnsafePointer<Float>) -> Void) {
         pool.withWorkspace { ws in
-            var start = 0
-            while start < windows.count {
-                var end = start
-                var tokens = 0
-                while end < windows.count, tokens + windows[end].tokens.count <= ws.maxTokens {
-                    tokens += windows[end].tokens.count
-                    end += 1
-                }
-                let texts = windows[start..<end].map { w in
+            for range in batches(sizes: windows.map(\.tokens.count), capacity: ws.maxTokens) {
+                let texts = windows[range].map { w in
                     w.scalars[Int(w.encoding.starts[w.tokens.lowerBound])..<Int(w.encoding.ends[w.tokens.upperBound - 1])]
                 }
-                encoder.forward(texts, workspace: ws) { i, rows in consume(start + i, rows) }
-                start = end
+                encoder.forward(texts, workspace: ws) { i, rows in consume(range.lowerBound + i, rows) }
             }
         }
     }

@@ -54,3 +54,21 @@ struct WorkspaceLimits {
     let threads: Int
     let count: Int
 }
+
+/// Consecutive ranges of items whose sizes add up to at most `capacity` each (an item larger than
+/// `capacity` gets a range of its own): the batches one workspace can run.
+func batches(sizes: [Int], capacity: Int) -> [Range<Int>] {
+    var out: [Range<Int>] = []
+    var start = 0
+    while start < sizes.count {
+        var end = start
+        var total = 0
+        while end < sizes.count, end == start || total + sizes[end] <= capacity {
+            total += sizes[end]
+            end += 1
+        }
+        out.append(start..<end)
+        start = end
+    }
+    return out
+}
