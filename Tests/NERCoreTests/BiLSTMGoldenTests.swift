@@ -64,6 +64,33 @@ struct BiLSTMGoldenTests {
         #expect(r.recognize(batch: ["", "北京"]).count == 2)
     }
 
+    /// The trie `zhner quantize` compiles into the INT8 file finds exactly the words lexicon.txt gives.
+    @Test func compiledLexiconMatchesText() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let source = Fixtures.path("models/tiny-lstm")
+        try Quantizer.quantize(input: source, output: dir)
+        let config = try BiLSTMConfig(contentsOf: source + "/config.json")
+        let float = try SafeTensors(path: source + "/model.safetensors")
+        #expect(try Lexicon(file: float, maxWordLength: config.maxWordLength) == nil)
+        let text = try Lexicon(path: source + "/lexicon.txt", maxWordLength: config.maxWordLength, classes: config.lexiconClasses,
+                               wordRows: config.lexiconWordRows, storage: WeightStorage(file: float))
+        let compiled = try #require(try Lexicon(file: SafeTensors(path: dir + "/model.safetensors"), maxWordLength: config.maxWordLength))
+        var total = 0
+        for c in try Self.cases() {
+            let chars = c.text.unicodeScalars.map { CharNormalizer.normalize($0) }
+            var a: [Lexicon.Match] = []
+            var b: [Lexicon.Match] = []
+            chars.withUnsafeBufferPointer {
+                text.matches($0, into: &a)
+                compiled.matches($0, into: &b)
+            }
+            #expect(a == b, "\(c.text)")
+            total += a.count
+        }
+        #expect(total > 50)
+    }
+
     @Test func int8AgreesWithFloat() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

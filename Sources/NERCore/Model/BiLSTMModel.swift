@@ -15,10 +15,12 @@ struct BiLSTMModel: TokenClassifier {
         func path(_ key: String) -> String { directory + "/" + config.files[key]! }
         let vocabulary = try CharVocabulary(charsPath: path("chars"), bigramsPath: path("bigrams"),
                                             charCount: config.charVocabSize, bigramCount: config.bigramVocabSize)
-        let lexicon = try Lexicon(path: path("lexicon"), maxWordLength: config.maxWordLength,
-                                  classes: config.lexiconClasses, wordRows: config.lexiconWordRows)
         let file = try SafeTensors(path: path("weights"))
-        let weights = try BiLSTMWeights(storage: WeightStorage(file: file), config: config)
+        let storage = WeightStorage(file: file)
+        let weights = try BiLSTMWeights(storage: storage, config: config)
+        let lexicon = try Lexicon(file: file, maxWordLength: config.maxWordLength)
+            ?? Lexicon(path: path("lexicon"), maxWordLength: config.maxWordLength, classes: config.lexiconClasses,
+                       wordRows: config.lexiconWordRows, storage: storage)
         encoder = BiLSTMEncoder(weights: weights, vocabulary: vocabulary, lexicon: lexicon, isa: isa)
         crf = try BertModel.loadCRF(file, labels: config.labels.count)
         windowCapacity = limits.maxSequence

@@ -20,7 +20,9 @@ public enum Quantizer {
         }
         switch type {
         case BiLSTMConfig.modelType:
-            try job.quantizeBiLSTM(try BiLSTMConfig(contentsOf: input + "/config.json"))
+            let config = try BiLSTMConfig(contentsOf: input + "/config.json")
+            try job.quantizeBiLSTM(config)
+            try job.compileLexicon(input + "/" + config.files["lexicon"]!, config: config)
         case "bert":
             try job.quantizeBert(try BertConfig(contentsOf: input + "/config.json"))
         default:
@@ -106,6 +108,18 @@ struct QuantizationJob {
             writer.add(BiLSTMNames.fusedBias(layer), try BiLSTMWeights.fusedBias(file, layer: layer, hidden: h),
                        dtype: .f32, shape: [8 * h])
         }
+    }
+
+    /// The lexicon as a breadth-first trie, so loading maps it instead of parsing lexicon.txt.
+    mutating func compileLexicon(_ path: String, config c: BiLSTMConfig) throws {
+        let t = try Lexicon(path: path, maxWordLength: c.maxWordLength, classes: c.lexiconClasses,
+                            wordRows: c.lexiconWordRows, storage: WeightStorage(file: file)).tensors()
+        let n = t.edge.count
+        writer.add(Lexicon.Names.childStart, t.childStart, dtype: .i32, shape: [n + 1])
+        writer.add(Lexicon.Names.edge, t.edge, dtype: .i32, shape: [n])
+        writer.add(Lexicon.Names.wordClass, t.wordClass, dtype: .u8, shape: [n])
+        writer.add(Lexicon.Names.wordRow, t.wordRow, dtype: .i32, shape: [n])
+        writer.add(Lexicon.Names.wordWeight, t.wordWeight, dtype: .u8, shape: [n])
     }
 
     /// Everything not quantized (norms, position embeddings, recurrent weights, classifier, CRF) as F32.

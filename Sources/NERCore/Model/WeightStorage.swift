@@ -31,8 +31,8 @@ final class WeightStorage: @unchecked Sendable {
         return copy(try file.floats(name, shape: shape))
     }
 
-    func copy(_ values: [Float]) -> UnsafePointer<Float> {
-        let p = allocate(values.count, of: Float.self)
+    func copy<T>(_ values: [T]) -> UnsafePointer<T> {
+        let p = allocate(values.count, of: T.self)
         values.withUnsafeBufferPointer { p.update(from: $0.baseAddress!, count: values.count) }
         return UnsafePointer(p)
     }
