@@ -567,13 +567,16 @@ def main():
     if "default" in sections and p["default"]:
         dspecs = default_specs(args, p)
         d = results["default_model"] = {"path": args.default_model, "f32_export": p["default_f32"] and
-                                        os.path.relpath(p["default_f32"], ROOT), "latency": {}, "guard": {}}
+                                        os.path.relpath(p["default_f32"], ROOT), "latency": {}, "guard": {},
+                                        "zhner_built_from": results["environment"]["built_from"],
+                                        "loadavg_start": loadavg()}
         for t in threads:
             lat, found, texts = measure_latency(dspecs, t, p, plan)
             d["latency"][str(t)], d["guard"][str(t)] = lat, guard(found, texts)
         d["throughput"] = {str(t): measure_throughput(dspecs, t, p, plan, args.zhner) for t in tp_threads}
         d["memory"] = measure_memory(dspecs, p)
         d["cold_start"] = measure_cold(dspecs, p, plan["cold_reps"])
+        d["loadavg_end"] = loadavg()
     elif "default" in sections:
         results["default_model"] = {"skipped": f"{args.default_model} does not exist"}
 
@@ -614,7 +617,9 @@ def main():
         old["guard_warnings"] = sorted(set(old.get("guard_warnings", [])) | set(results["guard_warnings"]))
         old.setdefault("partial_runs", []).append({"sections": sorted(sections), "started_utc": results["started_utc"],
                                                    "loadavg_start": results["loadavg_start"],
-                                                   "loadavg_end": results["loadavg_end"], "plan": plan})
+                                                   "loadavg_end": results["loadavg_end"], "plan": plan,
+                                                   "zhner_built_from": results["environment"]["built_from"],
+                                                   "zhner_git": results["environment"]["git"]})
         results = old
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w") as f:
