@@ -6,7 +6,8 @@
 For each server and each number of concurrent clients (1, 8, 64 measured; then 128, 256, 512 to find how
 many it serves without error), every client sends POST /v1/entities with an MSRA test sentence, waits for
 the answer, and sends the next, for a fixed time; as with wrk, what completes inside that window counts
-(requests still in flight at its end are awaited, so levels never overlap, but not counted). Reported:
+(requests still in flight at its end are awaited, so levels never overlap, and count only as errors if they
+fail). Reported:
 requests/s, p50/p99 latency, errors (non-200, connection errors, or no answer within --timeout s), and the server process's RSS (sampled every 0.1 s:
 peak, and at the end of each level: "flat" means it does not grow with load). Capacity within 4 GB = the
 largest client count with zero errors and peak RSS <= 4096 MB.
@@ -143,9 +144,12 @@ def level(server, clients, texts, seconds, timeout):
     done.set()
     sampling.join()
     elapsed = seconds
-    flat = [r for rs in results for r in rs if r[3] <= stop_at]
+    every = [r for rs in results for r in rs]
+    flat = [r for r in every if r[3] <= stop_at]
     ok = sorted(r[0] for r in flat if r[1])
-    errors = [r[2] for r in flat if not r[1]]
+    # Errors count over every request sent, the awaited ones included: a request that times out or is
+    # refused after the window still failed.
+    errors = [r[2] for r in every if not r[1]]
     kinds = {}
     for e in errors:
         kinds[str(e)] = kinds.get(str(e), 0) + 1
@@ -153,7 +157,7 @@ def level(server, clients, texts, seconds, timeout):
     def pct(q):
         return 1000 * ok[min(len(ok) - 1, int(q * len(ok)))] if ok else None
 
-    return {"clients": clients, "seconds": elapsed, "requests": len(flat), "ok": len(ok),
+    return {"clients": clients, "seconds": elapsed, "requests": len(every), "ok": len(ok),
             "req_per_s": len(ok) / elapsed, "p50_ms": pct(0.50), "p99_ms": pct(0.99), "errors": len(errors),
             "error_kinds": kinds, "rss_peak_mb": max(samples) / 1024 if samples else None,
             "rss_end_mb": tree_rss_kb(server.proc.pid) / 1024}

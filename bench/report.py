@@ -326,6 +326,9 @@ def generate(results, source):
              f"- Latency: {plan['rounds']} rounds, engines alternating call by call; throughput over every "
              f"{plan['sample_every']}{'st' if plan['sample_every'] == 1 else 'th'} MSRA test sentence in "
              f"{plan['slices']} alternating slices; cold start {plan['cold_reps']} runs each.",
+             *[f"- Partial re-run ({', '.join(r['sections'])}) {r['started_utc']}, load average {r['loadavg_start']} → "
+               f"{r['loadavg_end']}, zhner {r.get('zhner_built_from') or r.get('zhner_git')}: its figures replace the "
+               f"first pass's for what it measured." for r in results.get("partial_runs", [])],
              f"- ONNX graphs kept (plain vs transformer-optimised, faster at 128 tokens, 2 threads): "
              f"{results.get('onnx_variants', {}).get('chosen')} (p50 ms: "
              f"{results.get('onnx_variants', {}).get('p50_128_ms_2threads')}).",
@@ -342,7 +345,12 @@ def generate(results, source):
     if d.get("skipped"):
         lines += ["### Default model (BiLSTM-CRF)", "", f"Skipped: {d['skipped']}.", ""]
     elif d:
-        lines += [section_md(results, d, "default-", "Default model (BiLSTM-CRF)"), ""]
+        lines += ["### Default model (BiLSTM-CRF)", "",
+                  f"zhner INT8 = `{d['path']}` as shipped; zhner FP32 and the PyTorch reference (`tools/train`, "
+                  f"the code it was trained with) use its F32 export `{d.get('f32_export')}`. zhner built from "
+                  f"{d.get('zhner_built_from') or 'the same tree'}; load average {d.get('loadavg_start')} → "
+                  f"{d.get('loadavg_end')}.", "",
+                  section_md(results, d, "default-", "Default model"), ""]
     return "\n".join(lines)
 
 
