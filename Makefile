@@ -4,21 +4,34 @@ RELEASE := .build/release/zhner
 # The bundled default model once it ships (models/default); until then the tiny golden-test model.
 MODEL ?= $(firstword $(wildcard models/default) Tests/NERCoreTests/Fixtures/models/tiny-bert)
 
-.PHONY: run test test-browser build deps clean
+.PHONY: run test test-browser test-deploy test-docs build deps clean
 
 ## Build (release) and serve the JSON API and the web page on http://127.0.0.1:8080/ with the default model.
 run: deps build
 	$(RELEASE) info $(MODEL)
 	$(RELEASE) serve --model $(MODEL)
 
-## The whole test suite (what CI runs): Swift tests, then the web page in headless Chromium.
+## The whole test suite (what CI runs): Swift tests, the web page in headless Chromium, the docs'
+## routes against the OpenAPI file, and the deployment files (deploy/check.sh).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) test-browser
+	$(MAKE) test-docs
+	$(MAKE) test-deploy
 
 test-browser:
 	ZHNER_BIN=.build/debug/zhner Tests/browser/run.sh
+
+## docs/API.md names exactly the operations of docs/openapi.json.
+test-docs:
+	python3 scripts/check_api_docs.py
+
+## Lints and validates deploy/ (installs its validators on first use) and checks the alert rules'
+## and dashboard's metric names against a live server: .build/debug/zhner (what `test` builds),
+## else .build/release/zhner; ZHNER_BIN=path picks another.
+test-deploy:
+	ZHNER_BIN=$(ZHNER_BIN) deploy/check.sh
 
 build:
 	$(SWIFT) build -c release --product zhner
