@@ -151,4 +151,21 @@ else
     echo "SKIP: this machine does not allow PID namespaces (unshare --pid)"
 fi
 
+# docs/DEPLOY.md installs the binary with the Swift libraries `ldd` names copied beside it (found
+# through its $ORIGIN run path); the Dockerfile copies the same list. Hide the toolchain's library
+# directory in a private mount namespace and run the copy: a missing library shows here.
+step "installed layout runs without the Swift toolchain"
+swiftlib=$(ldd "$ZHNER_BIN" | awk '/libswiftCore/ { print $3 }' | xargs -r dirname)
+[ -n "$swiftlib" ] || fail "ldd does not list libswiftCore for $ZHNER_BIN"
+if unshare --mount true 2>/dev/null; then
+    mkdir -p "$log/install/bin" "$log/empty"
+    cp "$ZHNER_BIN" "$log/install/bin/zhner"
+    ldd "$ZHNER_BIN" | awk '$3 ~ /\/swift\// { print $3 }' | xargs cp -L -t "$log/install/bin/"
+    out=$(unshare --mount sh -c 'mount --bind "$1" "$2" && "$3" info models/default' sh \
+          "$log/empty" "$swiftlib" "$log/install/bin/zhner" 2>&1) || fail "installed copy does not run: $out"
+    echo "ok: $(ls "$log/install/bin" | wc -l) files"
+else
+    echo "SKIP: this machine does not allow mount namespaces (unshare --mount)"
+fi
+
 printf '\ndeploy/check.sh: all checks passed\n'
