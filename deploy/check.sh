@@ -68,7 +68,7 @@ step "hadolint deploy/Dockerfile"
 grep -q '^RUN make deps && make build$' deploy/Dockerfile || fail "Dockerfile does not build with 'make deps && make build'"
 grep -q '^COPY models/default ' deploy/Dockerfile || fail "Dockerfile does not copy models/default"
 grep -q '^HEALTHCHECK .*' deploy/Dockerfile && grep -q '/healthz' deploy/Dockerfile || fail "Dockerfile has no /healthz HEALTHCHECK"
-grep -Eq '^USER [1-9][0-9]*$' deploy/Dockerfile || fail "Dockerfile does not switch to a numeric non-root user"
+grep -Eq '^USER [1-9][0-9]*(:[1-9][0-9]*)?$' deploy/Dockerfile || fail "Dockerfile does not switch to a numeric non-root user"
 echo "ok"
 
 # --- systemd unit --------------------------------------------------------------------------
@@ -127,6 +127,17 @@ curl -sf -o /dev/null "$url/readyz"
 curl -sf "$url/metrics" >"$log/metrics"
 "$PROMTOOL" check metrics <"$log/metrics" || fail "promtool check metrics found problems in /metrics"
 "$VENV/bin/python" deploy/check_refs.py "$log/metrics"
+# The image's HEALTHCHECK command itself (JSON exec form in the Dockerfile), run against this server.
+python3 - "$log/healthcheck" <<'PY'
+import json, re, sys
+text = open("deploy/Dockerfile").read().replace("\\\n", " ")
+cmd = json.loads(re.search(r"^HEALTHCHECK .*?CMD (\[.*\])$", text, re.M).group(1))
+open(sys.argv[1], "w").write("\0".join(cmd))
+PY
+port=${url##*:}
+ZHNER_PORT=$port xargs -0 -a "$log/healthcheck" env >/dev/null || fail "the Dockerfile's HEALTHCHECK fails against a healthy server"
+ZHNER_PORT=1 xargs -0 -a "$log/healthcheck" env >/dev/null 2>&1 && fail "the Dockerfile's HEALTHCHECK passes with nothing listening"
+echo "HEALTHCHECK: passes on /healthz, fails with nothing listening"
 kill -TERM "$server"
 rc=0; wait "$server" || rc=$?
 [ "$rc" -eq 0 ] || fail "zhner serve exited $rc on SIGTERM (expected 0: graceful stop)"
