@@ -8,6 +8,7 @@ route (so every histogram has samples). The check fails (exit 1) when:
   - a PromQL expression in the alert rules or the Grafana dashboard names a metric the server does
     not export, or matches on a label that metric does not carry (Prometheus adds job and instance);
   - a metric family the server exports is not described in docs/OPERATIONS.md;
+  - the dashboard has no uid, duplicate panel ids, overlapping or off-grid panels;
   - the memory limit differs between the systemd unit (MemoryMax), the Kubernetes Deployment
     (limits.memory) and the ZhnerMemoryHigh alert's constant: the alert is "80 % of the limit".
 Needs PyYAML (deploy/.venv has it).
@@ -125,6 +126,33 @@ def dashboard_exprs(dash):
         yield f"dashboard variable {var['name']}", sel
 
 
+def check_dashboard_layout(dash):
+    """What Grafana needs to import it cleanly: a uid, unique panel ids, panels inside the 24-column
+    grid and not on top of each other, a refId per query."""
+    if not dash.get("uid"):
+        errors.append("dashboard has no uid")
+    seen, cells = set(), {}
+    for p in dash["panels"]:
+        if p["id"] in seen:
+            errors.append(f"dashboard panel id {p['id']} used twice")
+        seen.add(p["id"])
+        g = p["gridPos"]
+        if g["x"] < 0 or g["x"] + g["w"] > 24:
+            errors.append(f"panel {p['title']!r} outside the 24-column grid")
+        for x in range(g["x"], g["x"] + g["w"]):
+            for y in range(g["y"], g["y"] + g["h"]):
+                if (x, y) in cells:
+                    errors.append(f"panel {p['title']!r} overlaps {cells[(x, y)]!r}")
+                    break
+                cells[(x, y)] = p["title"]
+            else:
+                continue
+            break
+        refs = [t.get("refId") for t in p.get("targets", [])]
+        if None in refs or len(set(refs)) != len(refs):
+            errors.append(f"panel {p['title']!r}: queries need distinct refIds")
+
+
 def to_bytes(quantity):
     """256M (systemd: base 1024) / 256Mi (Kubernetes) / plain bytes."""
     m = re.fullmatch(r"(\d+)\s*(K|M|G|Ki|Mi|Gi)?", quantity.strip())
@@ -162,6 +190,7 @@ def main():
             used |= check_expr(f"alert {rule.get('alert') or rule.get('record')}", rule["expr"], samples)
 
     dash = json.loads(DASHBOARD.read_text())
+    check_dashboard_layout(dash)
     for where, expr in dashboard_exprs(dash):
         used |= check_expr(where, expr, samples)
 
