@@ -4,6 +4,8 @@
 # fuzz/work/<target>/ (ignored by git); crash inputs to fuzz/work/crash-*, and the log says how
 # to replay them. Usage: fuzz/run.sh [SECONDS] [TARGET...]   (build first: make fuzz-build)
 set -euo pipefail
+# The build the Makefile makes (fuzz-build): release, ASan, testable.
+bin=.build/${FUZZ_CONFIG:-release}
 cd "$(dirname "$0")"
 seconds=${1:-60}
 shift || true
@@ -16,7 +18,7 @@ pids=()
 for t in "${targets[@]}"; do
     mkdir -p "work/$t"
     # -max_len: long enough for several sentences and windows; -timeout: a hang is a finding.
-    .build/debug/$t "work/$t" "corpus/$t" -dict="$(dict_for "$t")" -max_total_time="$seconds" \
+    "$bin/$t" "work/$t" "corpus/$t" -dict="$(dict_for "$t")" -max_total_time="$seconds" \
         -max_len=4096 -timeout=20 -rss_limit_mb=3000 -print_final_stats=1 -artifact_prefix="work/$t-" \
         >"work/$t.log" 2>&1 &
     pids+=($!)
