@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import Synchronization
+import Testing
 
 /// What one request met.
 enum Outcome: Equatable {
@@ -80,6 +81,20 @@ extension [Outcome] {
     }
 
     var unanswered: [String] { compactMap { if case .unanswered(let why) = $0 { why } else { nil } } }
+}
+
+/// Every answer is a 200 with entities or a 503 with `Retry-After: 1` and `code`.
+func expectOnly200Or503(_ outcomes: [Outcome], code: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let counts = outcomes.statusCounts
+    #expect(Set(counts.keys).isSubset(of: [200, 503]), "\(counts)", sourceLocation: sourceLocation)
+    for case .answered(let status, let retryAfter, let errorCode, let hasEntities) in outcomes {
+        if status == 503 {
+            #expect(retryAfter == "1", sourceLocation: sourceLocation)
+            #expect(errorCode == code, sourceLocation: sourceLocation)
+        } else {
+            #expect(hasEntities, sourceLocation: sourceLocation)
+        }
+    }
 }
 
 /// A number from the server's /metrics (the first sample of that name).
