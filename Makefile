@@ -4,7 +4,7 @@ RELEASE := .build/release/zhner
 # The bundled default model once it ships (models/default); until then the tiny golden-test model.
 MODEL ?= $(firstword $(wildcard models/default) Tests/NERCoreTests/Fixtures/models/tiny-bert)
 
-.PHONY: run test test-browser test-deploy test-docs build deps clean
+.PHONY: run test test-browser test-docs test-deploy test-fuzz fuzz-build stress build deps clean
 
 ## Build (release) and serve the JSON API and the web page on http://127.0.0.1:8080/ with the default model.
 run: deps build
@@ -19,6 +19,24 @@ test: deps
 	$(MAKE) test-browser
 	$(MAKE) test-docs
 	$(MAKE) test-deploy
+	$(MAKE) test-fuzz
+
+## Fuzz targets (fuzz/, docs/RELIABILITY.md): libFuzzer + AddressSanitizer, each run FUZZ_SECONDS
+## from its committed seed corpus, side by side; fails on any crash, leak or broken invariant.
+FUZZ_SECONDS ?= 60
+test-fuzz: fuzz-build
+	fuzz/run.sh $(FUZZ_SECONDS)
+
+# Release (speed) with -enable-testing, so the targets can reach internal types.
+fuzz-build:
+	cd fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing
+
+## Overload (60 s at 10x capacity) and soak (10 min mixed traffic) against the release build and
+## the default model; figures go into docs/RELIABILITY.md. STRESS_OVERLOAD_S / STRESS_SOAK_S shorten them.
+stress: build
+	python3 stress/overload.py
+	python3 stress/soak.py
+	python3 stress/report.py
 
 test-browser:
 	ZHNER_BIN=.build/debug/zhner Tests/browser/run.sh

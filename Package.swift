@@ -10,6 +10,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "NERCore", targets: ["NERCore"]),
+        // For the fuzz package (fuzz/), which drives the request decoding of the server.
+        .library(name: "NERServer", targets: ["NERServer"]),
         .executable(name: "zhner", targets: ["zhner"]),
     ],
     targets: [

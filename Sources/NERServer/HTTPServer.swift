@@ -162,6 +162,24 @@ final class Exchange: @unchecked Sendable {
         MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
     }
 
+    /// Every value of a header the request sent, in order (a header may come more than once).
+    func headerValues(_ name: String) -> [String] {
+        final class Found {
+            let name: String
+            var values: [String] = []
+            init(_ name: String) { self.name = name }
+        }
+        let found = Found(name)
+        withExtendedLifetime(found) {
+            _ = MHD_get_connection_values(connection, .HEADER_KIND, { cls, _, key, value in
+                let found = Unmanaged<Found>.fromOpaque(cls!).takeUnretainedValue()
+                if let key, strcasecmp(key, found.name) == 0 { found.values.append(value.map { String(cString: $0) } ?? "") }
+                return .YES
+            }, Unmanaged.passUnretained(found).toOpaque())
+        }
+        return found.values
+    }
+
     /// Whether the request declares a body (a length over 0, or chunks).
     var hasBody: Bool {
         if let length = header("Content-Length") { return length != "0" }

@@ -53,9 +53,12 @@ final class APIHandler: HTTPHandler {
             e.headers.append(("Connection", "close"))
             return e.response
         }
+        if let e = Self.ambiguousFraming(ex) { return e.response }
         switch routing {
         case .notFound:
-            return APIError(status: 404, code: "not_found", message: "no route \(ex.path); see /openapi.json").response
+            // The path is not echoed: clients put keys and tokens in paths, and an error must not
+            // repeat a secret (nor reflect arbitrary bytes back).
+            return APIError(status: 404, code: "not_found", message: "no such route; see /openapi.json for the routes").response
         case .methodNotAllowed(let route):
             return APIError(status: 405, code: "method_not_allowed", message: "\(route.rawValue) accepts \(route.allow)",
                             headers: [("Allow", route.allow)]).response
@@ -69,6 +72,16 @@ final class APIHandler: HTTPHandler {
             if route.isInference { return checkUpload(ex) }
             return get(route)
         }
+    }
+
+    /// A body framed two ways: Content-Length headers that disagree, or a length and chunks.
+    /// libmicrohttpd reads the first length (or the chunks) and carries on; a proxy in front that
+    /// read the other framing would see a different request boundary, which is how requests are
+    /// smuggled. Refused before the body is read, so the connection closes after the answer.
+    private static func ambiguousFraming(_ ex: Exchange) -> APIError? {
+        let lengths = Set(ex.headerValues("Content-Length"))
+        guard lengths.count > 1 || (!lengths.isEmpty && ex.header("Transfer-Encoding") != nil) else { return nil }
+        return .badRequest("ambiguous_length", "send one Content-Length, or Transfer-Encoding: chunked, not both or several")
     }
 
     /// Refusals that need no body: wrong content type, or a declared length over the limit.

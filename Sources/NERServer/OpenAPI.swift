@@ -198,7 +198,7 @@ enum OpenAPI {
       }
     },
     "responses": {
-      "BadRequest": {"description": "invalid_json, invalid_utf8, missing_field, wrong_type, unknown_field or unknown_type", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "BadRequest": {"description": "invalid_json, invalid_utf8, missing_field, wrong_type, unknown_field, unknown_type or ambiguous_length", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "Unauthorized": {"description": "unauthorized: no valid Authorization: Bearer key", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "TooLarge": {"description": "body_too_large, text_too_long or too_many_texts; the message names the limit", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "UnsupportedMediaType": {"description": "unsupported_media_type: the body must be application/json", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},

@@ -86,8 +86,14 @@ final class RawHTTP {
         }
     }
 
+    /// Ends the request side (a half-close): the server sees end of input, the answer can still come.
+    func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
+
     /// Reads to the end of the connection and parses the answer.
-    func response() throws -> HTTPResult {
+    func response() throws -> HTTPResult { try Self.parse(receiveAll()) }
+
+    /// Every byte until the server closes (nothing, when it closes without answering).
+    func receiveAll() throws -> Data {
         var raw = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -96,7 +102,7 @@ final class RawHTTP {
             guard n > 0 else { throw Failure("recv: errno \(errno) after \(raw.count) bytes") }
             raw.append(contentsOf: buffer[0..<n])
         }
-        return try Self.parse(raw)
+        return raw
     }
 
     static func parse(_ raw: Data) throws -> HTTPResult {

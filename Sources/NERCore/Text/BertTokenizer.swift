@@ -155,7 +155,10 @@ public struct BertTokenizer: Sendable {
         var pieces: [(id: Int32, start: Int, end: Int)] = []
         var start = 0
         while start < n {
-            var end = n
+            // Candidates longer than the vocabulary's longest token cannot match, so they are not
+            // built: trying every end up to n made a word cost O(n³) (a 100 000-character text of
+            // 100-letter words kept a worker busy for most of a minute). Same pieces as before.
+            var end = min(n, start + vocabulary.longestToken)
             var found: Int32?
             while end > start {
                 var candidate = start > 0 ? "##" : ""

@@ -7,12 +7,15 @@ import Foundation
 public struct Vocabulary: Sendable {
     public let tokens: [String]
     private let ids: [ExactKey: Int32]
+    /// Code points of the longest token: no longer string can be in the vocabulary.
+    public let longestToken: Int
 
     public init(tokens: [String]) throws {
         var ids = [ExactKey: Int32](minimumCapacity: tokens.count)
         for (i, t) in tokens.enumerated() where ids[ExactKey(t)] == nil { ids[ExactKey(t)] = Int32(i) }
         self.tokens = tokens
         self.ids = ids
+        longestToken = tokens.map { $0.unicodeScalars.count }.max() ?? 0
     }
 
     public init(contentsOf url: URL) throws {

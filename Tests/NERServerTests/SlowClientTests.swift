@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+/// Clients that send slowly or not at all: they time out (connection-timeout-s) without holding a
+/// worker, other clients are served meanwhile, and max-connections bounds how many are held.
+@Suite(.serialized) struct SlowClientTests {
+    @Test func slowAndIdleClientsTimeOutWithoutBlockingWorkers() throws {
+        let server = try ServerProcess(["--workers", "1", "--connection-timeout-s", "2", "--max-connections", "8"])
+        let slowHeader = try RawHTTP(port: server.port)
+        try slowHeader.sendAll(Data("POST /v1/entities HTTP/1.1\r\nHost: a\r\nContent-Ty".utf8))
+        let slowBody = try RawHTTP(port: server.port)
+        try slowBody.sendAll(Data("POST /v1/entities HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"text\": ".utf8))
+        let keepAlive = try RawHTTP(port: server.port)
+        try keepAlive.sendAll(Data("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n".utf8))
+
+        // The single worker still serves everyone else while those three hang.
+        for _ in 0..<5 {
+            let r = try server.post("/v1/entities", json: Texts.json(["text": Texts.sentence]))
+            #expect(r.status == 200)
+        }
+        // Each stalled connection is closed by the server (the client's own read timeout, 120 s,
+        // would throw instead): the slow ones without an answer, the idle one after its 200.
+        #expect(try slowHeader.receiveAll().isEmpty)
+        #expect(try slowBody.receiveAll().isEmpty)
+        let idle = try RawHTTP.parse(try keepAlive.receiveAll())
+        #expect(idle.status == 200)
+        #expect(try metric(server, "zhner_http_inflight_requests") == 1)
+        #expect(try server.request("GET", "/healthz").status == 200)
+    }
+
+    @Test func connectionCapHolds() throws {
+        let cap = 4
+        let server = try ServerProcess(["--max-connections", "\(cap)", "--connection-timeout-s", "60"])
+        let pid = server.process.processIdentifier
+        let baseline = openSockets(pid)
+        // Fill every place with a connection that sends half a request and waits.
+        var held = try (0..<cap).map { _ in
+            let c = try RawHTTP(port: server.port)
+            try c.sendAll(Data("GET /healthz HTTP/1.1\r\nHo".utf8))
+            return c
+        }
+        // More clients: the kernel queues their connections, the server does not take them.
+        let extra = try (0..<6).map { _ in
+            let c = try RawHTTP(port: server.port)
+            try c.send("GET", "/healthz")
+            return c
+        }
+        usleep(500_000)
+        #expect(openSockets(pid) <= baseline + cap, "the server holds more than \(cap) connections")
+        #expect(server.process.isRunning)
+        // Freed places go to the waiting clients, which are all answered.
+        held.removeAll()  // closes them
+        for c in extra { #expect(try c.response().status == 200) }
+        #expect(try server.request("GET", "/healthz").status == 200)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import FuzzSupport
+@testable import NERCore
+
+// Long-text chunking and merging: sentences, overlapping windows and the merge of their cores.
+// The tiny BERT model is loaded with a 16-token window, so a few dozen characters already take the
+// long-text path. Entities must be sorted, never overlap, lie inside the text with the text's own
+// slice as their text, and be the same whether the text runs alone, in a batch or streamed.
+
+private let recognizer = try! Recognizer(modelDirectory: Fixtures.tinyBert,
+                                         options: .init(threads: 1, maxBatchTokens: 64, maxSequenceLength: 16))
+
+private func checkEntities(_ entities: [Entity], _ scalars: [Unicode.Scalar]) {
+    var previousEnd = 0
+    for e in entities {
+        invariant(previousEnd <= e.start && e.start < e.end && e.end <= scalars.count,
+                  "entity \(e.start)..<\(e.end) overlaps the previous one (ending \(previousEnd)) or leaves the \(scalars.count)-character text")
+        var slice = ""
+        slice.unicodeScalars.append(contentsOf: scalars[e.start..<e.end])
+        invariant(e.text.unicodeScalars.elementsEqual(slice.unicodeScalars), "entity text is not the text's slice")
+        invariant(recognizer.entityTypes.contains(e.type), "unknown type \(e.type)")
+        invariant(e.score.isFinite && e.score >= 0 && e.score <= 1.0001, "score \(e.score)")
+        previousEnd = e.end
+    }
+}
+
+private func checkWindows(count: Int, capacity: Int) {
+    let windows = Chunker.windows(count: count, capacity: capacity) { p in (p * 7919) % 3 }
+    var covered = 0
+    for w in windows {
+        invariant(w.tokens.count <= capacity && w.tokens.lowerBound >= 0 && w.tokens.upperBound <= count, "window \(w.tokens)")
+        invariant(w.core.lowerBound == covered && !w.core.isEmpty || count == 0, "cores do not tile at \(covered)")
+        invariant(w.tokens.lowerBound <= w.core.lowerBound && w.core.upperBound <= w.tokens.upperBound, "core outside its window")
+        covered = w.core.upperBound
+    }
+    invariant(covered == count, "cores cover \(covered) of \(count) tokens")
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzChunking(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    guard let data else { return 0 }
+    guard size >= 2 else { return 0 }
+    // The first two bytes also drive the window splitter alone, over sizes the model never sees.
+    checkWindows(count: Int(data[0]) * 8 + Int(data[1] % 8), capacity: 4 + Int(data[1]) % 60)
+    let text = String(decoding: UnsafeBufferPointer(start: data + 2, count: size - 2), as: UTF8.self)
+    let scalars = Array(text.unicodeScalars)
+    let alone = recognizer.recognize(text)
+    checkEntities(alone, scalars)
+    let batch = recognizer.recognize(batch: ["北京", text])
+    invariant(batch[1] == alone, "a text's entities change when it shares a batch")
+    var streamed: [Entity] = []
+    var processed = 0
+    recognizer.recognize(text, pieceTokens: 1 + Int(data[0]) % 24) { entities, done, total in
+        invariant(total == scalars.count && done >= processed && done <= total, "progress \(done)/\(total) after \(processed)")
+        invariant(entities.allSatisfy { $0.start >= processed }, "a piece repeats earlier entities")
+        streamed += entities
+        processed = done
+    }
+    invariant(processed == scalars.count, "the stream stops at \(processed) of \(scalars.count)")
+    invariant(streamed == alone, "streamed entities differ from the whole text's")
+    return 0
+}

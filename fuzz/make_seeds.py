@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora (fuzz/corpus/<target>/) the fuzz targets start from.
+
+Each seed is a small input in the target's own format (see the byte layout at the top of each
+target's source). Run once after changing a target's format; the corpora are committed so CI and
+anyone replaying start from the same place. Stdlib only.
+"""
+import hashlib
+import json
+import pathlib
+import struct
+
+ROOT = pathlib.Path(__file__).resolve().parent
+REPO = ROOT.parent
+
+TEXTS = [
+    "国务院总理李强在北京会见了联合国秘书长古特雷斯。",
+    "华为技术有限公司总部位于广东省深圳市龙岗区。",
+    "据新华社报道，张伟与王芳昨日抵达上海浦东国际机场，随后前往复旦大学参加学术会议。",
+    "王小明在北京大学读书！他说：“我爱北京。”然后去了上海？ 好的",
+    "Apple CEO Tim Cook visited 北京 on 2024-05-01. Really? Yes! See https://a.b/c?d=1",
+    "😀😃🇨🇳👨‍👩‍👧 表情符号 emoji only 🎉",
+    "Ünïcödé ÀÉÎ İstanbul ﬃ straße 한국어 日本語のテキスト Русский текст",
+    "e\u0301 a\u0308 \u0000nul\u0000 tab\tcr\rlf\n\u3000全角空格\u200b零宽",
+    "[CLS] 北京 [SEP] 上海 [UNK] [MASK] [PAD] [SE",
+    "……。。。！！？？”」』）》】",
+    "a" * 300,
+    "京" * 120 + "。" + "沪" * 50,
+    "\ud7ff\ue000\uffff\U0010ffff",
+]
+
+
+def write(target: str, seeds: list[bytes]) -> None:
+    d = ROOT / "corpus" / target
+    d.mkdir(parents=True, exist_ok=True)
+    for s in seeds:
+        (d / hashlib.sha1(s).hexdigest()).write_bytes(s)
+
+
+def safetensors(tensors: dict, metadata: dict | None = None, pad_to: int = 8) -> bytes:
+    header, data = {}, b""
+    for name, (dtype, shape, blob) in tensors.items():
+        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [len(data), len(data) + len(blob)]}
+        data += blob
+    if metadata is not None:
+        header["__metadata__"] = metadata
+    h = json.dumps(header).encode()
+    h += b" " * (-len(h) % pad_to)
+    return struct.pack("<Q", len(h)) + h + data
+
+
+def main() -> None:
+    utf8 = [t.encode("utf-8", "surrogatepass") for t in TEXTS]
+    write("FuzzTokenizer", [bytes([i % 2]) + t for i, t in enumerate(utf8)] + [b"\x00\xff\xfe\xc0\x80", b"\x01\xed\xa0\x80"])
+    write("FuzzChunking", [bytes([i * 37 % 256, i * 11 % 256]) + t for i, t in enumerate(utf8)]
+          + [b"\x05\x09" + "。".join(TEXTS[:4]).encode() * 3, b"\x20\x03" + ("，".join(["北京上海广州深圳"] * 20)).encode()])
+
+    bodies = [
+        {"text": TEXTS[0]}, {"text": ""}, {"text": "  \n "}, {"text": TEXTS[0], "types": ["PER", "LOC"]},
+        {"texts": TEXTS[:3]}, {"texts": []}, {"texts": ["a", 1]}, {"text": 5}, {"text": None}, {"types": "PER"},
+        {"text": "a", "type": ["PER"]}, {"texts": ["a"] * 5}, {"text": "x" * 70}, {"text": "a", "types": ["PERSON"]},
+    ]
+    raw = [json.dumps(b, ensure_ascii=i % 2 == 0).encode() for i, b in enumerate(bodies)]
+    raw += [b"", b"{", b"[1,2]", b"\"s\"", b"null", b"{\"text\": \"\\ud800\"}", b"{\"text\": \"\\u0000\"}",
+            b"[" * 64 + b"]" * 64, b"{\"text\": \"\xe4\xb8\"}", b"{\"text\":\"a\",\"text\":\"b\"}", b"{\"\\u0074ext\": \"a\"}"]
+    write("FuzzRequestDecoding", raw)
+
+    f32 = struct.pack("<4f", 1.0, -2.0, 0.5, 3.25)
+    st = [
+        safetensors({"w": ("F32", [2, 2], f32)}),
+        safetensors({"w": ("F16", [2], b"\x00\x3c\x00\xc0"), "b": ("BF16", [1], b"\x80\x3f")}, {"format": "pt"}),
+        safetensors({"q": ("I8", [3], b"\x01\x02\x03"), "e": ("F32", [0], b"")}),
+        safetensors({}),
+        b"\x08\x00\x00\x00\x00\x00\x00\x00{}      ",
+        b"\x02\x00\x00\x00\x00\x00\x00\x00{}",
+    ]
+    tiny = (REPO / "Tests/NERCoreTests/Fixtures/models/tiny-bert/config.json").read_bytes()
+    bilstm = (REPO / "models/default/config.json").read_bytes() if (REPO / "models/default/config.json").exists() else b"{}"
+    write("FuzzModelFiles", [b"\x00" + s for s in st] + [b"\x01" + tiny, b"\x01{\"model_type\": \"bert\"}", b"\x02" + bilstm])
+
+
+if __name__ == "__main__":
+    main()
