@@ -67,6 +67,10 @@ struct BertModel: TokenClassifier {
 
     func encode(_ scalars: ArraySlice<Unicode.Scalar>) -> Encoding { tokenizer.encode(scalars) }
 
+    func tokenString(_ id: Int32) -> String? {
+        id == tokenizer.unkID ? nil : tokenizer.vocabulary.tokens[Int(id)]
+    }
+
     func emissions(_ windows: [ModelWindow], consume: (Int, UnsafePointer<Float>) -> Void) {
         let sequences = windows.map { [tokenizer.clsID] + $0.encoding.ids[$0.tokens] + [tokenizer.sepID] }
         // [CLS] and [SEP] rows are dropped: callers see the window's own tokens only.
