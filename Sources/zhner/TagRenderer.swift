@@ -83,10 +83,11 @@ struct TagRenderer: Sendable {
         return text
     }
 
-    /// The input record, byte for byte, with `"entities": [...]` added as its last field: every
-    /// other field is carried through unchanged, in its order.
+    /// The input record, byte for byte (less surrounding blanks), with `"entities": [...]` added as
+    /// its last field: every other field is carried through unchanged, in its order.
     static func extend(record line: String, with entities: [Entity]) -> String {
         var body = Substring(line)
+        while let first = body.first, first == " " || first == "\t" { body.removeFirst() }
         while let last = body.last, last == " " || last == "\t" || last == "\r" { body.removeLast() }
         // A valid object ends with "}"; `text(ofRecord:)` checked it is one and non-empty.
         body.removeLast()

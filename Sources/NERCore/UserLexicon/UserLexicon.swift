@@ -44,8 +44,8 @@ public struct UserLexicon: Sendable {
     public init(parsing content: String, name: String) throws {
         var pairs: [(text: String, type: String)] = []
         var lineOf: [String: (line: Int, type: String)] = [:]
-        for (i, raw) in content.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+        // "\r\n" is one Character in Swift, so both line ends are separators here.
+        for (i, line) in content.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
