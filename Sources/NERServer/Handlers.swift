@@ -223,7 +223,7 @@ final class APIHandler: HTTPHandler {
         recognizer.recognize(request.texts[0], pieceTokens: config.streamPieceTokens) { model, processed, total in
             let first = nextMatch
             while nextMatch < matches.count, processed == total || matches[nextMatch].start < processed { nextMatch += 1 }
-            let unblocked = model.filter { e in !matches.contains { $0.start < e.end && e.start < $0.end } }
+            let unblocked = model.filter { !UserLexicon.overrides(matches, start: $0.start, end: $0.end) }
             let entities = UserLexicon.merge(model: unblocked, lexicon: Array(matches[first..<nextMatch]))
             let kept = filter(entities, request.types)
             found += kept.count

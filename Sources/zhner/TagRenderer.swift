@@ -101,7 +101,7 @@ struct TagRenderer: Sendable {
     /// they read as score 1 and `word` their own text.
     static func merge(_ model: [PipelineEntity], _ lexicon: [Entity]) -> [PipelineEntity] {
         guard !lexicon.isEmpty else { return model }
-        let kept = model.filter { e in !lexicon.contains { $0.start < e.end && e.start < $0.end } }
+        let kept = model.filter { !UserLexicon.overrides(lexicon, start: $0.start, end: $0.end) }
         let added = lexicon.map { PipelineEntity(entityGroup: $0.type, score: 1, word: $0.text, start: $0.start, end: $0.end) }
         return (kept + added).sorted { $0.start < $1.start }
     }

@@ -111,10 +111,16 @@ public struct UserLexicon: Sendable {
         UserLexicon.merge(model: model, lexicon: matches(in: text))
     }
 
+    /// Whether a model entity at `start..<end` gives way to one of the lexicon `matches` (rule 2:
+    /// it overlaps one, even partly).
+    public static func overrides(_ matches: [Entity], start: Int, end: Int) -> Bool {
+        matches.contains { $0.start < end && start < $0.end }
+    }
+
     /// Both lists sorted by start; lexicon entities do not overlap each other.
     public static func merge(model: [Entity], lexicon: [Entity]) -> [Entity] {
         guard !lexicon.isEmpty else { return model }
-        let kept = model.filter { e in !lexicon.contains { $0.start < e.end && e.start < $0.end } }
+        let kept = model.filter { !overrides(lexicon, start: $0.start, end: $0.end) }
         var out: [Entity] = []
         out.reserveCapacity(kept.count + lexicon.count)
         var i = 0
