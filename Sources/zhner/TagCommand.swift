@@ -37,8 +37,9 @@ enum TagCommand: Command {
           --threads N       texts tagged in parallel (default: number of cores)
           --batch N         lines per forward batch (default: 64)
           --progress        show the progress line on stderr even when it is not a terminal
-          --no-progress     never show it (default: shown when stderr is a terminal: lines,
-                            rate and, for a file input, percent done and time left)
+          --no-progress     never show it (default: shown when stderr is a terminal and the
+                            records do not go to that terminal: lines, rate and, for a file
+                            input, percent done and time left)
 
         Exit codes: 0 ok, 2 usage, 65 bad input (invalid UTF-8, a bad JSON record or a bad
         lexicon line, named by its line; the records before it are written), 66 bad model,
@@ -60,8 +61,12 @@ enum TagCommand: Command {
                                         options: .init(threads: 1, concurrency: workers))
         let inputPath = args.value("input") ?? "-"
         let reader = try LineReader(path: inputPath)
-        let writer = try OutputWriter(path: args.value("output") ?? "-")
-        let showProgress = args.flag("progress") || (!args.flag("no-progress") && isatty(2) != 0)
+        let outputPath = args.value("output") ?? "-"
+        let writer = try OutputWriter(path: outputPath)
+        // Shown on an interactive stderr, unless the records themselves go to that terminal too,
+        // where redrawing the line would garble them.
+        let showProgress = args.flag("progress")
+            || (!args.flag("no-progress") && isatty(2) != 0 && !(outputPath == "-" && isatty(1) != 0))
         let progress = showProgress ? TagProgress(totalBytes: reader.totalBytes) : nil
         let renderer = TagRenderer(format: format, recognizer: recognizer, lexicon: lexicon,
                                    textField: args.value("text-field"), inputName: inputPath == "-" ? "stdin" : inputPath)

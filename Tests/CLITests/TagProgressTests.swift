@@ -72,6 +72,11 @@ struct TagProgressTests {
         let r = try Self.runOnTerminal(["tag", "--model", CLITests.tinyModel, "--input", file.path, "--output", "/dev/null", "--no-progress"])
         #expect(r.status == 0)
         #expect(!r.screen.contains("zhner tag"), "\(r.screen)")
+        // Records printed on the terminal itself: no progress line to garble them.
+        let shown = try Self.runOnTerminal(["tag", "--model", CLITests.tinyModel, "--input", file.path])
+        #expect(shown.status == 0)
+        #expect(shown.screen.contains("{\"text\": \"第19句"), "\(shown.screen)")
+        #expect(!shown.screen.contains("zhner tag"), "\(shown.screen)")
     }
 
     @Test func pipeGetsNoProgressUnlessAsked() throws {
