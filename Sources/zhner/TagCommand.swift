@@ -82,26 +82,38 @@ enum TagCommand: Command {
             }
             progress?.advance(lines: done.lines, offset: done.offset)
         }
-        while true {
-            let firstLine = reader.lineNumber + 1
-            var lines: [String] = []
-            do {
-                while lines.count < batch, let line = try reader.next() { lines.append(line) }
-            } catch {
-                // What precedes the bad line is written first, as for a bad record.
-                try pipeline.finish(ready: write)
-                try writer.flush()
-                throw error
+        do {
+            while true {
+                let firstLine = reader.lineNumber + 1
+                var lines: [String] = []
+                var readError: (any Error)?
+                do {
+                    while lines.count < batch, let line = try reader.next() { lines.append(line) }
+                } catch {
+                    readError = error
+                }
+                if !lines.isEmpty {
+                    let offset = reader.offset
+                    try pipeline.submit({ [lines] in
+                        let (text, error) = renderer.render(lines, firstLine: firstLine)
+                        return (text, error, lines.count, offset)
+                    }, ready: write)
+                }
+                if let readError {
+                    // What precedes the bad line is written first, as for a bad record.
+                    try pipeline.finish(ready: write)
+                    try writer.flush()
+                    throw readError
+                }
+                if lines.isEmpty { break }
             }
-            if lines.isEmpty { break }
-            let offset = reader.offset
-            try pipeline.submit({ [lines] in
-                let (text, error) = renderer.render(lines, firstLine: firstLine)
-                return (text, error, lines.count, offset)
-            }, ready: write)
+            try pipeline.finish(ready: write)
+            try writer.flush()
+        } catch {
+            // End the progress line, so the error message starts on a line of its own.
+            progress?.finish()
+            throw error
         }
-        try pipeline.finish(ready: write)
-        try writer.flush()
         progress?.finish()
     }
 

@@ -96,6 +96,18 @@ struct TagFormatTests {
         #expect(r.stdout.hasPrefix("{\"text\": \"王伟\", \"entities\": "))
     }
 
+    @Test func invalidUTF8StopsAfterWritingTheLinesBeforeIt() throws {
+        // The bad line is in the middle of the first batch: the two before it are still written.
+        var bytes = Data("王伟\n北京\n".utf8)
+        bytes.append(contentsOf: [0xE4, 0xB8, 0x41, 0x0A])
+        bytes.append(Data("上海\n".utf8))
+        let r = try CLITests.run(["tag", "--model", CLITests.tinyModel], stdin: bytes)
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("stdin line 3 is not valid UTF-8"), "\(r.stderr)")
+        let texts = try Self.jsonLines(r.stdout).map { ($0 as! [String: Any])["text"] as! String }
+        #expect(texts == ["王伟", "北京"])
+    }
+
     @Test func manyLinesKeepTheirOrderAcrossWorkers() throws {
         // Enough groups of 3 lines for the workers to finish out of order.
         let texts = (0..<600).map { i in i % 7 == 0 ? "" : "第\(i)条：王伟\(i % 3 == 0 ? "在北京" : "")工作。" }
