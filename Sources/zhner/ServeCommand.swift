@@ -55,7 +55,7 @@ enum ServeCommand: Command {
         Option(name: "cors-origin", value: "ORIGIN", env: "ZHNER_CORS_ORIGINS", defaultText: "none",
                help: "origin browsers may call from (* for any); repeatable or comma-separated"),
         Option(name: "lexicon", value: "FILE", env: "ZHNER_LEXICON", defaultText: "none",
-               help: "names always recognised, \"text<TAB>TYPE\" per line; a match overrides model entities it overlaps; SIGHUP rereads the file (a bad file keeps the old lexicon)"),
+               help: "names always recognised (text<TAB>TYPE lines, override the model); SIGHUP rereads it"),
     ]
 
     static var help: String {
