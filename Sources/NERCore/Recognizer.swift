@@ -77,7 +77,14 @@ public final class Recognizer: Sendable {
     /// Entities of each text, in order; texts share forward passes.
     public func recognize(batch texts: [String]) -> [[Entity]] {
         let documents = texts.map(prepare)
-        return run(documents.map { ($0, $0.sentences.indices) }).map { $0.flatMap { $0 } }
+        return run(documents.map { ($0, $0.sentences.indices) }, decode: decode).map { $0.flatMap { $0 } }
+    }
+
+    /// Entities of each text as transformers' `pipeline("ner", aggregation_strategy="simple")`
+    /// reports them (see `decodePipeline` for what is the same and what differs).
+    public func recognizePipeline(batch texts: [String]) -> [[PipelineEntity]] {
+        let documents = texts.map(prepare)
+        return run(documents.map { ($0, $0.sentences.indices) }, decode: decodePipeline).map { $0.flatMap { $0 } }
     }
 
     /// A text piece by piece, for streaming: consecutive sentences are grouped into pieces of about
@@ -86,7 +93,7 @@ public final class Recognizer: Sendable {
     public func recognize(_ text: String, pieceTokens: Int, onPiece: ([Entity], Int, Int) -> Void) {
         let doc = prepare(text)
         for piece in batches(sizes: doc.sentences.map(\.encoding.count), capacity: pieceTokens) {
-            let entities = run([(doc, piece)])[0].flatMap { $0 }
+            let entities = run([(doc, piece)], decode: decode)[0].flatMap { $0 }
             let last = doc.sentences[piece.upperBound - 1].encoding
             let processed = piece.upperBound == doc.sentences.count ? doc.scalars.count : Int(last.ends[last.count - 1])
             onPiece(entities, processed, doc.scalars.count)
@@ -95,7 +102,8 @@ public final class Recognizer: Sendable {
     }
 
     /// Entities per sentence for the given sentences of each document, sharing forward passes.
-    private func run(_ work: [(doc: Document, sentences: Range<Int>)]) -> [[[Entity]]] {
+    private func run<T>(_ work: [(doc: Document, sentences: Range<Int>)],
+                        decode: (Sentence, [Float], [Unicode.Scalar]) -> [T]) -> [[[T]]] {
         var jobs: [(doc: Int, sentence: Int, window: Int)] = []
         var windows: [ModelWindow] = []
         for (d, item) in work.enumerated() {
@@ -118,7 +126,7 @@ public final class Recognizer: Sendable {
             copyCore(window, logits: rows, into: &scores[job.doc][job.sentence])
         }
         return work.indices.map { d in
-            work[d].sentences.map { s in decode(work[d].doc.sentences[s], scores: scores[d][s], scalars: work[d].doc.scalars) }
+            work[d].sentences.map { s in decode(work[d].doc.sentences[s], scores[d][s], work[d].doc.scalars) }
         }
     }
 
@@ -175,11 +183,10 @@ public final class Recognizer: Sendable {
         return "，；、,;:：)）".unicodeScalars.contains(previous) ? 2 : 1
     }
 
-    /// Labels per token (CRF Viterbi or argmax), aggregated per word by its first token, then spans.
-    func decode(_ sentence: Sentence, scores: [Float], scalars: [Unicode.Scalar]) -> [Entity] {
+    /// A label per token (CRF Viterbi, else argmax) and every label's probability per token
+    /// (CRF marginals, else softmax), row-major.
+    private func tokenLabels(_ scores: [Float], tokens n: Int) -> (labels: [Int], probabilities: [Float]) {
         let l = labels.count
-        let e = sentence.encoding
-        let n = e.count
         var tokenLabels = [Int](repeating: 0, count: n)
         var probabilities = [Float](repeating: 0, count: n * l)
         scores.withUnsafeBufferPointer { buf in
@@ -196,6 +203,15 @@ public final class Recognizer: Sendable {
                 }
             }
         }
+        return (tokenLabels, probabilities)
+    }
+
+    /// Labels per token (CRF Viterbi or argmax), aggregated per word by its first token, then spans.
+    func decode(_ sentence: Sentence, scores: [Float], scalars: [Unicode.Scalar]) -> [Entity] {
+        let l = labels.count
+        let e = sentence.encoding
+        let n = e.count
+        let (tokenLabels, probabilities) = tokenLabels(scores, tokens: n)
         // Words: runs of tokens sharing a word id; each takes its first token's label and probability.
         var wordFirst: [Int] = []
         var wordLast: [Int] = []
@@ -220,6 +236,72 @@ public final class Recognizer: Sendable {
             return Entity(type: span.type, start: start, end: end, text: text,
                           score: total / Float(span.end - span.start))
         }
+    }
+
+    /// transformers' "simple" aggregation over this sentence's tokens: each token keeps its own
+    /// label (no word grouping) and that label's probability; consecutive tokens join a group while
+    /// the label continues it (same type, not a B-); groups of O are dropped; the score is the mean
+    /// of the group's token probabilities and `word` the WordPiece decoding of its tokens. For a
+    /// BIO model without CRF this is exactly the pipeline's output. Beyond it: a CRF model gives
+    /// Viterbi labels with marginal probabilities, and E-/S- labels close a group (transformers
+    /// would report "E-PER" as a type of its own).
+    func decodePipeline(_ sentence: Sentence, scores: [Float], scalars: [Unicode.Scalar]) -> [PipelineEntity] {
+        let l = labels.count
+        let e = sentence.encoding
+        let (tokenLabels, probabilities) = tokenLabels(scores, tokens: e.count)
+        var out: [PipelineEntity] = []
+        var group: (type: String, first: Int, last: Int, sum: Float, closed: Bool)?
+        func flush() {
+            guard let g = group else { return }
+            group = nil
+            guard !g.type.isEmpty else { return }
+            out.append(PipelineEntity(entityGroup: g.type, score: g.sum / Float(g.last - g.first + 1),
+                                      word: pipelineWord(e, g.first...g.last, scalars),
+                                      start: Int(e.starts[g.first]), end: Int(e.ends[g.last])))
+        }
+        for t in 0..<e.count {
+            let tag = scheme.tags[tokenLabels[t]]
+            let p = probabilities[t * l + tokenLabels[t]]
+            let continues: Bool
+            switch tag.role {
+            case .outside: continues = group.map { $0.type.isEmpty } ?? false
+            case .inside, .end: continues = group.map { !$0.closed && $0.type == tag.type } ?? false
+            case .begin, .single: continues = false
+            }
+            if continues {
+                group!.last = t
+                group!.sum += p
+            } else {
+                flush()
+                group = (tag.type, t, t, p, false)
+            }
+            if tag.role == .end || tag.role == .single { group!.closed = true }
+        }
+        flush()
+        return out
+    }
+
+    /// What the WordPiece decoder makes of tokens `range`: pieces joined by spaces, "##" pieces
+    /// glued on, and no space before . , ? ! (the decoder's clean-up). An unknown token reads as
+    /// its source text, as in the pipeline.
+    private func pipelineWord(_ e: Encoding, _ range: ClosedRange<Int>, _ scalars: [Unicode.Scalar]) -> String {
+        var word = ""
+        for t in range {
+            var piece = model.tokenString(e.ids[t]) ?? {
+                var s = ""
+                s.unicodeScalars.append(contentsOf: scalars[Int(e.starts[t])..<Int(e.ends[t])])
+                return s
+            }()
+            if t != range.lowerBound {
+                if piece.hasPrefix("##") {
+                    piece.removeFirst(2)
+                } else if ![".", ",", "?", "!"].contains(piece) {
+                    word.append(" ")
+                }
+            }
+            word.append(piece)
+        }
+        return word
     }
 
     private func softmax(_ row: UnsafeBufferPointer<Float>, into out: inout [Float], at offset: Int) {

@@ -35,7 +35,7 @@ enum AccessLog {
     }
 
     /// UTC, milliseconds: `2025-01-31T12:34:56.789Z`.
-    private static func timestamp() -> String {
+    static func timestamp() -> String {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         var t = tm()

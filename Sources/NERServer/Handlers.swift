@@ -16,12 +16,14 @@ final class APIHandler: HTTPHandler {
     private let cors: CORS
     private let metrics: Metrics
     private let scheduler: Scheduler
+    private let lexicons: LexiconStore
     private let model = Mutex<Model?>(nil)
     private let draining = Atomic<Bool>(false)
     private let exchanges = Atomic<Int>(0)
 
-    init(config: ServerConfig, metrics: Metrics, scheduler: Scheduler) {
+    init(config: ServerConfig, metrics: Metrics, scheduler: Scheduler, lexicons: LexiconStore) {
         self.config = config
+        self.lexicons = lexicons
         auth = Auth(keys: config.apiKeys, publicMetrics: config.publicMetrics)
         cors = CORS(origins: config.corsOrigins)
         self.metrics = metrics
@@ -135,7 +137,8 @@ final class APIHandler: HTTPHandler {
     private func gauges() -> Metrics.Gauges {
         Metrics.Gauges(queueDepth: scheduler.depth, queueCapacity: scheduler.capacity, inflightRequests: inflight,
                        busyWorkers: scheduler.busyWorkers, workers: scheduler.workers,
-                       model: model.withLock { $0?.info })
+                       model: model.withLock { $0?.info },
+                       lexicon: lexicons.path == nil ? nil : (lexicons.current.lexicon?.count ?? 0, lexicons.current.generation, lexicons.reloadFailures))
     }
 
     func bodyReceived(_ ex: Exchange) {
@@ -143,26 +146,33 @@ final class APIHandler: HTTPHandler {
             guard !ex.bodyExceeded else { throw bodyTooLarge() }
             guard let loaded = model.withLock({ $0 }) else { throw .unavailable("not_ready", "the model is still loading") }
             let route = Route(rawValue: ex.path)!
-            let request = route == .batch ? try RequestDecoding.batch(ex.body, limits: loaded.limits)
-                                          : try RequestDecoding.single(ex.body, limits: loaded.limits)
+            // The request keeps the lexicon in force now, even if a reload swaps it meanwhile.
+            let lexicon = lexicons.current.lexicon
+            var limits = loaded.limits
+            for entry in lexicon?.entries ?? [] where !limits.entityTypes.contains(entry.type) {
+                limits.entityTypes.append(entry.type)
+            }
+            let request = route == .batch ? try RequestDecoding.batch(ex.body, limits: limits)
+                                          : try RequestDecoding.single(ex.body, limits: limits)
             ex.characters = request.characters
-            try enqueue(route, request, ex)
+            try enqueue(route, request, lexicon, ex)
         } catch {
             ex.respond(error.response)
         }
     }
 
-    private func enqueue(_ route: Route, _ request: InferenceRequest, _ ex: Exchange) throws(APIError) {
+    private func enqueue(_ route: Route, _ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange) throws(APIError) {
         if request.texts.isEmpty {
             ex.respond(.json(200, entitiesBody(route, [], ex)))
             return
         }
         let work: InferenceJob.Work
         if route == .stream {
-            work = .stream { [self] recognizer in stream(request, ex, recognizer) }
+            work = .stream { [self] recognizer in stream(request, lexicon, ex, recognizer) }
         } else {
             work = .texts(request.texts) { [self] results in
-                ex.respond(.json(200, entitiesBody(route, results.map { filter($0, request.types) }, ex)))
+                let merged = zip(request.texts, results).map { text, found in lexicon?.apply(to: found, text: text) ?? found }
+                ex.respond(.json(200, entitiesBody(route, merged.map { filter($0, request.types) }, ex)))
             }
         }
         let deadline = ex.arrival + UInt64(config.deadlineMilliseconds) * 1_000_000
@@ -215,11 +225,19 @@ final class APIHandler: HTTPHandler {
         return out + ", \"took_ms\": \((ms * 1000).rounded() / 1000)"
     }
 
-    /// NDJSON: one line per piece as it is computed, then a summary line.
-    private func stream(_ request: InferenceRequest, _ ex: Exchange, _ recognizer: Recognizer) {
+    /// NDJSON: one line per piece as it is computed, then a summary line. Lexicon matches are
+    /// found in the whole text first; each line carries those starting in its piece, and model
+    /// entities overlapping any match are dropped, so the lines add up to `/v1/entities`' answer.
+    private func stream(_ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange, _ recognizer: Recognizer) {
         ex.beginStream(HTTPResponse(status: 200, contentType: "application/x-ndjson", body: []))
         var found = 0
-        recognizer.recognize(request.texts[0], pieceTokens: config.streamPieceTokens) { entities, processed, total in
+        let matches = lexicon?.matches(in: request.texts[0]) ?? []
+        var nextMatch = 0
+        recognizer.recognize(request.texts[0], pieceTokens: config.streamPieceTokens) { model, processed, total in
+            let first = nextMatch
+            while nextMatch < matches.count, processed == total || matches[nextMatch].start < processed { nextMatch += 1 }
+            let unblocked = model.filter { !UserLexicon.overrides(matches, start: $0.start, end: $0.end) }
+            let entities = UserLexicon.merge(model: unblocked, lexicon: Array(matches[first..<nextMatch]))
             let kept = filter(entities, request.types)
             found += kept.count
             var line = "{\"entities\": "

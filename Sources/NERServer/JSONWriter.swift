@@ -40,7 +40,10 @@ public enum JSONWriter {
             appendString(e.type, to: &out)
             out.append(", \"start\": \(e.start), \"end\": \(e.end), \"text\": ")
             appendString(e.text, to: &out)
-            out.append(", \"score\": " + score(e.score) + "}")
+            out.append(", \"score\": " + score(e.score))
+            // Only lexicon entities say where they came from: model output keeps its old shape.
+            if e.source == .lexicon { out.append(", \"source\": \"lexicon\"") }
+            out.append("}")
         }
         out.append("]")
     }

@@ -17,6 +17,8 @@ final class Metrics: Sendable {
         var workers: Int
         /// (model name, architecture, ISA, entity types) once the model is loaded.
         var model: (name: String, architecture: String, isa: String, types: [String])?
+        /// (entries, generation, failed reloads) when the server has a lexicon file.
+        var lexicon: (entries: Int, generation: Int, failures: Int)?
     }
 
     private struct RouteStatus: Hashable, Comparable {
@@ -81,6 +83,11 @@ final class Metrics: Sendable {
         family(&out, "zhner_model_info", "gauge", "The loaded model (1 once loaded).")
         if let m = g.model {
             out += "zhner_model_info\(Self.labels(["model": m.name, "architecture": m.architecture, "isa": m.isa, "types": m.types.joined(separator: ",")])) 1\n"
+        }
+        if let l = g.lexicon {
+            gauge(&out, "zhner_lexicon_entries", "gauge", "Names in the custom lexicon in force.", l.entries)
+            gauge(&out, "zhner_lexicon_generation", "gauge", "Lexicon loads that took effect: 1 at start, +1 per successful SIGHUP reload.", l.generation)
+            gauge(&out, "zhner_lexicon_reload_failures_total", "counter", "SIGHUP reloads that failed (the previous lexicon stayed in force).", l.failures)
         }
         return out
     }

@@ -131,7 +131,7 @@ enum OpenAPI {
           "types": {"$ref": "#/components/schemas/Types"}
         }
       },
-      "Types": {"type": "array", "items": {"type": "string"}, "description": "Keep only entities of these types (names the model knows, e.g. PER, LOC, ORG); all when absent.", "example": ["PER", "LOC"]},
+      "Types": {"type": "array", "items": {"type": "string"}, "description": "Keep only entities of these types (names the model or the custom lexicon knows, e.g. PER, LOC, ORG); all when absent.", "example": ["PER", "LOC"]},
       "Entity": {
         "type": "object",
         "required": ["type", "start", "end", "text", "score"],
@@ -140,7 +140,8 @@ enum OpenAPI {
           "start": {"type": "integer", "description": "First code point, from 0"},
           "end": {"type": "integer", "description": "One past the last code point"},
           "text": {"type": "string", "description": "The text's code points start..<end"},
-          "score": {"type": "number", "minimum": 0, "maximum": 1, "description": "Mean probability of the entity's words' labels, 4 decimals"}
+          "score": {"type": "number", "minimum": 0, "maximum": 1, "description": "Mean probability of the entity's words' labels, 4 decimals; 1 for a lexicon match"},
+          "source": {"type": "string", "enum": ["lexicon"], "description": "Present only on matches of the server's custom lexicon (--lexicon), which override any model entity they overlap; absent on model entities"}
         }
       },
       "Entities": {"type": "array", "items": {"$ref": "#/components/schemas/Entity"}},

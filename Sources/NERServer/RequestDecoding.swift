@@ -13,7 +13,8 @@ struct InferenceRequest: Sendable {
 struct RequestLimits: Sendable {
     let maxTextCharacters: Int
     let maxBatchTexts: Int
-    let entityTypes: [String]
+    /// The model's types, and the lexicon's in force when the request arrived.
+    var entityTypes: [String]
 }
 
 /// JSON bodies of the inference routes, checked strictly: the exact fields, the exact types, and

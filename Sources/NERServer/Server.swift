@@ -8,7 +8,7 @@ import NERCore
 /// `zhner serve`: the HTTP API over one shared `Recognizer`.
 public enum Server {
     /// Listens, loads the model (probes answer meanwhile: /readyz says 503), calls `ready` with the
-    /// URL, and serves until SIGTERM or SIGINT. Then it stops accepting, lets every request in
+    /// URL, and serves until SIGTERM or SIGINT; SIGHUP rereads the lexicon file (`LexiconStore`). Then it stops accepting, lets every request in
     /// flight finish, and returns. A second signal while draining gives up (`ServerError.interrupted`).
     public static func run(_ config: ServerConfig, ready: (String) -> Void) throws {
         let signals = TerminationSignals.block()
@@ -16,9 +16,10 @@ public enum Server {
         signal(SIGPIPE, SIG_IGN)
         try config.validate()
         let address = try ListenAddress(host: config.host, port: config.port)
+        let lexicons = try LexiconStore(path: config.lexiconPath)
         let metrics = Metrics()
         let scheduler = Scheduler(config: config, metrics: metrics)
-        let handler = APIHandler(config: config, metrics: metrics, scheduler: scheduler)
+        let handler = APIHandler(config: config, metrics: metrics, scheduler: scheduler, lexicons: lexicons)
         let http = try HTTPServer(address: address, handler: handler, maxBodyBytes: config.maxBodyBytes,
                                   maxConnections: config.maxConnections,
                                   connectionTimeoutSeconds: config.connectionTimeoutSeconds)
@@ -35,11 +36,12 @@ public enum Server {
         handler.modelLoaded(recognizer)
         ready(address.url(port: http.port))
 
-        _ = signals.wait()
+        // SIGHUP reloads the lexicon and goes on serving; SIGTERM or SIGINT stops.
+        while signals.wait() == SIGHUP { lexicons.reload() }
         handler.beginDraining()
         http.stopAccepting()
         while handler.inflight > 0 {
-            if signals.wait(milliseconds: 20) != nil {
+            if let signal = signals.wait(milliseconds: 20), signal != SIGHUP {
                 throw ServerError.interrupted("stopped by a second signal with \(handler.inflight) requests unanswered")
             }
         }

@@ -38,6 +38,8 @@ public struct ServerConfig: Sendable {
     public var publicMetrics = false
     /// Origins a browser may call the API from (`*` for any); empty sends no CORS headers.
     public var corsOrigins: [String] = []
+    /// Custom lexicon file (`text<TAB>TYPE` lines), reloaded on SIGHUP; nil for none.
+    public var lexiconPath: String?
 
     public init() {}
 
@@ -76,10 +78,12 @@ public enum ServerError: Error, CustomStringConvertible {
     case system(String)
     /// A second signal ended the drain before every request was answered.
     case interrupted(String)
+    /// The lexicon file could not be loaded at start.
+    case lexicon(String)
 
     public var description: String {
         switch self {
-        case .config(let m), .system(let m), .interrupted(let m): return m
+        case .config(let m), .system(let m), .interrupted(let m), .lexicon(let m): return m
         }
     }
 }

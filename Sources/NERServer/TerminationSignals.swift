@@ -4,9 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// SIGINT and SIGTERM, taken synchronously: blocked in every thread (the mask is inherited, so
-/// this must run before any thread starts) and waited for with `sigwait`, so no handler runs at an
-/// arbitrary point of arbitrary code.
+/// SIGINT and SIGTERM (stop), and SIGHUP (reload the lexicon), taken synchronously: blocked in
+/// every thread (the mask is inherited, so this must run before any thread starts) and waited for
+/// with `sigwait`, so no handler runs at an arbitrary point of arbitrary code.
 struct TerminationSignals {
     private var set = sigset_t()
 
@@ -15,6 +15,7 @@ struct TerminationSignals {
         sigemptyset(&s.set)
         sigaddset(&s.set, SIGINT)
         sigaddset(&s.set, SIGTERM)
+        sigaddset(&s.set, SIGHUP)
         pthread_sigmask(SIG_BLOCK, &s.set, nil)
         return s
     }

@@ -13,6 +13,13 @@ final class LineReader {
     private var start = 0
     private var eof = false
     private(set) var lineNumber = 0
+    /// Bytes dropped from the front of `buffer` so far: with `start`, the offset of the next line.
+    private var dropped = 0
+    /// Size of the input when it is a regular file (also stdin redirected from one), else nil.
+    let totalBytes: Int?
+
+    /// Bytes of the input consumed by the lines returned so far.
+    var offset: Int { dropped + start }
 
     init(path: String) throws {
         if path == "-" {
@@ -23,6 +30,8 @@ final class LineReader {
             name = path
             guard fd >= 0 else { throw CLIError.io("cannot open \(path): \(String(cString: strerror(errno)))") }
         }
+        var info = stat()
+        totalBytes = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
     }
 
     deinit {
@@ -49,6 +58,7 @@ final class LineReader {
     private func fill() throws {
         if start > 0 {
             buffer.removeFirst(start)
+            dropped += start
             start = 0
         }
         let chunk = 1 << 20

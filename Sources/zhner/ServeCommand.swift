@@ -54,6 +54,8 @@ enum ServeCommand: Command {
                help: "/metrics answers without a key even when keys are set"),
         Option(name: "cors-origin", value: "ORIGIN", env: "ZHNER_CORS_ORIGINS", defaultText: "none",
                help: "origin browsers may call from (* for any); repeatable or comma-separated"),
+        Option(name: "lexicon", value: "FILE", env: "ZHNER_LEXICON", defaultText: "none",
+               help: "names always recognised (text<TAB>TYPE lines, override the model); SIGHUP rereads it"),
     ]
 
     static var help: String {
@@ -63,7 +65,7 @@ enum ServeCommand: Command {
             Serves the JSON API (POST /v1/entities, /v1/entities/batch, /v1/entities/stream), the web
             page at /, /openapi.json, /healthz, /readyz and /metrics. Prints
             "zhner serving http://HOST:PORT/" once the model is loaded. SIGTERM or SIGINT stops
-            accepting, finishes the requests in flight and exits 0. See docs/API.md.
+            accepting, finishes the requests in flight and exits 0; SIGHUP reloads --lexicon. See docs/API.md.
 
             Every option can also be set by its environment variable; the option wins.
             Boolean variables take 1/true/yes/on or 0/false/no/off.
@@ -77,7 +79,7 @@ enum ServeCommand: Command {
         lines.append("""
 
             Exit codes: 0 stopped by a signal, 1 stopped by a second signal before every request was
-            answered, 2 usage, 66 bad model, 74 cannot listen.
+            answered, 2 usage, 65 bad lexicon file, 66 bad model, 74 cannot listen.
             """)
         return lines.joined(separator: "\n")
     }
@@ -106,6 +108,7 @@ enum ServeCommand: Command {
         config.insecureNoAuth = try settings.flag("insecure-no-auth")
         config.publicMetrics = try settings.flag("public-metrics")
         config.corsOrigins = settings.list("cors-origin")
+        config.lexiconPath = settings.string("lexicon")
         do {
             try Server.run(config) { url in
                 print("zhner serving \(url)")
@@ -117,6 +120,7 @@ enum ServeCommand: Command {
             switch e {
             case .config(let m): throw CLIError.usage(m)
             case .system(let m): throw CLIError.io(m)
+            case .lexicon(let m): throw CLIError.data(m)
             case .interrupted(let m):
                 printError(m)
                 exit(1)

@@ -1,80 +1,129 @@
-import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 import NERCore
-import NERServer
 
 /// `zhner tag`: one text per input line → one result per line, in order, in bounded memory.
 enum TagCommand: Command {
     static let help = """
-        Usage: zhner tag [--model DIR] [--input FILE|-] [--output FILE|-] [--format jsonl|conll]
-                         [--threads N] [--batch N]
+        Usage: zhner tag [--model DIR] [--input FILE|-] [--output FILE|-] [--format jsonl|conll|hf]
+                         [--text-field NAME] [--lexicon FILE] [--threads N] [--batch N]
+                         [--progress | --no-progress]
 
         Tags one text per input line. Every input line gives exactly one output record, in order;
-        an empty line gives an empty entity list.
+        an empty line gives an empty entity list. Input and output stream: memory stays the same
+        whatever the input's size (a few batches per thread are in flight at a time).
 
-          --model DIR     model folder (default: ZHNER_MODEL, else the bundled models/default)
-          --input FILE    input text, UTF-8, one text per line (default: - = stdin)
-          --output FILE   where to write (default: - = stdout)
-          --format F      jsonl (default): {"text": ..., "entities": [{"type", "start", "end",
-                          "text", "score"}]} with code-point offsets, end exclusive;
-                          conll: one "char<TAB>BIO-label" line per non-space character, a blank
-                          line after each text
-          --threads N     texts tagged in parallel (default: number of cores)
-          --batch N       lines per forward batch (default: 64)
+          --model DIR       model folder (default: ZHNER_MODEL, else the bundled models/default)
+          --input FILE      input, UTF-8, one text (or JSON record) per line (default: - = stdin)
+          --output FILE     where to write (default: - = stdout)
+          --format F        jsonl (default): {"text": ..., "entities": [{"type", "start", "end",
+                            "text", "score"}]} with code-point offsets, end exclusive;
+                            conll: one "char<TAB>BIO-label" line per non-space character, a blank
+                            line after each text;
+                            hf: a JSON list per line shaped like transformers'
+                            pipeline("ner", aggregation_strategy="simple") output:
+                            [{"entity_group", "score", "word", "start", "end"}] (docs/API.md)
+          --text-field NAME input lines are JSON objects; tag the string in field NAME. With
+                            --format jsonl the output is the input record, every field kept as
+                            it was, with "entities" added (a record that already has one is an
+                            error); conll and hf write their usual records
+          --lexicon FILE    names to always recognise: "text<TAB>TYPE" per line (# comments and
+                            blank lines skipped); a match overrides any model entity it overlaps
+                            and has score 1 (and "source": "lexicon" in jsonl)
+          --threads N       texts tagged in parallel (default: number of cores)
+          --batch N         lines per forward batch (default: 64)
+          --progress        show the progress line on stderr even when it is not a terminal
+          --no-progress     never show it (default: shown when stderr is a terminal and the
+                            records do not go to that terminal: lines, rate and, for a file
+                            input, percent done and time left)
 
-        Exit codes: 0 ok, 2 usage, 65 bad input (e.g. invalid UTF-8, named by line), 66 bad
-        model, 74 I/O error.
+        Exit codes: 0 ok, 2 usage, 65 bad input (invalid UTF-8, a bad JSON record or a bad
+        lexicon line, named by its line; the records before it are written), 66 bad model,
+        74 I/O error.
         """
 
     static func run(_ argv: [String]) throws {
-        let args = try Arguments(argv, options: ["model", "input", "output", "format", "threads", "batch"])
+        let args = try Arguments(argv, options: ["model", "input", "output", "format", "threads", "batch", "text-field", "lexicon"],
+                                 flags: ["progress", "no-progress"])
         guard args.positional.isEmpty else { throw CLIError.usage("unexpected argument \(args.positional[0])") }
-        let format = try args.choice("format", ["jsonl", "conll"], default: "jsonl")
+        let format = TagRenderer.Format(rawValue: try args.choice("format", TagRenderer.Format.allCases.map(\.rawValue), default: "jsonl"))!
         let workers = try args.int("threads", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
         let batch = try args.int("batch", default: 64, range: 1...100_000)
+        if args.flag("progress"), args.flag("no-progress") { throw CLIError.usage("--progress and --no-progress exclude each other") }
+        if let field = args.value("text-field"), field.isEmpty { throw CLIError.usage("--text-field needs a field name") }
+        let lexicon = try args.value("lexicon").map(loadLexicon)
         let model = try DefaultModel.resolve(args.value("model"))
         let recognizer = try Recognizer(modelDirectory: model,
                                         options: .init(threads: 1, concurrency: workers))
-        let reader = try LineReader(path: args.value("input") ?? "-")
-        let writer = try OutputWriter(path: args.value("output") ?? "-")
+        let inputPath = args.value("input") ?? "-"
+        let reader = try LineReader(path: inputPath)
+        let outputPath = args.value("output") ?? "-"
+        let writer = try OutputWriter(path: outputPath)
+        // Shown on an interactive stderr, unless the records themselves go to that terminal too,
+        // where redrawing the line would garble them.
+        let showProgress = args.flag("progress")
+            || (!args.flag("no-progress") && isatty(2) != 0 && !(outputPath == "-" && isatty(1) != 0))
+        let progress = showProgress ? TagProgress(totalBytes: reader.totalBytes) : nil
+        let renderer = TagRenderer(format: format, recognizer: recognizer, lexicon: lexicon,
+                                   textField: args.value("text-field"), inputName: inputPath == "-" ? "stdin" : inputPath)
 
-        var done = false
-        while !done {
-            var groups: [[String]] = []
-            while groups.count < workers {
+        // Two groups per worker in flight: one running, one ready to start, so no worker waits
+        // for the reader or for an earlier, slower group to be written.
+        let pipeline = OrderedPipeline<(text: String, error: CLIError?, lines: Int, offset: Int)>(limit: 2 * workers)
+        let write = { (done: (text: String, error: CLIError?, lines: Int, offset: Int)) throws in
+            try writer.write(done.text)
+            if let error = done.error {
+                try writer.flush()
+                throw error
+            }
+            progress?.advance(lines: done.lines, offset: done.offset)
+        }
+        do {
+            while true {
+                let firstLine = reader.lineNumber + 1
                 var lines: [String] = []
-                while lines.count < batch, let line = try reader.next() { lines.append(line) }
-                if lines.isEmpty {
-                    done = true
-                    break
+                var readError: (any Error)?
+                do {
+                    while lines.count < batch, let line = try reader.next() { lines.append(line) }
+                } catch {
+                    readError = error
                 }
-                groups.append(lines)
-            }
-            let results = ParallelTagger.tag(groups, with: recognizer)
-            for (lines, entities) in zip(groups, results) {
-                for (text, found) in zip(lines, entities) {
-                    try writer.write(format == "jsonl" ? JSONWriter.line(text: text, entities: found) + "\n"
-                                                       : CoNLL.record(text: text, entities: found))
+                if !lines.isEmpty {
+                    let offset = reader.offset
+                    try pipeline.submit({ [lines] in
+                        let (text, error) = renderer.render(lines, firstLine: firstLine)
+                        return (text, error, lines.count, offset)
+                    }, ready: write)
                 }
+                if let readError {
+                    // What precedes the bad line is written first, as for a bad record.
+                    try pipeline.finish(ready: write)
+                    try writer.flush()
+                    throw readError
+                }
+                if lines.isEmpty { break }
             }
+            try pipeline.finish(ready: write)
+            try writer.flush()
+        } catch {
+            // End the progress line, so the error message starts on a line of its own.
+            progress?.finish()
+            throw error
         }
-        try writer.flush()
+        progress?.finish()
     }
-}
 
-/// CoNLL-style output: a character and its BIO label per line.
-enum CoNLL {
-    static func record(text: String, entities: [Entity]) -> String {
-        let scalars = Array(text.unicodeScalars)
-        var labels = [String](repeating: "O", count: scalars.count)
-        for e in entities {
-            for i in e.start..<e.end { labels[i] = (i == e.start ? "B-" : "I-") + e.type }
+    /// Unreadable: I/O error (74); a bad line: bad input (65), named by its line.
+    private static func loadLexicon(_ path: String) throws -> UserLexicon {
+        guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError.io("cannot read the lexicon \(path)") }
+        do {
+            return try UserLexicon.load(path: path)
+        } catch let e as NERError {
+            throw CLIError.data(e.description)
         }
-        var out = ""
-        for (c, label) in zip(scalars, labels) where !c.properties.isWhitespace && c.value >= 0x20 {
-            out.unicodeScalars.append(c)
-            out += "\t" + label + "\n"
-        }
-        return out + "\n"
     }
 }

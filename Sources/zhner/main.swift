@@ -11,7 +11,7 @@ let usage = """
     Usage: zhner <command> [options]
 
     Commands:
-      tag        tag texts, one per line (JSONL or CoNLL out)
+      tag        tag texts or JSONL records, one per line (JSONL, CoNLL or transformers-style out)
       serve      serve the HTTP API and web page
       quantize   write an INT8 copy of a model folder
       info       describe a model folder

@@ -16,20 +16,31 @@ struct BertModel: TokenClassifier {
     static let crfEnd = "crf.end_transitions"
 
     init(directory: String, isa: ISA, limits: WorkspaceLimits) throws {
-        try ModelDirectory.checkFiles(directory, needs: ["vocab.txt"])
+        try ModelDirectory.checkFiles(directory, needs: [])
         let config = try BertConfig(contentsOf: directory + "/config.json")
         self.config = config
-        let tokenizerConfig = directory + "/tokenizer_config.json"
+        // vocab.txt, else tokenizer.json (what transformers 5 saves instead); tokenizer_config.json's
+        // settings win over tokenizer.json's normaliser, as transformers applies them.
         var options = BertTokenizer.Options()
+        let vocabulary: Vocabulary
+        if FileManager.default.fileExists(atPath: directory + "/vocab.txt") {
+            vocabulary = try Vocabulary(contentsOf: URL(fileURLWithPath: directory + "/vocab.txt"))
+        } else if FileManager.default.fileExists(atPath: directory + "/tokenizer.json") {
+            let file = try TokenizerJSON(path: directory + "/tokenizer.json")
+            vocabulary = file.vocabulary
+            options = file.options
+        } else {
+            throw NERError.invalidModel("\(directory) has no vocab.txt (nor a tokenizer.json with the WordPiece vocabulary)")
+        }
+        let tokenizerConfig = directory + "/tokenizer_config.json"
         if FileManager.default.fileExists(atPath: tokenizerConfig) {
             let f = try JSONObjectFile(path: tokenizerConfig)
-            options.lowercase = try f.bool("do_lower_case") ?? true
-            options.stripAccents = try f.bool("strip_accents")
+            options.lowercase = try f.bool("do_lower_case") ?? options.lowercase
+            options.stripAccents = try f.bool("strip_accents") ?? options.stripAccents
             if try f.bool("tokenize_chinese_chars") == false {
                 throw NERError.modelFile(tokenizerConfig, "tokenize_chinese_chars=false is not supported")
             }
         }
-        let vocabulary = try Vocabulary(contentsOf: URL(fileURLWithPath: directory + "/vocab.txt"))
         guard vocabulary.count == config.vocabSize else {
             throw NERError.invalidModel("vocab.txt has \(vocabulary.count) tokens but config.json says vocab_size \(config.vocabSize)")
         }
@@ -66,6 +77,10 @@ struct BertModel: TokenClassifier {
     }
 
     func encode(_ scalars: ArraySlice<Unicode.Scalar>) -> Encoding { tokenizer.encode(scalars) }
+
+    func tokenString(_ id: Int32) -> String? {
+        id == tokenizer.unkID ? nil : tokenizer.vocabulary.tokens[Int(id)]
+    }
 
     func emissions(_ windows: [ModelWindow], consume: (Int, UnsafePointer<Float>) -> Void) {
         let sequences = windows.map { [tokenizer.clsID] + $0.encoding.ids[$0.tokens] + [tokenizer.sepID] }

@@ -48,6 +48,9 @@ struct BiLSTMModel: TokenClassifier {
         return e
     }
 
+    /// Tokens are the text's own characters: no vocabulary strings.
+    func tokenString(_ id: Int32) -> String? { nil }
+
     func emissions(_ windows: [ModelWindow], consume: (Int, UnsafePointer<Float>) -> Void) {
         pool.withWorkspace { ws in
             for range in batches(sizes: windows.map(\.tokens.count), capacity: ws.maxTokens) {

@@ -21,6 +21,10 @@ protocol TokenClassifier: Sendable {
     var architecture: String { get }
 
     func encode(_ scalars: ArraySlice<Unicode.Scalar>) -> Encoding
+    /// The vocabulary string of a token id, as transformers' `convert_ids_to_tokens` gives it; nil
+    /// where the model has no such vocabulary or the id is the unknown token (callers then use
+    /// the token's source text, as transformers' pipeline does for `[UNK]`).
+    func tokenString(_ id: Int32) -> String?
     /// Emission scores of each window, handed to `consume(index, rows)` as `tokens.count` rows of
     /// `labels.count` floats (valid during the call). Borrows a workspace, waiting for one if needed.
     func emissions(_ windows: [ModelWindow], consume: (Int, UnsafePointer<Float>) -> Void)

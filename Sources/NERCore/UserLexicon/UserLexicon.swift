@@ -1,0 +1,137 @@
+import Foundation
+
+/// Names the user wants recognised whatever the model says: a file of `text<TAB>TYPE` lines
+/// (blank lines and `#` comments skipped). Matching is exact (case and width as written) on the
+/// original text's code points.
+///
+/// The rule that combines it with the model (docs/API.md, "Custom lexicon"):
+/// 1. among lexicon matches, leftmost-longest wins: scanning left to right, the longest name
+///    starting at the first matching position is taken, and matching resumes after it;
+/// 2. a lexicon match removes every model entity it overlaps, even partly;
+/// 3. lexicon entities have score 1 and source `lexicon`.
+public struct UserLexicon: Sendable {
+    public struct Entry: Sendable, Equatable {
+        public let text: String
+        public let type: String
+    }
+
+    public let entries: [Entry]
+    private let scalars: [[Unicode.Scalar]]
+    private let matcher: AhoCorasick
+
+    public var count: Int { entries.count }
+
+    /// Entries from pairs; the first error (empty text, type with whitespace, a name listed twice
+    /// with different types) is reported as `invalidArgument`.
+    public init(entries: [(text: String, type: String)]) throws {
+        var seen: [String: String] = [:]
+        var kept: [Entry] = []
+        for (text, type) in entries {
+            if let problem = UserLexicon.check(text: text, type: type) { throw NERError.invalidArgument(problem) }
+            if let old = seen[text] {
+                if old != type { throw NERError.invalidArgument("\(text) is listed as both \(old) and \(type)") }
+                continue
+            }
+            seen[text] = type
+            kept.append(Entry(text: text, type: type))
+        }
+        self.entries = kept
+        scalars = kept.map { Array($0.text.unicodeScalars) }
+        matcher = AhoCorasick(scalars)
+    }
+
+    /// Parses a lexicon file's content; errors name `name` and the line.
+    public init(parsing content: String, name: String) throws {
+        var pairs: [(text: String, type: String)] = []
+        var lineOf: [String: (line: Int, type: String)] = [:]
+        // "\r\n" is one Character in Swift, so both line ends are separators here.
+        for (i, line) in content.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == 2 else {
+                throw NERError.invalidArgument("\(name) line \(i + 1): expected \"text<TAB>TYPE\", got \(fields.count) tab-separated field(s)")
+            }
+            let text = fields[0].trimmingCharacters(in: .whitespaces)
+            let type = fields[1].trimmingCharacters(in: .whitespaces)
+            if let problem = UserLexicon.check(text: text, type: type) {
+                throw NERError.invalidArgument("\(name) line \(i + 1): \(problem)")
+            }
+            if let first = lineOf[text], first.type != type {
+                throw NERError.invalidArgument("\(name) line \(i + 1): \(text) is already listed as \(first.type) on line \(first.line)")
+            }
+            lineOf[text] = lineOf[text] ?? (i + 1, type)
+            pairs.append((text, type))
+        }
+        try self.init(entries: pairs)
+    }
+
+    /// Reads and parses a lexicon file.
+    public static func load(path: String) throws -> UserLexicon {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw NERError.invalidArgument("cannot read the lexicon \(path)")
+        }
+        guard let content = String(data: data, encoding: .utf8) else {
+            throw NERError.invalidArgument("the lexicon \(path) is not valid UTF-8")
+        }
+        return try UserLexicon(parsing: content, name: path)
+    }
+
+    private static func check(text: String, type: String) -> String? {
+        if text.isEmpty { return "the name is empty" }
+        if type.isEmpty { return "the type of \(text) is empty" }
+        if type.unicodeScalars.contains(where: { $0.properties.isWhitespace }) { return "the type \"\(type)\" contains whitespace" }
+        return nil
+    }
+
+    /// Non-overlapping lexicon matches in `text`, leftmost-longest, sorted by start.
+    public func matches(in text: String) -> [Entity] {
+        guard !entries.isEmpty else { return [] }
+        let chars = Array(text.unicodeScalars)
+        // Longest match starting at each position: the only candidate leftmost-longest can take there.
+        var longest: [Int: (pattern: Int, end: Int)] = [:]
+        matcher.forEachMatch(in: chars) { pattern, start, end in
+            if let old = longest[start], old.end >= end { return }
+            longest[start] = (pattern, end)
+        }
+        var out: [Entity] = []
+        var free = 0
+        for start in longest.keys.sorted() where start >= free {
+            let m = longest[start]!
+            out.append(Entity(type: entries[m.pattern].type, start: start, end: m.end, text: entries[m.pattern].text,
+                              score: 1, source: .lexicon))
+            free = m.end
+        }
+        return out
+    }
+
+    /// `model` (entities of `text`, sorted by start) with this lexicon's matches added and every
+    /// model entity that overlaps one removed; sorted by start.
+    public func apply(to model: [Entity], text: String) -> [Entity] {
+        UserLexicon.merge(model: model, lexicon: matches(in: text))
+    }
+
+    /// Whether a model entity at `start..<end` gives way to one of the lexicon `matches` (rule 2:
+    /// it overlaps one, even partly).
+    public static func overrides(_ matches: [Entity], start: Int, end: Int) -> Bool {
+        matches.contains { $0.start < end && start < $0.end }
+    }
+
+    /// Both lists sorted by start; lexicon entities do not overlap each other.
+    public static func merge(model: [Entity], lexicon: [Entity]) -> [Entity] {
+        guard !lexicon.isEmpty else { return model }
+        let kept = model.filter { !overrides(lexicon, start: $0.start, end: $0.end) }
+        var out: [Entity] = []
+        out.reserveCapacity(kept.count + lexicon.count)
+        var i = 0
+        for l in lexicon {
+            while i < kept.count, kept[i].start < l.start {
+                out.append(kept[i])
+                i += 1
+            }
+            out.append(l)
+        }
+        out.append(contentsOf: kept[i...])
+        return out
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// `zhner tag --lexicon`: the override rule against the same run without a lexicon.
+struct TagLexiconTests {
+    static func withLexicon<T>(_ content: String, _ body: (String) throws -> T) throws -> T {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-lexicon-\(UUID()).tsv")
+        try Data(content.utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        return try body(url.path)
+    }
+
+    static func entities(_ line: Substring) throws -> [[String: Any]] {
+        (try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any])["entities"] as! [[String: Any]]
+    }
+
+    @Test func lexiconMatchesOverrideOverlappingModelEntities() throws {
+        let texts = ["王伟去了北京。", "张明在上海工作，王伟也在。", "没有名字"]
+        let input = Data(texts.joined(separator: "\n").utf8)
+        let plain = try CLITests.run(["tag", "--model", CLITests.tinyModel], stdin: input)
+        // 北京大 is longer than 北京 but not in any text; 上海工 overlaps a model entity (上海) and
+        // wins over the shorter 上海 at the same start; 王伟 everywhere.
+        let lexicon = "# names\n北京\tCITY\n\n北京大\tORG\n上海\tCITY\n上海工\tPLACE\r\n王伟\tVIP\n"
+        let r = try Self.withLexicon(lexicon) { try CLITests.run(["tag", "--model", CLITests.tinyModel, "--lexicon", $0], stdin: input) }
+        #expect(r.status == 0, "\(r.stderr)")
+        let matches: [String: (String, Int, Int)] = ["北京": ("CITY", 0, 0), "上海工": ("PLACE", 0, 0), "王伟": ("VIP", 0, 0)]
+        for (i, (p, l)) in zip(plain.stdout.split(separator: "\n"), r.stdout.split(separator: "\n")).enumerated() {
+            let text = Array(texts[i].unicodeScalars)
+            let got = try Self.entities(l)
+            // Lexicon entities: every occurrence, score 1, marked.
+            let lexical = got.filter { $0["source"] as? String == "lexicon" }
+            var expected: [(String, Int, Int)] = []
+            for (name, (type, _, _)) in matches {
+                let n = Array(name.unicodeScalars)
+                for s in 0...(max(0, text.count - n.count)) where s + n.count <= text.count && Array(text[s..<s + n.count]) == n {
+                    expected.append((type, s, s + n.count))
+                }
+            }
+            expected.sort { $0.1 < $1.1 }
+            #expect(lexical.map { "\($0["type"]!)@\($0["start"]!)-\($0["end"]!)" } == expected.map { "\($0.0)@\($0.1)-\($0.2)" })
+            #expect(lexical.allSatisfy { ($0["score"] as! NSNumber).doubleValue == 1 })
+            // Model entities: exactly those of the plain run that overlap no lexicon match.
+            let model = try Self.entities(p).filter { e in
+                let (start, end) = (e["start"] as! Int, e["end"] as! Int)
+                return !expected.contains { $0.1 < end && start < $0.2 }
+            }
+            let kept = got.filter { $0["source"] == nil }
+            #expect(kept.map { "\($0["type"]!)@\($0["start"]!)" } == model.map { "\($0["type"]!)@\($0["start"]!)" })
+            // Sorted by start.
+            let starts = got.map { $0["start"] as! Int }
+            #expect(starts == starts.sorted())
+        }
+        // The same rule in the other formats.
+        let conll = try Self.withLexicon("王伟\tVIP\n") { try CLITests.run(["tag", "--model", CLITests.tinyModel, "--lexicon", $0, "--format", "conll"], stdin: Data("王伟去了".utf8)) }
+        #expect(conll.stdout.hasPrefix("王\tB-VIP\n伟\tI-VIP\n"))
+        let hf = try Self.withLexicon("王伟\tVIP\n") { try CLITests.run(["tag", "--model", CLITests.tinyModel, "--lexicon", $0, "--format", "hf"], stdin: Data("王伟去了".utf8)) }
+        #expect(hf.stdout.hasPrefix("[{\"entity_group\": \"VIP\", \"score\": 1.0, \"word\": \"王伟\", \"start\": 0, \"end\": 2}"), "\(hf.stdout)")
+    }
+
+    @Test(arguments: [
+        ("北京\tLOC\n只有一列\n", "line 2: expected \"text<TAB>TYPE\", got 1 tab-separated field(s)"),
+        ("# x\n北京\tLOC\tEXTRA\n", "line 2: expected \"text<TAB>TYPE\", got 3 tab-separated field(s)"),
+        ("北京\t\n", "line 1: the type of 北京 is empty"),
+        ("\tLOC\n", "line 1: the name is empty"),
+        ("北京\tLOC\n\n北京\tORG\n", "line 3: 北京 is already listed as LOC on line 1"),
+        ("北京\tBIG CITY\n", "line 1: the type \"BIG CITY\" contains whitespace"),
+    ])
+    func badLexiconLinesAreNamed(_ content: String, _ message: String) throws {
+        let r = try Self.withLexicon(content) { path in
+            let r = try CLITests.run(["tag", "--model", CLITests.tinyModel, "--lexicon", path], stdin: Data("北京".utf8))
+            #expect(r.stderr.contains(path + " " + message), "\(r.stderr)")
+            return r
+        }
+        #expect(r.status == 65)
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func missingLexiconIsAnIOError() throws {
+        let r = try CLITests.run(["tag", "--model", CLITests.tinyModel, "--lexicon", "/nonexistent/lexicon.tsv"], stdin: Data("北京".utf8))
+        #expect(r.status == 74)
+        #expect(r.stderr.contains("cannot read the lexicon /nonexistent/lexicon.tsv"))
+    }
+}
