@@ -74,15 +74,17 @@ echo "ok"
 # --- systemd unit --------------------------------------------------------------------------
 step "systemd-analyze verify / security deploy/systemd/zhner.service"
 # verify resolves the unit's dependencies and checks ExecStart is executable, under --root: a
-# throw-away root with the distribution's units and a stub at the unit's binary path, so nothing
+# throw-away root with the distribution's units and stubs at the unit's command paths, so nothing
 # is installed on this machine. It exits 0 on unknown keys or bad values, so any output fails too.
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/usr/lib/systemd" "$root/etc/systemd/system"
 cp -a /usr/lib/systemd/system "$root/usr/lib/systemd/"
 cp deploy/systemd/zhner.service "$root/etc/systemd/system/"
-exec_path=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' deploy/systemd/zhner.service)
-install -D -m 0755 /dev/null "$root$exec_path"
+# Every Exec*= command (ExecStart, ExecReload, ...) gets a stub: verify checks each is executable.
+for exec_path in $(sed -n 's/^Exec[A-Za-z]*=\([^ ]*\).*/\1/p' deploy/systemd/zhner.service); do
+    install -D -m 0755 /dev/null "$root$exec_path"
+done
 out=$(systemd-analyze verify --root="$root" zhner.service 2>&1) || fail "systemd-analyze verify: $out"
 [ -z "$out" ] || fail "systemd-analyze verify warned: $out"
 # The hardening is measured, not just listed: exposure must stay at or below 1.5 ("OK", 0-10 scale).
