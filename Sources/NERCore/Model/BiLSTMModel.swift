@@ -11,16 +11,22 @@ struct BiLSTMModel: TokenClassifier {
     init(directory: String, isa: ISA, limits: WorkspaceLimits) throws {
         let config = try BiLSTMConfig(contentsOf: directory + "/config.json")
         self.config = config
-        try ModelDirectory.checkFiles(directory, needs: Array(config.files.values))
+        // lexicon.txt is only needed when the lexicon is not compiled into the weights (INT8 folders have it compiled).
+        try ModelDirectory.checkFiles(directory, needs: config.files.filter { $0.key != "lexicon" }.map(\.value))
         func path(_ key: String) -> String { directory + "/" + config.files[key]! }
         let vocabulary = try CharVocabulary(charsPath: path("chars"), bigramsPath: path("bigrams"),
                                             charCount: config.charVocabSize, bigramCount: config.bigramVocabSize)
         let file = try SafeTensors(path: path("weights"))
         let storage = WeightStorage(file: file)
         let weights = try BiLSTMWeights(storage: storage, config: config)
-        let lexicon = try Lexicon(file: file, maxWordLength: config.maxWordLength)
-            ?? Lexicon(path: path("lexicon"), maxWordLength: config.maxWordLength, classes: config.lexiconClasses,
-                       wordRows: config.lexiconWordRows, storage: storage)
+        let lexicon: Lexicon
+        if let compiled = try Lexicon(file: file, maxWordLength: config.maxWordLength) {
+            lexicon = compiled
+        } else {
+            try ModelDirectory.checkFiles(directory, needs: [config.files["lexicon"]!])
+            lexicon = try Lexicon(path: path("lexicon"), maxWordLength: config.maxWordLength, classes: config.lexiconClasses,
+                                  wordRows: config.lexiconWordRows, storage: storage)
+        }
         encoder = BiLSTMEncoder(weights: weights, vocabulary: vocabulary, lexicon: lexicon, isa: isa)
         crf = try BertModel.loadCRF(file, labels: config.labels.count)
         windowCapacity = limits.maxSequence

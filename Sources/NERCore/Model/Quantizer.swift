@@ -18,11 +18,14 @@ public enum Quantizer {
         if let format = job.file.metadata[Int8Format.formatKey] {
             throw NERError.invalidModel("\(input) is already quantized (\(format))")
         }
+        // Source files the INT8 folder does not need: a BiLSTM's lexicon is compiled into its weights.
+        var compiledIn: Set<String> = ["model.safetensors"]
         switch type {
         case BiLSTMConfig.modelType:
             let config = try BiLSTMConfig(contentsOf: input + "/config.json")
             try job.quantizeBiLSTM(config)
             try job.compileLexicon(input + "/" + config.files["lexicon"]!, config: config)
+            compiledIn.insert(config.files["lexicon"]!)
         case "bert":
             try job.quantizeBert(try BertConfig(contentsOf: input + "/config.json"))
         default:
@@ -33,7 +36,7 @@ public enum Quantizer {
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: output, withIntermediateDirectories: true)
-            for item in try fm.contentsOfDirectory(atPath: input) where item != "model.safetensors" {
+            for item in try fm.contentsOfDirectory(atPath: input) where !compiledIn.contains(item) {
                 let target = output + "/" + item
                 if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }
                 try fm.copyItem(atPath: input + "/" + item, toPath: target)
