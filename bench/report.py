@@ -55,6 +55,14 @@ def charts(results, section, prefix):
     import matplotlib.pyplot as plt
     os.makedirs(CHARTS, exist_ok=True)
     written = []
+
+    def save(fig, name):
+        fig.tight_layout()
+        path = os.path.join(CHARTS, f"{prefix}{name}.png")
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        written.append(path)
+
     colors = {"zhner-int8": "#d62728", "zhner-fp32": "#ff9896", "ort-int8": "#1f77b4", "ort-fp32": "#aec7e8",
               "torch-int8": "#2ca02c", "torch-fp32": "#98df8a"}
     lat = section.get("latency") or {}
@@ -74,11 +82,7 @@ def charts(results, section, prefix):
             ax.grid(axis="y", alpha=0.3, which="both")
         axes[0][0].legend(fontsize=8)
         fig.suptitle("Latency by input length (lower is better)")
-        fig.tight_layout()
-        path = os.path.join(CHARTS, f"{prefix}latency.png")
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        written.append(path)
+        save(fig, "latency")
     mem = section.get("memory") or {}
     if mem:
         names = engines_in(mem)
@@ -91,11 +95,7 @@ def charts(results, section, prefix):
         ax.set_title("Memory (lower is better)")
         ax.legend(fontsize=8)
         ax.grid(axis="y", alpha=0.3)
-        fig.tight_layout()
-        path = os.path.join(CHARTS, f"{prefix}memory.png")
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        written.append(path)
+        save(fig, "memory")
     tp = section.get("throughput") or {}
     if tp:
         fig, axes = plt.subplots(1, len(tp), figsize=(5.2 * len(tp), 3.8), squeeze=False)
@@ -109,11 +109,7 @@ def charts(results, section, prefix):
             ax.set_title(f"MSRA test, {t} thread{'s' if t != '1' else ''}")
             ax.grid(axis="x", alpha=0.3)
         fig.suptitle("Throughput (higher is better)")
-        fig.tight_layout()
-        path = os.path.join(CHARTS, f"{prefix}throughput.png")
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        written.append(path)
+        save(fig, "throughput")
     return written
 
 
