@@ -196,3 +196,48 @@ void zk_softmax_rows(zk_isa isa, int M, int n, int ncols, float *X, int ld) {
         memset(x + n, 0, (size_t)(ncols - n) * sizeof(float));
     }
 }
+
+// ---- Sum of scaled rows --------------------------------------------------------------------------
+// Each output chunk gathers every term in registers and is stored once, instead of one
+// load-add-store pass over the row per term.
+
+static void sum_rows_scalar(int k0, int n, const float *base, int n8, const int8_t *const *rows8,
+                            const float *scales8, int nf, const float *const *rowsf, const float *weights,
+                            float *out) {
+    for (int k = k0; k < n; k++) {
+        float v = base[k];
+        for (int i = 0; i < n8; i++) v += (float)rows8[i][k] * scales8[i];
+        for (int j = 0; j < nf; j++) v += rowsf[j][k] * weights[j];
+        out[k] = v;
+    }
+}
+
+#if defined(__x86_64__)
+
+static ZK_AVX2 void sum_rows_avx2(int n, const float *base, int n8, const int8_t *const *rows8, const float *scales8,
+                                  int nf, const float *const *rowsf, const float *weights, float *out) {
+    int k = 0;
+    for (; k + 8 <= n; k += 8) {
+        __m256 v = _mm256_loadu_ps(base + k);
+        for (int i = 0; i < n8; i++) {
+            const __m256i q = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(rows8[i] + k)));
+            v = _mm256_fmadd_ps(_mm256_cvtepi32_ps(q), _mm256_set1_ps(scales8[i]), v);
+        }
+        for (int j = 0; j < nf; j++) v = _mm256_fmadd_ps(_mm256_loadu_ps(rowsf[j] + k), _mm256_set1_ps(weights[j]), v);
+        _mm256_storeu_ps(out + k, v);
+    }
+    sum_rows_scalar(k, n, base, n8, rows8, scales8, nf, rowsf, weights, out);
+}
+
+#endif
+
+void zk_sum_rows(zk_isa isa, int n, const float *base, int n8, const int8_t *const *rows8, const float *scales8,
+                 int nf, const float *const *rowsf, const float *weights, float *out) {
+#if defined(__x86_64__)
+    if (zk_resolve_isa(isa) != ZK_ISA_SCALAR) {
+        sum_rows_avx2(n, base, n8, rows8, scales8, nf, rowsf, weights, out);
+        return;
+    }
+#endif
+    sum_rows_scalar(0, n, base, n8, rows8, scales8, nf, rowsf, weights, out);
+}

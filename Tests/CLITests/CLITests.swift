@@ -116,6 +116,7 @@ struct CLITests {
         (["tag", "--threads", "0"], Int32(2), "--threads must be an integer"),
         (["frobnicate"], Int32(2), "unknown command"),
         (["quantize", "only-one"], Int32(2), "needs IN_DIR and OUT_DIR"),
+        (["quantize", "a", "b", "--fold-bigrams", "10"], Int32(2), "--fold-bigrams needs --calibration"),
         (["tag", "--input", "/nonexistent/file"], Int32(74), "cannot open"),
     ])
     func usageErrors(_ args: [String], _ status: Int32, _ message: String) throws {

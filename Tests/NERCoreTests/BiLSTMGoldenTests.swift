@@ -93,6 +93,60 @@ struct BiLSTMGoldenTests {
         #expect(total > 50)
     }
 
+    /// `zhner quantize --calibration` folds the calibration text's most frequent bigrams (all of the
+    /// texts' bigrams, some, none): the list is right, and the folded tables give what the GEMM gives.
+    @Test(arguments: [0, 12, 100_000])
+    func foldedBigramsAgreeWithTheGEMM(_ fold: Int) throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let cases = try Self.cases().filter { !$0.text.isEmpty }
+        let texts = cases.map(\.text)
+        let calibration = root + "/calibration.txt"
+        // Twice each, so every bigram of the texts is seen the twice that makes it eligible.
+        try (texts + texts).joined(separator: "\n").write(toFile: calibration, atomically: true, encoding: .utf8)
+        try Quantizer.quantize(input: Fixtures.path("models/tiny-lstm"), output: root + "/plain")
+        try Quantizer.quantize(input: Fixtures.path("models/tiny-lstm"), output: root + "/folded", calibration: calibration,
+                               foldBigrams: fold)
+        let config = try BiLSTMConfig(contentsOf: root + "/folded/config.json")
+        let ids = try BiLSTMWeights.foldedBigrams(SafeTensors(path: root + "/folded/model.safetensors"), config: config)
+        // The most frequent first: recount the texts' bigrams.
+        let vocabulary = try CharVocabulary(charsPath: root + "/folded/chars.txt", bigramsPath: root + "/folded/bigrams.txt",
+                                            charCount: config.charVocabSize, bigramCount: config.bigramVocabSize)
+        var counts: [Int: Int] = [:]
+        for t in texts {
+            let c = t.unicodeScalars.map(CharNormalizer.normalize)
+            for p in 0...c.count { counts[vocabulary.bigramID(p > 0 ? c[p - 1] : config.bos, p < c.count ? c[p] : config.eos), default: 0] += 2 }
+        }
+        #expect(ids.count == min(fold, counts.count))
+        #expect(zip(ids, ids.dropFirst()).allSatisfy { counts[$0]! >= counts[$1]! })
+        if let first = ids.first { #expect(counts[first] == counts.values.max()) }
+        // Folded rows are int8 like the rest of the file, rounded once per row instead of through the
+        // GEMM's activation and weight scales: INT8 with folding must stay as close to the float
+        // reference (the golden emissions) as INT8 without it.
+        for isa in ISA.supported {
+            let plain = Self.emissions(try Self.recognizer(root + "/plain", isa: isa), texts)
+            let folded = Self.emissions(try Self.recognizer(root + "/folded", isa: isa), texts)
+            let reference = cases.map(\.emissions)
+            func deviation(_ got: [[Float]]) -> (worst: Float, agree: Double) {
+                var worst: Float = 0
+                var agree = 0, total = 0
+                let l = 7
+                for (g, want) in zip(got, reference) {
+                    for (x, y) in zip(g, want) { worst = max(worst, abs(x - y)) }
+                    for t in 0..<(g.count / l) {
+                        let a = g[(t * l)..<((t + 1) * l)], b = want[(t * l)..<((t + 1) * l)]
+                        if a.indices.max(by: { a[$0] < a[$1] }) == b.indices.max(by: { b[$0] < b[$1] }) { agree += 1 }
+                        total += 1
+                    }
+                }
+                return (worst, Double(agree) / Double(total))
+            }
+            let (p, f) = (deviation(plain), deviation(folded))
+            #expect(f.worst <= 1.5 * p.worst + 0.01, "\(isa): folded \(f.worst) vs plain \(p.worst)")
+            #expect(f.agree >= 0.995 && p.agree >= 0.995, "\(isa): argmax agreement folded \(f.agree), plain \(p.agree)")
+        }
+    }
+
     @Test func int8AgreesWithFloat() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

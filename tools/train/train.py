@@ -7,6 +7,7 @@ re-running the same command resumes from last.pt.
 """
 import argparse
 import json
+import math
 import os
 import time
 
@@ -80,6 +81,16 @@ def evaluate(model, encoder, sents):
 SPARSE_PARAMS = {"char_embeddings.weight", "bigram_embeddings.weight", "lexicon_word_embeddings.weight"}
 
 
+def epoch_lr(cfg, epoch):
+    """The learning rate of a (0-based) epoch: lr / (1 + lr_decay·epoch), or with "lr_schedule":
+    "cosine" a half cosine from lr down to lr_min at the last epoch, so the run ends annealed
+    whatever its length (the 1/(1 + d·epoch) runs were still at 0.6·lr when stopped)."""
+    if cfg.get("lr_schedule") == "cosine":
+        last = max(cfg["epochs"] - 1, 1)
+        return cfg["lr_min"] + (cfg["lr"] - cfg["lr_min"]) * 0.5 * (1 + math.cos(math.pi * min(epoch, last) / last))
+    return cfg["lr"] / (1 + cfg["lr_decay"] * epoch)
+
+
 def make_optimizers(model, cfg):
     sparse = [p for n, p in model.named_parameters() if n in SPARSE_PARAMS]
     dense = [p for n, p in model.named_parameters() if n not in SPARSE_PARAMS]
@@ -138,7 +149,7 @@ def main():
         # per-epoch seeds: batch order and dropout are the same whether or not the run was resumed
         rng = np.random.default_rng(cfg["seed"] + epoch)
         torch.manual_seed(cfg["seed"] + 1000 + epoch)
-        lr = cfg["lr"] / (1 + cfg["lr_decay"] * epoch)
+        lr = epoch_lr(cfg, epoch)
         for o in opts:
             for g in o.param_groups:
                 g["lr"] = lr

@@ -100,11 +100,19 @@ void zk_gelu(zk_isa isa, size_t n, float *x);
 /// are set to 0 (masked keys). Subtracts the row max first.
 void zk_softmax_rows(zk_isa isa, int M, int n, int ncols, float *X, int ld);
 
+/// out[k] = base[k] + Σ_i scales8[i]·rows8[i][k] + Σ_j weights[j]·rowsf[j][k] for k in [0, n): int8 and
+/// float rows summed into one output row in a single pass (out may alias base). The AVX-512 path
+/// is the AVX2 one: this is bound by memory, not arithmetic.
+void zk_sum_rows(zk_isa isa, int n, const float *base, int n8, const int8_t *const *rows8, const float *scales8,
+                 int nf, const float *const *rowsf, const float *weights, float *out);
+
 /// One LSTM step for B rows (PyTorch gate order i, f, g, o):
-///   gates: B×4H (stride ldg) already holding W_ih x + b_ih + W_hh h + b_hh;
+///   pre-activations = gates + rec: gates B×4H (stride ldg) holding W_ih x + b_ih + b_hh, rec B×4H
+///   (stride ldr) holding W_hh h (added here rather than in a pass of its own);
 ///   c = sigmoid(f) * c + sigmoid(i) * tanh(g);  h = sigmoid(o) * tanh(c)
 /// c and h are B×H with stride ldh. Relative error of sigmoid/tanh <= 1e-6.
-void zk_lstm_cell(zk_isa isa, int B, int H, const float *gates, int ldg, float *c, float *h, int ldh);
+void zk_lstm_cell(zk_isa isa, int B, int H, const float *gates, int ldg, const float *rec, int ldr,
+                  float *c, float *h, int ldh);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,13 @@ final class BiLSTMWorkspace: @unchecked Sendable {
     let wordVector: UnsafeMutablePointer<Float>
     let coverage: UnsafeMutablePointer<Int32>
     let chars: UnsafeMutablePointer<UInt32>
+    /// Per row of layer 0: the character's vocabulary id, its folded left and right bigram slots
+    /// (-1: not folded), and which of the folded projection's GEMM groups need it (bit per group).
+    let charIDs: UnsafeMutablePointer<Int32>
+    let bigramSlots: UnsafeMutablePointer<Int32>
+    let groupMask: UnsafeMutablePointer<UInt8>
+    /// Rows gathered for one group's GEMM.
+    let gathered: UnsafeMutablePointer<Int32>
 
     init(config c: BiLSTMConfig, maxTokens: Int, maxSequence: Int, threads: Int) {
         self.maxTokens = maxTokens
@@ -42,6 +49,10 @@ final class BiLSTMWorkspace: @unchecked Sendable {
         wordVector = arena.allocate(c.lexiconDim, of: Float.self)
         coverage = arena.allocate(maxSequence, of: Int32.self)
         chars = arena.allocate(maxSequence, of: UInt32.self)
+        charIDs = arena.allocate(maxTokens, of: Int32.self)
+        bigramSlots = arena.allocate(2 * maxTokens, of: Int32.self)
+        groupMask = arena.allocate(maxTokens, of: UInt8.self)
+        gathered = arena.allocate(maxTokens, of: Int32.self)
         byteCount = arena.byteCount
     }
 }
@@ -79,13 +90,19 @@ struct BiLSTMEncoder: Sendable {
         var input = ws.activations[0]
         var output = ws.activations[1]
         memset(input, 0, total * ws.width * MemoryLayout<Float>.stride)
+        memset(ws.groupMask, 0, total)
         var matches: [Lexicon.Match] = []
+        var classes: [ClassShare] = []
         for (rank, i) in order.enumerated() {
-            embed(sequences[i], rank: rank, rowStart: rowStart, into: input, ws: ws, matches: &matches)
+            embed(sequences[i], rank: rank, rowStart: rowStart, into: input, ws: ws, matches: &matches, classes: &classes)
         }
         for layer in weights.layers {
-            layer.input.forward(input, ldx: ws.width, rows: total, into: ws.gates, ldy: 8 * h,
-                                scratch: ws.quant, isa: isa, threads: ws.threads)
+            if let projection = layer.input {
+                projection.forward(input, ldx: ws.width, rows: total, into: ws.gates, ldy: 8 * h,
+                                   scratch: ws.quant, isa: isa, threads: ws.threads)
+            } else {
+                projectFirstLayer(input, rows: total, classes: classes, scratch: output, ws: ws)
+            }
             run(direction: 0, layer: layer, active: active, rowStart: rowStart, output: output, ws: ws)
             run(direction: 1, layer: layer, active: active, rowStart: rowStart, output: output, ws: ws)
             swap(&input, &output)
@@ -116,51 +133,124 @@ struct BiLSTMEncoder: Sendable {
             let gates = ws.gates + rowStart[t] * 8 * h + direction * 4 * h
             layer.recurrent[direction].forward(ws.h, ldx: h, rows: a, into: ws.recurrent, ldy: 4 * h,
                                                scratch: ws.quant, isa: isa, threads: 1)
-            for r in 0..<a {
-                let g = gates + r * 8 * h
-                let z = ws.recurrent + r * 4 * h
-                for j in 0..<(4 * h) { g[j] += z[j] }
-            }
-            zk_lstm_cell(isa.kernel, Int32(a), Int32(h), gates, Int32(8 * h), ws.c, ws.h, Int32(h))
+            zk_lstm_cell(isa.kernel, Int32(a), Int32(h), gates, Int32(8 * h), ws.recurrent, Int32(4 * h), ws.c, ws.h, Int32(h))
             for r in 0..<a {
                 (output + (rowStart[t] + r) * ws.width + direction * h).update(from: ws.h + r * h, count: h)
             }
         }
     }
 
-    /// x[p] = char ⊕ left bigram ⊕ right bigram ⊕ lexicon B, M, E, S (rows already zeroed).
+    /// A lexicon class's share at one row: the folded class table's row (set · classes + class).
+    struct ClassShare {
+        let row: Int32
+        let tableRow: Int32
+        let share: Float
+    }
+
+    /// Layer 0's gates: the bias, each row's folded character, bigrams and class shares, then each
+    /// GEMM group over just the rows that need it. `scratch` (the free activation buffer) holds a
+    /// group's gathered inputs; `ws.recurrent`, unused until the recurrence, takes their products,
+    /// half of `maxTokens` rows at a time.
+    private func projectFirstLayer(_ x: UnsafeMutablePointer<Float>, rows: Int, classes: [ClassShare],
+                                   scratch: UnsafeMutablePointer<Float>, ws: BiLSTMWorkspace)
+    {
+        let fold = weights.firstInput
+        let n = 8 * config.hiddenSize
+        // Class shares grouped by row (a counting sort), so each row is summed in one pass.
+        var first = [Int](repeating: 0, count: rows + 1)
+        for item in classes { first[Int(item.row) + 1] += 1 }
+        for r in 0..<rows { first[r + 1] += first[r] }
+        var byRow = [Int](repeating: 0, count: classes.count)
+        var next = first
+        for (i, item) in classes.enumerated() {
+            byRow[next[Int(item.row)]] = i
+            next[Int(item.row)] += 1
+        }
+        var sum = RowSum()
+        for r in 0..<rows {
+            sum.add(fold.chars, row: Int(ws.charIDs[r]))
+            if let left = fold.leftBigrams, ws.bigramSlots[2 * r] >= 0 { sum.add(left, row: Int(ws.bigramSlots[2 * r])) }
+            if let right = fold.rightBigrams, ws.bigramSlots[2 * r + 1] >= 0 { sum.add(right, row: Int(ws.bigramSlots[2 * r + 1])) }
+            for i in byRow[first[r]..<first[r + 1]] {
+                sum.add(fold.classes + Int(classes[i].tableRow) * n, weight: classes[i].share)
+            }
+            sum.write(base: fold.bias, n: n, into: ws.gates + r * n, isa: isa)
+        }
+        let block = ws.maxTokens / 2
+        for (index, group) in fold.groups.enumerated() {
+            let k = group.linear.k
+            var count = 0
+            for r in 0..<rows where ws.groupMask[r] & (1 << index) != 0 {
+                ws.gathered[count] = Int32(r)
+                count += 1
+            }
+            for first in stride(from: 0, to: count, by: block) {
+                let m = min(block, count - first)
+                for i in 0..<m {
+                    (scratch + i * k).update(from: x + Int(ws.gathered[first + i]) * ws.width + group.column, count: k)
+                }
+                group.linear.forward(scratch, ldx: k, rows: m, into: ws.recurrent, ldy: n, scratch: ws.quant, isa: isa,
+                                     threads: ws.threads)
+                for i in 0..<m {
+                    let g = ws.gates + Int(ws.gathered[first + i]) * n
+                    let z = ws.recurrent + i * n
+                    for j in 0..<n { g[j] += z[j] }
+                }
+            }
+        }
+    }
+
+    /// Layer 0's per-token inputs: x[p] = left bigram ⊕ right bigram ⊕ word vectors B, M, E, S (rows
+    /// already zeroed; a folded bigram is left out), the character id, the folded bigram slots and
+    /// the class shares: the folded projection turns those into gates without a GEMM.
     private func embed(_ text: ArraySlice<Unicode.Scalar>, rank: Int, rowStart: [Int], into x: UnsafeMutablePointer<Float>,
-                       ws: BiLSTMWorkspace, matches: inout [Lexicon.Match])
+                       ws: BiLSTMWorkspace, matches: inout [Lexicon.Match], classes: inout [ClassShare])
     {
         let c = config
+        let fold = weights.firstInput
         let n = text.count
         for (p, s) in text.enumerated() { ws.chars[p] = CharNormalizer.normalize(s) }
-        func row(_ p: Int) -> UnsafeMutablePointer<Float> { x + (rowStart[p] + rank) * ws.width }
+        func rowIndex(_ p: Int) -> Int { rowStart[p] + rank }
+        /// Side 0 (left) or 1 (right): a folded slot, or the embedding in x for the side's GEMM group.
+        func bigram(_ id: Int, side: Int, row: Int, x: UnsafeMutablePointer<Float>) {
+            let slot = fold.bigramSlots.isEmpty ? -1 : fold.bigramSlots[id]
+            ws.bigramSlots[2 * row + side] = slot
+            guard slot < 0 else { return }
+            weights.bigrams.add(row: id, into: x + side * c.bigramDim)
+            ws.groupMask[row] |= 1 << side
+        }
         for p in 0..<n {
-            let r = row(p)
+            let r = x + rowIndex(p) * ws.width
             let ch = ws.chars[p]
-            weights.chars.add(row: vocabulary.charID(ch), into: r)
+            ws.charIDs[rowIndex(p)] = Int32(vocabulary.charID(ch))
             let left = p > 0 ? ws.chars[p - 1] : c.bos
             let right = p + 1 < n ? ws.chars[p + 1] : c.eos
-            weights.bigrams.add(row: vocabulary.bigramID(left, ch), into: r + c.charDim)
-            weights.bigrams.add(row: vocabulary.bigramID(ch, right), into: r + c.charDim + c.bigramDim)
+            bigram(vocabulary.bigramID(left, ch), side: 0, row: rowIndex(p), x: r)
+            bigram(vocabulary.bigramID(ch, right), side: 1, row: rowIndex(p), x: r)
         }
         lexicon.matches(UnsafeBufferPointer(start: ws.chars, count: n), into: &matches)
         guard !matches.isEmpty else { return }
         let d = c.lexiconDim
-        let base = c.charDim + 2 * c.bigramDim
+        let wordStart = FoldedInputProjection.wordColumn(c)
         for p in 0..<n { ws.coverage[p] = 0 }
         for m in matches { for p in m.start..<(m.start + m.length) { ws.coverage[p] += m.word.weight } }
         let e = ws.wordVector
         for m in matches {
-            let cls = weights.lexiconClasses + Int(m.word.classID) * d
-            for j in 0..<d { e[j] = cls[j] }
-            if m.word.row >= 0, let words = weights.lexiconWords { words.add(row: Int(m.word.row), into: e) }
+            let words = m.word.row >= 0 ? weights.lexiconWords : nil
+            if let words {
+                for j in 0..<d { e[j] = 0 }
+                words.add(row: Int(m.word.row), into: e)
+            }
             // Set index: B 0, M 1, E 2, S 3.
             for p in m.start..<(m.start + m.length) {
                 let set = m.length == 1 ? 3 : (p == m.start ? 0 : (p == m.start + m.length - 1 ? 2 : 1))
                 let share = Float(m.word.weight) / Float(ws.coverage[p])
-                let dst = row(p) + base + set * d
+                let row = rowIndex(p)
+                classes.append(ClassShare(row: Int32(row), tableRow: Int32(set * c.lexiconClasses + Int(m.word.classID)),
+                                          share: share))
+                guard words != nil else { continue }
+                ws.groupMask[row] |= 1 << (2 + set)
+                let dst = x + row * ws.width + wordStart + set * d
                 for j in 0..<d { dst[j] += share * e[j] }
             }
         }

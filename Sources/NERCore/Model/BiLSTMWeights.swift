@@ -5,6 +5,8 @@ enum BiLSTMNames {
     static let lexiconClasses = "lexicon_class_embeddings.weight"
     static let lexiconWords = "lexicon_word_embeddings.weight"
     static let classifier = "classifier"
+    /// INT8 files: the bigram ids whose input projections are folded at load time (int32, most frequent first).
+    static let foldedBigrams = "zhner.folded_bigrams"
     static let directions = ["", "_reverse"]
 
     static func inputWeight(_ layer: Int, _ direction: String) -> String { "lstm.weight_ih_l\(layer)\(direction)" }
@@ -19,7 +21,8 @@ enum BiLSTMNames {
 
 struct BiLSTMLayerWeights: Sendable {
     /// x·[W_ih_forward; W_ih_backward]ᵀ + (b_ih + b_hh) of both directions: one GEMM, 8H outputs.
-    let input: Linear
+    /// nil for layer 0, whose projection is `BiLSTMWeights.firstInput`.
+    let input: Linear?
     /// W_hh per direction (FP32: the recurrence is small and sensitive to rounding).
     let recurrent: [Linear]
 }
@@ -33,11 +36,13 @@ struct BiLSTMWeights: @unchecked Sendable {
     let bigrams: EmbeddingTable
     let lexiconClasses: UnsafePointer<Float>
     let lexiconWords: EmbeddingTable?
+    let firstInput: FoldedInputProjection
     let layers: [BiLSTMLayerWeights]
     let classifier: Linear
     let storage: WeightStorage
 
-    init(storage: WeightStorage, config c: BiLSTMConfig) throws {
+    /// `threads`: workers for the load-time folding (FoldedInputProjection).
+    init(storage: WeightStorage, config c: BiLSTMConfig, isa: ISA, threads: Int) throws {
         self.storage = storage
         config = c
         let file = storage.file
@@ -49,18 +54,33 @@ struct BiLSTMWeights: @unchecked Sendable {
         lexiconWords = c.lexiconWordRows > 0
             ? try loader.embedding(BiLSTMNames.lexiconWords, rows: c.lexiconWordRows, width: c.lexiconDim) : nil
         let h = c.hiddenSize
+        let first: FoldedInputProjection.Weights
+        let firstBias: UnsafePointer<Float>
+        if quantized {
+            let packed = try loader.linear(weight: BiLSTMNames.fusedInput(0), bias: nil, n: 8 * h, k: c.inputSize)
+            guard case .s8(let values, _, let scales) = packed.weights else { preconditionFailure("INT8 layer expected") }
+            first = .s8(FoldedInputProjection.unpack(values, n: 8 * h, k: c.inputSize), scales: scales)
+            firstBias = try storage.floats(BiLSTMNames.fusedBias(0), shape: [8 * h])
+        } else {
+            first = .f32(try loader.stackedFloats(BiLSTMNames.directions.map { BiLSTMNames.inputWeight(0, $0) },
+                                                  n: 4 * h, k: c.inputSize))
+            firstBias = storage.copy(try BiLSTMWeights.fusedBias(file, layer: 0, hidden: h))
+        }
+        firstInput = FoldedInputProjection(weights: first, bias: firstBias, config: c, chars: chars, bigrams: bigrams,
+                                           foldedBigrams: try BiLSTMWeights.foldedBigrams(file, config: c),
+                                           classes: lexiconClasses, hasWords: lexiconWords != nil, storage: storage, isa: isa,
+                                           threads: threads)
         var layers: [BiLSTMLayerWeights] = []
         for layer in 0..<c.numLayers {
-            let inputs = layer == 0 ? c.inputSize : 2 * h
-            let input: Linear
-            if quantized {
+            var input: Linear?
+            if layer > 0 && quantized {
                 input = try loader.linear(weight: BiLSTMNames.fusedInput(layer),
                                           bias: try storage.floats(BiLSTMNames.fusedBias(layer), shape: [8 * h]),
-                                          n: 8 * h, k: inputs)
-            } else {
+                                          n: 8 * h, k: 2 * h)
+            } else if layer > 0 {
                 input = try loader.fusedFloatLinear(
                     weights: BiLSTMNames.directions.map { BiLSTMNames.inputWeight(layer, $0) },
-                    bias: try BiLSTMWeights.fusedBias(file, layer: layer, hidden: h), n: 4 * h, k: inputs)
+                    bias: try BiLSTMWeights.fusedBias(file, layer: layer, hidden: h), n: 4 * h, k: 2 * h)
             }
             let recurrent = try BiLSTMNames.directions.map {
                 try loader.floatLinear(file.floats(BiLSTMNames.recurrentWeight(layer, $0), shape: [4 * h, h]),
@@ -71,6 +91,17 @@ struct BiLSTMWeights: @unchecked Sendable {
         self.layers = layers
         classifier = try LinearLoader(storage: storage, quantized: false)
             .linear(BiLSTMNames.classifier, n: c.labels.count, k: 2 * h)
+    }
+
+    /// The bigram ids `zhner quantize --calibration` chose to fold, most frequent first ([] if none).
+    static func foldedBigrams(_ file: SafeTensors, config c: BiLSTMConfig) throws -> [Int] {
+        guard let t = file.tensors[BiLSTMNames.foldedBigrams] else { return [] }
+        let ids = try file.pointer(to: BiLSTMNames.foldedBigrams, as: Int32.self, dtype: .i32, count: t.elementCount)
+        let list = (0..<t.elementCount).map { Int(ids[$0]) }
+        guard t.shape == [list.count], list.allSatisfy({ (0..<c.bigramVocabSize).contains($0) }), Set(list).count == list.count else {
+            throw NERError.modelFile(file.path, "tensor \(BiLSTMNames.foldedBigrams) must list distinct bigram ids below \(c.bigramVocabSize)")
+        }
+        return list
     }
 
     /// b_ih + b_hh for the forward then the backward direction: both biases fold into the input GEMM.

@@ -34,9 +34,14 @@ struct LinearLoader {
 
     /// Float layers with the same input, stacked into one (e.g. Q, K, V → one GEMM).
     func fusedFloatLinear(weights: [String], bias: [Float]?, n: Int, k: Int) throws -> Linear {
+        floatLinear(try stackedFloats(weights, n: n, k: k), bias: bias.map(storage.copy), n: n * weights.count, k: k)
+    }
+
+    /// [n, k] float tensors one below the other: [n · names.count, k], row-major.
+    func stackedFloats(_ names: [String], n: Int, k: Int) throws -> [Float] {
         var w: [Float] = []
-        for name in weights { w += try storage.file.floats(name, shape: [n, k]) }
-        return floatLinear(w, bias: bias.map(storage.copy), n: n * weights.count, k: k)
+        for name in names { w += try storage.file.floats(name, shape: [n, k]) }
+        return w
     }
 
     func floatLinear(_ w: [Float], bias: UnsafePointer<Float>?, n: Int, k: Int) -> Linear {

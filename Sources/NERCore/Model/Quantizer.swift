@@ -8,7 +8,9 @@ import Foundation
 /// table becomes int8 with one scale per row. LayerNorms, position/type embeddings, the
 /// classifier and any CRF stay F32. The result is still a valid safetensors file.
 public enum Quantizer {
-    public static func quantize(input: String, output: String) throws {
+    /// `calibration`: a text (one sentence per line) whose `foldBigrams` most frequent bigrams a
+    /// BiLSTM-CRF folds into tables at load time (BigramCalibration); nil folds none.
+    public static func quantize(input: String, output: String, calibration: String? = nil, foldBigrams: Int = 8192) throws {
         guard FileManager.default.fileExists(atPath: input + "/config.json") else {
             throw NERError.invalidModel("\(input) has no config.json")
         }
@@ -26,6 +28,16 @@ public enum Quantizer {
             try job.quantizeBiLSTM(config)
             try job.compileLexicon(input + "/" + config.files["lexicon"]!, config: config)
             compiledIn.insert(config.files["lexicon"]!)
+            if let calibration {
+                let files = config.files
+                let vocabulary = try CharVocabulary(charsPath: input + "/" + files["chars"]!, bigramsPath: input + "/" + files["bigrams"]!,
+                                                    charCount: config.charVocabSize, bigramCount: config.bigramVocabSize)
+                let ids = try BigramCalibration.mostFrequent(textPath: calibration, vocabulary: vocabulary, config: config,
+                                                             limit: foldBigrams)
+                job.writer.add(BiLSTMNames.foldedBigrams, ids.map(Int32.init), dtype: .i32, shape: [ids.count])
+            }
+        case "bert" where calibration != nil:
+            throw NERError.invalidArgument("--calibration applies to \(BiLSTMConfig.modelType) models only")
         case "bert":
             try job.quantizeBert(try BertConfig(contentsOf: input + "/config.json"))
         default:
