@@ -360,38 +360,49 @@ def slice_files(p, sample_every, slices):
     return paths
 
 
+def run_tag(zhner_bin, model, threads, path, count):
+    """Seconds of one `zhner tag` run over `path` (`count` lines), from exec to exit (load included)."""
+    t = time.perf_counter()
+    # `zhner tag` hands each of its --threads workers a group of --batch lines (default 64): a slice
+    # shorter than threads x 64 lines would leave workers idle, which the whole test set (4,631 lines)
+    # does not, so the batch is sized to give every worker lines.
+    batch = max(1, min(64, -(-count // threads)))
+    subprocess.run([zhner_bin, "tag", "--model", model, "--threads", str(threads), "--batch", str(batch),
+                    "--input", path, "--output", os.devnull], check=True)
+    return time.perf_counter() - t
+
+
 def measure_throughput(specs, threads, p, plan, zhner_bin):
     """Sentences/s over MSRA test. zhner: `zhner tag` wall time from exec to exit (load included) with
-    --threads N (N texts in parallel); also NERCore in-process with N intra-op threads and ragged batches
-    of 32. Peers: batches of 32 sorted by length, N intra-op threads."""
+    --threads N (N texts in parallel), per slice (`/tag`: one load per slice) and, once per slice round,
+    over the whole input in one run (`/tag-file`: one load, as a user tags a file); also NERCore
+    in-process with N intra-op threads and ragged batches of 32. Peers: batches of 32 sorted by length,
+    N intra-op threads."""
     slices = slice_files(p, plan["sample_every"], plan["slices"])
+    whole = slice_files(p, plan["sample_every"], 1)[0]
     workers = start_workers({n: s for n, s in specs.items()}, threads)
     names = list(specs)
     cli = [n for n in names if specs[n]["family"] == "zhner"]
     runs = names + [n + "/tag" for n in cli]
-    seconds = {n: 0.0 for n in runs}
+    seconds = {n: 0.0 for n in runs + [n + "/tag-file" for n in cli]}
     texts = sum(s[1] for s in slices)
     try:
         for i, (path, count, _) in enumerate(slices):
             for n in rotated(runs, i):
                 if n.endswith("/tag"):
-                    spec = specs[n[:-4]]
-                    t = time.perf_counter()
-                    # `zhner tag` hands each of its --threads workers a group of --batch lines (default 64):
-                    # a slice shorter than threads x 64 lines would leave workers idle, which the whole
-                    # test set (4,631 lines) does not, so the batch is sized to give every worker lines.
-                    batch = max(1, min(64, -(-count // threads)))
-                    subprocess.run([zhner_bin, "tag", "--model", spec["model"], "--threads", str(threads),
-                                    "--batch", str(batch), "--input", path, "--output", os.devnull], check=True)
-                    seconds[n] += time.perf_counter() - t
+                    seconds[n] += run_tag(zhner_bin, specs[n[:-4]]["model"], threads, path, count)
                 else:
                     res = workers[n].call(cmd="throughput", file=path, batch=32)
                     assert res["texts"] == count
                     seconds[n] += res["seconds"]
             log(f"throughput t{threads} slice {i + 1}/{len(slices)} done")
+        # The whole file as many times as there are slices, so every figure covers the same lines.
+        for i in range(len(slices)):
+            for n in rotated(cli, i):
+                seconds[n + "/tag-file"] += run_tag(zhner_bin, specs[n]["model"], threads, whole[0], whole[1]) / len(slices)
     finally:
         stop_workers(workers)
-    return {n: {"sent_per_s": texts / seconds[n], "seconds": seconds[n], "texts": texts} for n in runs}
+    return {n: {"sent_per_s": texts / s, "seconds": s, "texts": texts} for n, s in seconds.items()}
 
 
 def measure_memory(specs, p):

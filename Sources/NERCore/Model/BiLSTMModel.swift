@@ -18,7 +18,7 @@ struct BiLSTMModel: TokenClassifier {
                                             charCount: config.charVocabSize, bigramCount: config.bigramVocabSize)
         let file = try SafeTensors(path: path("weights"))
         let storage = WeightStorage(file: file)
-        let weights = try BiLSTMWeights(storage: storage, config: config, isa: isa, threads: limits.threads)
+        let weights = try BiLSTMWeights(storage: storage, config: config, isa: isa, threads: limits.count * limits.threads)
         let lexicon: Lexicon
         if let compiled = try Lexicon(file: file, maxWordLength: config.maxWordLength) {
             lexicon = compiled
