@@ -32,9 +32,7 @@ struct BiLSTMWeights: @unchecked Sendable {
     // Pointers into `storage`, which is read-only after loading.
     let config: BiLSTMConfig
     let quantized: Bool
-    let chars: EmbeddingTable
     let bigrams: EmbeddingTable
-    let lexiconClasses: UnsafePointer<Float>
     let lexiconWords: EmbeddingTable?
     let firstInput: FoldedInputProjection
     let layers: [BiLSTMLayerWeights]
@@ -48,9 +46,10 @@ struct BiLSTMWeights: @unchecked Sendable {
         let file = storage.file
         quantized = try Int8Format.isQuantized(file)
         let loader = LinearLoader(storage: storage, quantized: quantized)
-        chars = try loader.embedding(BiLSTMNames.chars, rows: c.charVocabSize, width: c.charDim)
+        // The char and lexicon-class tables are only read here: the folded projection replaces them.
+        let chars = try loader.embedding(BiLSTMNames.chars, rows: c.charVocabSize, width: c.charDim)
         bigrams = try loader.embedding(BiLSTMNames.bigrams, rows: c.bigramVocabSize, width: c.bigramDim)
-        lexiconClasses = try storage.floats(BiLSTMNames.lexiconClasses, shape: [c.lexiconClasses, c.lexiconDim])
+        let lexiconClasses = try storage.floats(BiLSTMNames.lexiconClasses, shape: [c.lexiconClasses, c.lexiconDim])
         lexiconWords = c.lexiconWordRows > 0
             ? try loader.embedding(BiLSTMNames.lexiconWords, rows: c.lexiconWordRows, width: c.lexiconDim) : nil
         let h = c.hiddenSize
@@ -73,14 +72,14 @@ struct BiLSTMWeights: @unchecked Sendable {
         var layers: [BiLSTMLayerWeights] = []
         for layer in 0..<c.numLayers {
             var input: Linear?
-            if layer > 0 && quantized {
-                input = try loader.linear(weight: BiLSTMNames.fusedInput(layer),
-                                          bias: try storage.floats(BiLSTMNames.fusedBias(layer), shape: [8 * h]),
-                                          n: 8 * h, k: 2 * h)
-            } else if layer > 0 {
-                input = try loader.fusedFloatLinear(
-                    weights: BiLSTMNames.directions.map { BiLSTMNames.inputWeight(layer, $0) },
-                    bias: try BiLSTMWeights.fusedBias(file, layer: layer, hidden: h), n: 4 * h, k: 2 * h)
+            if layer > 0 {
+                input = quantized
+                    ? try loader.linear(weight: BiLSTMNames.fusedInput(layer),
+                                        bias: try storage.floats(BiLSTMNames.fusedBias(layer), shape: [8 * h]),
+                                        n: 8 * h, k: 2 * h)
+                    : try loader.fusedFloatLinear(
+                        weights: BiLSTMNames.directions.map { BiLSTMNames.inputWeight(layer, $0) },
+                        bias: try BiLSTMWeights.fusedBias(file, layer: layer, hidden: h), n: 4 * h, k: 2 * h)
             }
             let recurrent = try BiLSTMNames.directions.map {
                 try loader.floatLinear(file.floats(BiLSTMNames.recurrentWeight(layer, $0), shape: [4 * h, h]),

@@ -72,11 +72,9 @@ struct FoldedInputProjection: @unchecked Sendable {
             for row in 0..<n {
                 for (j, col) in range.enumerated() { slice[row * range.count + j] = q[row * k + col] }
             }
-            let packed = storage.allocate(zk_s8_packed_size(Int32(n), Int32(range.count)), of: Int8.self)
-            zk_s8_pack(slice, Int32(n), Int32(range.count), packed)
-            let sums = storage.allocate(Int(zk_round_up(Int32(n), Int32(ZK_NBLOCK))), of: Int32.self)
-            zk_s8_colsums(packed, Int32(n), Int32(range.count), sums)
-            return Linear(weights: .s8(packed: packed, colsums: sums, scales: scales), bias: nil, n: n, k: range.count)
+            let (packed, sums) = QuantizedMatrix.pack(slice, n: n, k: range.count)
+            return Linear(weights: .s8(packed: storage.copy(packed), colsums: storage.copy(sums), scales: scales),
+                          bias: nil, n: n, k: range.count)
         }
 
         let quantized: Bool

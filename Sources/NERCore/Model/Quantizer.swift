@@ -177,10 +177,16 @@ struct QuantizedMatrix {
     init(weights w: [Float], n: Int, k: Int) {
         let rows = QuantizedRows(w, rows: n, width: k)
         scales = rows.scales
-        packed = [Int8](repeating: 0, count: zk_s8_packed_size(Int32(n), Int32(k)))
-        zk_s8_pack(rows.values, Int32(n), Int32(k), &packed)
-        colsums = [Int32](repeating: 0, count: Int(zk_round_up(Int32(n), Int32(ZK_NBLOCK))))
+        (packed, colsums) = Self.pack(rows.values, n: n, k: k)
+    }
+
+    /// Row-major int8 values [n, k] in the kernels' packed layout, with their column sums.
+    static func pack(_ values: [Int8], n: Int, k: Int) -> (packed: [Int8], colsums: [Int32]) {
+        var packed = [Int8](repeating: 0, count: zk_s8_packed_size(Int32(n), Int32(k)))
+        zk_s8_pack(values, Int32(n), Int32(k), &packed)
+        var colsums = [Int32](repeating: 0, count: Int(zk_round_up(Int32(n), Int32(ZK_NBLOCK))))
         zk_s8_colsums(packed, Int32(n), Int32(k), &colsums)
+        return (packed, colsums)
     }
 }
 
