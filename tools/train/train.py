@@ -178,17 +178,43 @@ def main():
             torch.save(model.state_dict(), best_path)
         torch.save({"model": model.state_dict(), "opts": [o.state_dict() for o in opts], "epoch": epoch + 1,
                     "best_f1": best_f1, "history": history}, last_path)
+        if epoch + 1 > cfg["epochs"] - cfg.get("average_last", 0):
+            torch.save(model.state_dict(), os.path.join(run_dir, f"epoch{epoch + 1}.pt"))
         # safety net for a slower machine: stop before an epoch that would end past the budget
         elapsed = (time.time() - t_start) / 60
         if cfg.get("max_minutes") and epoch + 1 < cfg["epochs"] and elapsed + minutes + 0.5 > cfg["max_minutes"]:
             log(f"time budget of {cfg['max_minutes']} min reached after epoch {epoch + 1}")
             break
 
+    if cfg.get("average_last"):
+        best_f1 = try_weight_average(log, model, encoder, dev, cfg, run_dir, best_f1, best_path)
     model.load_state_dict(torch.load(best_path))
     export_dir = os.path.join(run_dir, "export")
     export(model, encoder, cfg, LABELS, export_dir)
     log(f"exported {export_dir}")
     final_eval(log, export_dir, cfg.get("eval_test", True))
+
+
+def try_weight_average(log, model, encoder, dev, cfg, run_dir, best_f1, best_path):
+    """Averages the weights saved after the last epochs (annealed rate, so they sit in one basin) and keeps
+    the average as best.pt when its dev F1 beats every single epoch: it smooths the epoch-to-epoch noise."""
+    epochs = [e for e in range(cfg["epochs"] - cfg["average_last"] + 1, cfg["epochs"] + 1)
+              if os.path.exists(os.path.join(run_dir, f"epoch{e}.pt"))]
+    paths = [os.path.join(run_dir, f"epoch{e}.pt") for e in epochs]
+    if len(paths) < 2:
+        return best_f1
+    states = [torch.load(p) for p in paths]
+    avg = {k: sum(s[k].double() for s in states).div(len(states)).to(v.dtype) if v.is_floating_point() else v
+           for k, v in states[-1].items()}
+    model.load_state_dict(avg)
+    res, _, _ = evaluate(model, encoder, dev)
+    f1 = res["overall"]["f1"]
+    log(f"weight average of epochs {', '.join(map(str, epochs))}: " + format_scores("dev", res))
+    if f1 > best_f1:
+        torch.save(avg, best_path)
+        log(f"exporting the weight average (dev F1 {f1:.4f} > {best_f1:.4f})")
+        return f1
+    return best_f1
 
 
 def final_eval(log, export_dir, with_test):
