@@ -4,7 +4,8 @@ import NERCore
 /// `zhner quantize IN_DIR OUT_DIR`.
 enum QuantizeCommand: Command {
     static let help = """
-        Usage: zhner quantize IN_DIR OUT_DIR [--calibration FILE] [--fold-bigrams N] [--force]
+        Usage: zhner quantize IN_DIR OUT_DIR [--calibration FILE] [--fold-bigrams N] [--fold-words N]
+                                       [--force]
 
         Writes an INT8 copy of the model folder IN_DIR (F32, F16 or BF16 safetensors) to OUT_DIR:
         linear layers per-output-channel symmetric int8, pre-packed for the kernels, word
@@ -12,15 +13,17 @@ enum QuantizeCommand: Command {
         The new model.safetensors is a valid safetensors file that zhner maps without copying.
 
           --calibration FILE  BiLSTM-CRF models: a text like the one to be tagged, one sentence
-                              per line; its most frequent bigrams get their input projections
-                              precomputed at load time (faster tagging, 2 × 8 × hidden bytes of
-                              memory each)
+                              per line; its most frequent bigrams and lexicon words get their
+                              input projections precomputed at load time (faster tagging,
+                              8 × hidden bytes of memory per bigram side or word position)
           --fold-bigrams N    how many bigrams --calibration picks (default 8192; seen ≥ 2 times)
+          --fold-words N      how many (word, B/M/E/S position) pairs it picks (default 8192;
+                              seen ≥ 2 times)
           --force             replace OUT_DIR's files if it already holds a model
         """
 
     static func run(_ argv: [String]) throws {
-        let args = try Arguments(argv, options: ["calibration", "fold-bigrams"], flags: ["force"])
+        let args = try Arguments(argv, options: ["calibration", "fold-bigrams", "fold-words"], flags: ["force"])
         guard args.positional.count == 2 else { throw CLIError.usage("quantize needs IN_DIR and OUT_DIR") }
         let (input, output) = (args.positional[0], args.positional[1])
         let fm = FileManager.default
@@ -31,11 +34,13 @@ enum QuantizeCommand: Command {
             throw CLIError.usage("\(output) already holds a model; pass --force to replace it")
         }
         let started = Date()
-        let fold = try args.int("fold-bigrams", default: 8192, range: 0...1_000_000)
-        if args.value("fold-bigrams") != nil, args.value("calibration") == nil {
-            throw CLIError.usage("--fold-bigrams needs --calibration")
+        let bigrams = try args.int("fold-bigrams", default: 8192, range: 0...1_000_000)
+        let words = try args.int("fold-words", default: 8192, range: 0...1_000_000)
+        for option in ["fold-bigrams", "fold-words"] where args.value(option) != nil && args.value("calibration") == nil {
+            throw CLIError.usage("--\(option) needs --calibration")
         }
-        try Quantizer.quantize(input: input, output: output, calibration: args.value("calibration"), foldBigrams: fold)
+        try Quantizer.quantize(input: input, output: output, calibration: args.value("calibration"), foldBigrams: bigrams,
+                               foldWords: words)
         let size = (try? fm.attributesOfItem(atPath: output + "/model.safetensors")[.size] as? Int) ?? 0
         print("wrote \(output)/model.safetensors (\(size / 1024) KiB) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
     }

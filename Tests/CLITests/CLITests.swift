@@ -117,6 +117,7 @@ struct CLITests {
         (["frobnicate"], Int32(2), "unknown command"),
         (["quantize", "only-one"], Int32(2), "needs IN_DIR and OUT_DIR"),
         (["quantize", "a", "b", "--fold-bigrams", "10"], Int32(2), "--fold-bigrams needs --calibration"),
+        (["quantize", "a", "b", "--fold-words", "10"], Int32(2), "--fold-words needs --calibration"),
         (["tag", "--input", "/nonexistent/file"], Int32(74), "cannot open"),
     ])
     func usageErrors(_ args: [String], _ status: Int32, _ message: String) throws {

@@ -93,10 +93,11 @@ struct BiLSTMGoldenTests {
         #expect(total > 50)
     }
 
-    /// `zhner quantize --calibration` folds the calibration text's most frequent bigrams (all of the
-    /// texts' bigrams, some, none): the list is right, and the folded tables give what the GEMM gives.
+    /// `zhner quantize --calibration` folds the calibration text's most frequent bigrams and (word,
+    /// set) pairs (all of the texts', some, none): the lists are right, and the folded tables give
+    /// what the GEMM gives.
     @Test(arguments: [0, 12, 100_000])
-    func foldedBigramsAgreeWithTheGEMM(_ fold: Int) throws {
+    func foldedTablesAgreeWithTheGEMM(_ fold: Int) throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let cases = try Self.cases().filter { !$0.text.isEmpty }
@@ -106,9 +107,11 @@ struct BiLSTMGoldenTests {
         try (texts + texts).joined(separator: "\n").write(toFile: calibration, atomically: true, encoding: .utf8)
         try Quantizer.quantize(input: Fixtures.path("models/tiny-lstm"), output: root + "/plain")
         try Quantizer.quantize(input: Fixtures.path("models/tiny-lstm"), output: root + "/folded", calibration: calibration,
-                               foldBigrams: fold)
+                               foldBigrams: fold, foldWords: fold)
         let config = try BiLSTMConfig(contentsOf: root + "/folded/config.json")
-        let ids = try BiLSTMWeights.foldedBigrams(SafeTensors(path: root + "/folded/model.safetensors"), config: config)
+        let file = try SafeTensors(path: root + "/folded/model.safetensors")
+        let ids = try BiLSTMWeights.foldList(file, BiLSTMNames.foldedBigrams, below: config.bigramVocabSize, what: "")
+        let words = try BiLSTMWeights.foldList(file, BiLSTMNames.foldedWords, below: 4 * config.lexiconWordRows, what: "")
         // The most frequent first: recount the texts' bigrams.
         let vocabulary = try CharVocabulary(charsPath: root + "/folded/chars.txt", bigramsPath: root + "/folded/bigrams.txt",
                                             charCount: config.charVocabSize, bigramCount: config.bigramVocabSize)
@@ -120,6 +123,22 @@ struct BiLSTMGoldenTests {
         #expect(ids.count == min(fold, counts.count))
         #expect(zip(ids, ids.dropFirst()).allSatisfy { counts[$0]! >= counts[$1]! })
         if let first = ids.first { #expect(counts[first] == counts.values.max()) }
+        // Words: each position of a match with its own embedding row counts for its set.
+        let lexicon = try #require(try Lexicon(file: file, maxWordLength: config.maxWordLength))
+        var wordCounts: [Int: Int] = [:]
+        var matches: [Lexicon.Match] = []
+        for t in texts {
+            t.unicodeScalars.map(CharNormalizer.normalize).withUnsafeBufferPointer { lexicon.matches($0, into: &matches) }
+            for m in matches where m.word.row >= 0 {
+                for p in m.start..<(m.start + m.length) {
+                    wordCounts[m.set(at: p) * config.lexiconWordRows + Int(m.word.row), default: 0] += 2
+                }
+            }
+        }
+        #expect(wordCounts.count > 12, "the texts must exercise the word folding")
+        #expect(words.count == min(fold, wordCounts.count))
+        #expect(zip(words, words.dropFirst()).allSatisfy { wordCounts[$0]! >= wordCounts[$1]! })
+        if let first = words.first { #expect(wordCounts[first] == wordCounts.values.max()) }
         // Folded rows are int8 like the rest of the file, rounded once per row instead of through the
         // GEMM's activation and weight scales: INT8 with folding must stay as close to the float
         // reference (the golden emissions) as INT8 without it.

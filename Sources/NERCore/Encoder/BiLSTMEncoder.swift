@@ -92,16 +92,16 @@ struct BiLSTMEncoder: Sendable {
         memset(input, 0, total * ws.width * MemoryLayout<Float>.stride)
         memset(ws.groupMask, 0, total)
         var matches: [Lexicon.Match] = []
-        var classes: [ClassShare] = []
+        var shares: [Share] = []
         for (rank, i) in order.enumerated() {
-            embed(sequences[i], rank: rank, rowStart: rowStart, into: input, ws: ws, matches: &matches, classes: &classes)
+            embed(sequences[i], rank: rank, rowStart: rowStart, into: input, ws: ws, matches: &matches, shares: &shares)
         }
         for layer in weights.layers {
             if let projection = layer.input {
                 projection.forward(input, ldx: ws.width, rows: total, into: ws.gates, ldy: 8 * h,
                                    scratch: ws.quant, isa: isa, threads: ws.threads)
             } else {
-                projectFirstLayer(input, rows: total, classes: classes, scratch: output, ws: ws)
+                projectFirstLayer(input, rows: total, shares: shares, scratch: output, ws: ws)
             }
             run(direction: 0, layer: layer, active: active, rowStart: rowStart, output: output, ws: ws)
             run(direction: 1, layer: layer, active: active, rowStart: rowStart, output: output, ws: ws)
@@ -140,29 +140,31 @@ struct BiLSTMEncoder: Sendable {
         }
     }
 
-    /// A lexicon class's share at one row: the folded class table's row (set · classes + class).
-    struct ClassShare {
+    /// A matched word's share at one row, from a folded table: `source` -1 is the class table (row
+    /// set · classes + class), 0…3 the folded words of that set.
+    struct Share {
         let row: Int32
+        let source: Int32
         let tableRow: Int32
         let share: Float
     }
 
-    /// Layer 0's gates: the bias, each row's folded character, bigrams and class shares, then each
+    /// Layer 0's gates: the bias, each row's folded character, bigrams and word shares, then each
     /// GEMM group over just the rows that need it. `scratch` (the free activation buffer) holds a
     /// group's gathered inputs; `ws.recurrent`, unused until the recurrence, takes their products,
     /// half of `maxTokens` rows at a time.
-    private func projectFirstLayer(_ x: UnsafeMutablePointer<Float>, rows: Int, classes: [ClassShare],
+    private func projectFirstLayer(_ x: UnsafeMutablePointer<Float>, rows: Int, shares: [Share],
                                    scratch: UnsafeMutablePointer<Float>, ws: BiLSTMWorkspace)
     {
         let fold = weights.firstInput
         let n = 8 * config.hiddenSize
-        // Class shares grouped by row (a counting sort), so each row is summed in one pass.
+        // Shares grouped by row (a counting sort), so each row is summed in one pass.
         var first = [Int](repeating: 0, count: rows + 1)
-        for item in classes { first[Int(item.row) + 1] += 1 }
+        for item in shares { first[Int(item.row) + 1] += 1 }
         for r in 0..<rows { first[r + 1] += first[r] }
-        var byRow = [Int](repeating: 0, count: classes.count)
+        var byRow = [Int](repeating: 0, count: shares.count)
         var next = first
-        for (i, item) in classes.enumerated() {
+        for (i, item) in shares.enumerated() {
             byRow[next[Int(item.row)]] = i
             next[Int(item.row)] += 1
         }
@@ -172,7 +174,12 @@ struct BiLSTMEncoder: Sendable {
             if let left = fold.leftBigrams, ws.bigramSlots[2 * r] >= 0 { sum.add(left, row: Int(ws.bigramSlots[2 * r])) }
             if let right = fold.rightBigrams, ws.bigramSlots[2 * r + 1] >= 0 { sum.add(right, row: Int(ws.bigramSlots[2 * r + 1])) }
             for i in byRow[first[r]..<first[r + 1]] {
-                sum.add(fold.classes + Int(classes[i].tableRow) * n, weight: classes[i].share)
+                let s = shares[i]
+                if s.source < 0 {
+                    sum.add(fold.classes + Int(s.tableRow) * n, weight: s.share)
+                } else {
+                    sum.add(fold.words[Int(s.source)]!, row: Int(s.tableRow), weight: s.share)
+                }
             }
             sum.write(base: fold.bias, n: n, into: ws.gates + r * n, isa: isa)
         }
@@ -201,10 +208,11 @@ struct BiLSTMEncoder: Sendable {
     }
 
     /// Layer 0's per-token inputs: x[p] = left bigram ⊕ right bigram ⊕ word vectors B, M, E, S (rows
-    /// already zeroed; a folded bigram is left out), the character id, the folded bigram slots and
-    /// the class shares: the folded projection turns those into gates without a GEMM.
+    /// already zeroed; folded bigrams and words are left out), the character id, the folded bigram
+    /// slots and the shares of classes and folded words: the folded projection turns those into
+    /// gates without a GEMM.
     private func embed(_ text: ArraySlice<Unicode.Scalar>, rank: Int, rowStart: [Int], into x: UnsafeMutablePointer<Float>,
-                       ws: BiLSTMWorkspace, matches: inout [Lexicon.Match], classes: inout [ClassShare])
+                       ws: BiLSTMWorkspace, matches: inout [Lexicon.Match], shares: inout [Share])
     {
         let c = config
         let fold = weights.firstInput
@@ -237,18 +245,24 @@ struct BiLSTMEncoder: Sendable {
         let e = ws.wordVector
         for m in matches {
             let words = m.word.row >= 0 ? weights.lexiconWords : nil
-            if let words {
-                for j in 0..<d { e[j] = 0 }
-                words.add(row: Int(m.word.row), into: e)
-            }
-            // Set index: B 0, M 1, E 2, S 3.
+            var vectorLoaded = false
             for p in m.start..<(m.start + m.length) {
-                let set = m.length == 1 ? 3 : (p == m.start ? 0 : (p == m.start + m.length - 1 ? 2 : 1))
+                let set = m.set(at: p)
                 let share = Float(m.word.weight) / Float(ws.coverage[p])
                 let row = rowIndex(p)
-                classes.append(ClassShare(row: Int32(row), tableRow: Int32(set * c.lexiconClasses + Int(m.word.classID)),
-                                          share: share))
-                guard words != nil else { continue }
+                shares.append(Share(row: Int32(row), source: -1, tableRow: Int32(set * c.lexiconClasses + Int(m.word.classID)),
+                                    share: share))
+                guard let words else { continue }
+                let slot = fold.wordSlots.isEmpty ? -1 : fold.wordSlots[set][Int(m.word.row)]
+                if slot >= 0 {
+                    shares.append(Share(row: Int32(row), source: Int32(set), tableRow: slot, share: share))
+                    continue
+                }
+                if !vectorLoaded {
+                    for j in 0..<d { e[j] = 0 }
+                    words.add(row: Int(m.word.row), into: e)
+                    vectorLoaded = true
+                }
                 ws.groupMask[row] |= 1 << (2 + set)
                 let dst = x + row * ws.width + wordStart + set * d
                 for j in 0..<d { dst[j] += share * e[j] }

@@ -8,13 +8,13 @@ struct RowSum {
     private var rowsF: [UnsafePointer<Float>?] = []
     private var weights: [Float] = []
 
-    /// Row `index` of `table`, weight 1.
-    mutating func add(_ table: EmbeddingTable, row index: Int) {
+    /// Row `index` of `table` times `weight`.
+    mutating func add(_ table: EmbeddingTable, row index: Int, weight: Float = 1) {
         switch table.storage {
-        case .f32(let values): add(values + index * table.width, weight: 1)
+        case .f32(let values): add(values + index * table.width, weight: weight)
         case .s8(let values, let scales):
             rows8.append(values + index * table.width)
-            scales8.append(scales[index])
+            scales8.append(scales[index] * weight)
         }
     }
 

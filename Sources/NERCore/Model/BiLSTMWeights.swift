@@ -7,6 +7,8 @@ enum BiLSTMNames {
     static let classifier = "classifier"
     /// INT8 files: the bigram ids whose input projections are folded at load time (int32, most frequent first).
     static let foldedBigrams = "zhner.folded_bigrams"
+    /// INT8 files: the (set, word row) keys whose input projections are folded (int32, most frequent first).
+    static let foldedWords = "zhner.folded_words"
     static let directions = ["", "_reverse"]
 
     static func inputWeight(_ layer: Int, _ direction: String) -> String { "lstm.weight_ih_l\(layer)\(direction)" }
@@ -66,9 +68,12 @@ struct BiLSTMWeights: @unchecked Sendable {
             firstBias = storage.copy(try BiLSTMWeights.fusedBias(file, layer: 0, hidden: h))
         }
         firstInput = FoldedInputProjection(weights: first, bias: firstBias, config: c, chars: chars, bigrams: bigrams,
-                                           foldedBigrams: try BiLSTMWeights.foldedBigrams(file, config: c),
-                                           classes: lexiconClasses, hasWords: lexiconWords != nil, storage: storage, isa: isa,
-                                           threads: threads)
+                                           foldedBigrams: try BiLSTMWeights.foldList(file, BiLSTMNames.foldedBigrams,
+                                                                                     below: c.bigramVocabSize, what: "bigram ids"),
+                                           classes: lexiconClasses, words: lexiconWords,
+                                           foldedWords: try BiLSTMWeights.foldList(file, BiLSTMNames.foldedWords,
+                                                                                   below: 4 * c.lexiconWordRows, what: "word keys"),
+                                           storage: storage, isa: isa, threads: threads)
         var layers: [BiLSTMLayerWeights] = []
         for layer in 0..<c.numLayers {
             var input: Linear?
@@ -92,13 +97,14 @@ struct BiLSTMWeights: @unchecked Sendable {
             .linear(BiLSTMNames.classifier, n: c.labels.count, k: 2 * h)
     }
 
-    /// The bigram ids `zhner quantize --calibration` chose to fold, most frequent first ([] if none).
-    static func foldedBigrams(_ file: SafeTensors, config c: BiLSTMConfig) throws -> [Int] {
-        guard let t = file.tensors[BiLSTMNames.foldedBigrams] else { return [] }
-        let ids = try file.pointer(to: BiLSTMNames.foldedBigrams, as: Int32.self, dtype: .i32, count: t.elementCount)
+    /// The bigram ids or word keys `zhner quantize --calibration` chose to fold, most frequent first
+    /// ([] if the file has no such list).
+    static func foldList(_ file: SafeTensors, _ name: String, below limit: Int, what: String) throws -> [Int] {
+        guard let t = file.tensors[name] else { return [] }
+        let ids = try file.pointer(to: name, as: Int32.self, dtype: .i32, count: t.elementCount)
         let list = (0..<t.elementCount).map { Int(ids[$0]) }
-        guard t.shape == [list.count], list.allSatisfy({ (0..<c.bigramVocabSize).contains($0) }), Set(list).count == list.count else {
-            throw NERError.modelFile(file.path, "tensor \(BiLSTMNames.foldedBigrams) must list distinct bigram ids below \(c.bigramVocabSize)")
+        guard t.shape == [list.count], list.allSatisfy({ (0..<limit).contains($0) }), Set(list).count == list.count else {
+            throw NERError.modelFile(file.path, "tensor \(name) must list distinct \(what) below \(limit)")
         }
         return list
     }

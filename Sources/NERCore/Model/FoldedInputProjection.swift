@@ -6,10 +6,10 @@ import CKernels
 /// The projection is linear, so a feature drawn from a table can be projected once per table row
 /// at load time instead of once per token. Folded here: the character embedding (every row), the
 /// lexicon class embeddings (one table per set) and, when the INT8 file lists them (`zhner quantize
-/// --calibration`), the most frequent bigrams. What is left goes through GEMMs, each over just the
-/// positions that need it: the unfolded left and right bigrams, and the word vectors set by set
-/// (a position has a word with its own row in ≈ 43 % of its sets on MSRA test). On the default
-/// model this cuts the GEMM work per token from 428 input columns to ≈ 130 (docs/ENGINE.md).
+/// --calibration`), the most frequent bigrams and the most frequent (word, set) pairs of the word
+/// embedding. What is left goes through GEMMs, each over just the positions that need it: the
+/// unfolded left and right bigrams, and the unfolded word vectors set by set. On the default model
+/// this cuts the GEMM work per token from 428 input columns to ≈ 50 (docs/ENGINE.md).
 // Pointers into the model's WeightStorage, read-only after loading.
 struct FoldedInputProjection: @unchecked Sendable {
     /// b_ih + b_hh of both directions (8H): every row's starting value.
@@ -23,6 +23,10 @@ struct FoldedInputProjection: @unchecked Sendable {
     let bigramSlots: [Int32]
     let leftBigrams: EmbeddingTable?
     let rightBigrams: EmbeddingTable?
+    /// Folded words: `wordSlots[set][row]` is the row of word embedding row `row` in `words[set]`
+    /// (W_set · e), or -1; both empty when no word is folded.
+    let wordSlots: [[Int32]]
+    let words: [EmbeddingTable?]
     /// The GEMMs over what is not folded, in x's column order: left bigram, right bigram, then the
     /// word vectors of sets B, M, E, S (when the model has word rows). Group g runs over the rows
     /// whose bit g is set in the workspace's group mask.
@@ -44,9 +48,20 @@ struct FoldedInputProjection: @unchecked Sendable {
     /// Column of x where the word vectors start (x has no character columns: the character is folded).
     static func wordColumn(_ c: BiLSTMConfig) -> Int { 2 * c.bigramDim }
 
+    /// The key of word embedding row `row` in lexicon set `set` (Lexicon.Match.set(at:)), as
+    /// `zhner.folded_words` lists them.
+    static func wordKey(set: Int, row: Int, config c: BiLSTMConfig) -> Int { set * c.lexiconWordRows + row }
+
+    /// The slot of a folded row in its table, or -1 when that row goes through the GEMM.
+    static func slots(of list: [Int], count: Int) -> [Int32] {
+        var slots = [Int32](repeating: -1, count: count)
+        for (slot, id) in list.enumerated() { slots[id] = Int32(slot) }
+        return slots
+    }
+
     init(weights: Weights, bias: UnsafePointer<Float>, config c: BiLSTMConfig, chars charTable: EmbeddingTable,
          bigrams bigramTable: EmbeddingTable, foldedBigrams: [Int], classes classTable: UnsafePointer<Float>,
-         hasWords: Bool, storage: WeightStorage, isa: ISA, threads: Int)
+         words wordTable: EmbeddingTable?, foldedWords: [Int], storage: WeightStorage, isa: ISA, threads: Int)
     {
         let n = 8 * c.hiddenSize
         let k = c.inputSize
@@ -88,9 +103,7 @@ struct FoldedInputProjection: @unchecked Sendable {
         if foldedBigrams.isEmpty {
             (bigramSlots, leftBigrams, rightBigrams) = ([], nil, nil)
         } else {
-            var slots = [Int32](repeating: -1, count: bigramTable.rows)
-            for (slot, id) in foldedBigrams.enumerated() { slots[id] = Int32(slot) }
-            bigramSlots = slots
+            bigramSlots = Self.slots(of: foldedBigrams, count: bigramTable.rows)
             leftBigrams = Self.project(rows: foldedBigrams, of: bigramTable, through: columns(left), n: n,
                                        quantized: quantized, storage: storage, isa: isa, threads: threads)
             rightBigrams = Self.project(rows: foldedBigrams, of: bigramTable, through: columns(right), n: n,
@@ -105,9 +118,21 @@ struct FoldedInputProjection: @unchecked Sendable {
                         Int32(d), classOut + set * c.lexiconClasses * n, Int32(n))
         }
         classes = UnsafePointer(classOut)
+        if let wordTable, !foldedWords.isEmpty {
+            let perSet = sets.indices.map { set in
+                foldedWords.filter { $0 / c.lexiconWordRows == set }.map { $0 % c.lexiconWordRows }
+            }
+            wordSlots = perSet.map { Self.slots(of: $0, count: c.lexiconWordRows) }
+            words = zip(sets, perSet).map { range, rows in
+                rows.isEmpty ? nil : Self.project(rows: rows, of: wordTable, through: columns(range), n: n, quantized: quantized,
+                                                  storage: storage, isa: isa, threads: threads)
+            }
+        } else {
+            (wordSlots, words) = ([], [])
+        }
         let wordColumn = Self.wordColumn(c)
         groups = [Group(column: 0, linear: linear(left)), Group(column: bd, linear: linear(right))]
-            + (hasWords ? sets.enumerated().map { Group(column: wordColumn + $0 * d, linear: linear($1)) } : [])
+            + (wordTable != nil ? sets.enumerated().map { Group(column: wordColumn + $0 * d, linear: linear($1)) } : [])
     }
 
     /// `rows` of `table` times wᵀ ([n, table.width]): an n-wide table with one row per entry of

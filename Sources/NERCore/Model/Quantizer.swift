@@ -8,9 +8,12 @@ import Foundation
 /// table becomes int8 with one scale per row. LayerNorms, position/type embeddings, the
 /// classifier and any CRF stay F32. The result is still a valid safetensors file.
 public enum Quantizer {
-    /// `calibration`: a text (one sentence per line) whose `foldBigrams` most frequent bigrams a
-    /// BiLSTM-CRF folds into tables at load time (BigramCalibration); nil folds none.
-    public static func quantize(input: String, output: String, calibration: String? = nil, foldBigrams: Int = 8192) throws {
+    /// `calibration`: a text (one sentence per line) whose `foldBigrams` most frequent bigrams and
+    /// `foldWords` most frequent (word, set) pairs a BiLSTM-CRF folds into tables at load time
+    /// (FoldCalibration); nil folds none.
+    public static func quantize(input: String, output: String, calibration: String? = nil, foldBigrams: Int = 8192,
+                                foldWords: Int = 8192) throws
+    {
         guard FileManager.default.fileExists(atPath: input + "/config.json") else {
             throw NERError.invalidModel("\(input) has no config.json")
         }
@@ -26,15 +29,17 @@ public enum Quantizer {
         case BiLSTMConfig.modelType:
             let config = try BiLSTMConfig(contentsOf: input + "/config.json")
             try job.quantizeBiLSTM(config)
-            try job.compileLexicon(input + "/" + config.files["lexicon"]!, config: config)
+            let lexicon = try job.compileLexicon(input + "/" + config.files["lexicon"]!, config: config)
             compiledIn.insert(config.files["lexicon"]!)
             if let calibration {
                 let files = config.files
                 let vocabulary = try CharVocabulary(charsPath: input + "/" + files["chars"]!, bigramsPath: input + "/" + files["bigrams"]!,
                                                     charCount: config.charVocabSize, bigramCount: config.bigramVocabSize)
-                let ids = try BigramCalibration.mostFrequent(textPath: calibration, vocabulary: vocabulary, config: config,
-                                                             limit: foldBigrams)
-                job.writer.add(BiLSTMNames.foldedBigrams, ids.map(Int32.init), dtype: .i32, shape: [ids.count])
+                let text = try FoldCalibration(textPath: calibration)
+                let bigrams = text.bigrams(vocabulary: vocabulary, config: config, limit: foldBigrams)
+                job.writer.add(BiLSTMNames.foldedBigrams, bigrams.map(Int32.init), dtype: .i32, shape: [bigrams.count])
+                let words = text.words(lexicon: lexicon, config: config, limit: foldWords)
+                job.writer.add(BiLSTMNames.foldedWords, words.map(Int32.init), dtype: .i32, shape: [words.count])
             }
         case "bert" where calibration != nil:
             throw NERError.invalidArgument("--calibration applies to \(BiLSTMConfig.modelType) models only")
@@ -126,15 +131,18 @@ struct QuantizationJob {
     }
 
     /// The lexicon as a breadth-first trie, so loading maps it instead of parsing lexicon.txt.
-    mutating func compileLexicon(_ path: String, config c: BiLSTMConfig) throws {
-        let t = try Lexicon(path: path, maxWordLength: c.maxWordLength, classes: c.lexiconClasses,
-                            wordRows: c.lexiconWordRows, storage: WeightStorage(file: file)).tensors()
+    /// Also returns the lexicon, for the calibration.
+    mutating func compileLexicon(_ path: String, config c: BiLSTMConfig) throws -> Lexicon {
+        let lexicon = try Lexicon(path: path, maxWordLength: c.maxWordLength, classes: c.lexiconClasses,
+                                  wordRows: c.lexiconWordRows, storage: WeightStorage(file: file))
+        let t = lexicon.tensors()
         let n = t.edge.count
         writer.add(Lexicon.Names.childStart, t.childStart, dtype: .i32, shape: [n + 1])
         writer.add(Lexicon.Names.edge, t.edge, dtype: .i32, shape: [n])
         writer.add(Lexicon.Names.wordClass, t.wordClass, dtype: .u8, shape: [n])
         writer.add(Lexicon.Names.wordRow, t.wordRow, dtype: .i32, shape: [n])
         writer.add(Lexicon.Names.wordWeight, t.wordWeight, dtype: .u8, shape: [n])
+        return lexicon
     }
 
     /// Everything not quantized (norms, position embeddings, recurrent weights, classifier, CRF) as F32.

@@ -21,6 +21,12 @@ struct Lexicon: @unchecked Sendable {
         let start: Int
         let length: Int
         let word: Word
+
+        /// SoftLexicon's feature set of position `p` (SPEC.md §3): B 0 (the word begins there),
+        /// M 1 (inside), E 2 (ends there), S 3 (the word is that one character).
+        func set(at p: Int) -> Int {
+            length == 1 ? 3 : (p == start ? 0 : (p == start + length - 1 ? 2 : 1))
+        }
     }
 
     /// Tensor names in INT8 model files.
