@@ -74,10 +74,11 @@ struct BiLSTMGoldenTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/lexicon.txt"))
         let config = try BiLSTMConfig(contentsOf: source + "/config.json")
         let float = try SafeTensors(path: source + "/model.safetensors")
-        #expect(try Lexicon(file: float, maxWordLength: config.maxWordLength) == nil)
+        #expect(try Lexicon(file: float, maxWordLength: config.maxWordLength, classes: config.lexiconClasses, wordRows: config.lexiconWordRows) == nil)
         let text = try Lexicon(path: source + "/lexicon.txt", maxWordLength: config.maxWordLength, classes: config.lexiconClasses,
                                wordRows: config.lexiconWordRows, storage: WeightStorage(file: float))
-        let compiled = try #require(try Lexicon(file: SafeTensors(path: dir + "/model.safetensors"), maxWordLength: config.maxWordLength))
+        let compiled = try #require(try Lexicon(file: SafeTensors(path: dir + "/model.safetensors"), maxWordLength: config.maxWordLength,
+                                                    classes: config.lexiconClasses, wordRows: config.lexiconWordRows))
         var total = 0
         for c in try Self.cases() {
             let chars = c.text.unicodeScalars.map { CharNormalizer.normalize($0) }
@@ -124,7 +125,8 @@ struct BiLSTMGoldenTests {
         #expect(zip(ids, ids.dropFirst()).allSatisfy { counts[$0]! >= counts[$1]! })
         if let first = ids.first { #expect(counts[first] == counts.values.max()) }
         // Words: each position of a match with its own embedding row counts for its set.
-        let lexicon = try #require(try Lexicon(file: file, maxWordLength: config.maxWordLength))
+        let lexicon = try #require(try Lexicon(file: file, maxWordLength: config.maxWordLength, classes: config.lexiconClasses,
+                                                   wordRows: config.lexiconWordRows))
         var wordCounts: [Int: Int] = [:]
         var matches: [Lexicon.Match] = []
         for t in texts {

@@ -31,6 +31,10 @@ struct CharVocabularyTests {
         ("chars.txt", Data("[UNK]\n".utf8) + Data([0xE4, 0xB8]) + Data("\n".utf8), "line 2 is not UTF-8"),
         ("bigrams.txt", Data("[UNK]\nab\n".utf8), "has 2 entries, config.json says 180"),
         ("bigrams.txt", Data("[UNK]\na\n".utf8), "line 2 should hold 2 character(s)"),
+        // CRLF: "\r" is a character of its own (lines split on "\n" only), so the line is too long.
+        ("chars.txt", Data("[UNK]\r\na\r\n".utf8), "line 2 should hold 1 character(s)"),
+        ("chars.txt", try! Data(contentsOf: URL(fileURLWithPath: model + "/chars.txt")) + Data("Z\n".utf8),
+         "has more entries than the 146 config.json says"),
     ])
     func damagedFilesAreErrors(_ file: String, _ content: Data, _ message: String) throws {
         let dir = try temporaryDirectory()

@@ -15,7 +15,7 @@ if [ -z "$PY" ]; then
     PY=.build/train-venv/bin/python
 fi
 "$PY" -m tools.train.train --config tools/train/configs/default.json
-# Calibration for the load-time bigram folding: the training split's sentences, one per line.
+# Calibration for the load-time folding of bigrams and words: the training split's sentences, one per line.
 "$PY" -c 'from tools.train import corpora; print("\n".join(t for t, _ in corpora.msra_train_dev()[0]))' \
     > tools/train/runs/default/calibration.txt
 swift build -c release --product zhner

@@ -20,7 +20,8 @@ struct BiLSTMModel: TokenClassifier {
         let storage = WeightStorage(file: file)
         let weights = try BiLSTMWeights(storage: storage, config: config, isa: isa, threads: limits.count * limits.threads)
         let lexicon: Lexicon
-        if let compiled = try Lexicon(file: file, maxWordLength: config.maxWordLength) {
+        if let compiled = try Lexicon(file: file, maxWordLength: config.maxWordLength, classes: config.lexiconClasses,
+                                             wordRows: config.lexiconWordRows) {
             lexicon = compiled
         } else {
             try ModelDirectory.checkFiles(directory, needs: [config.files["lexicon"]!])

@@ -18,8 +18,9 @@ struct FoldCalibration {
         guard let text = String(validating: data, as: UTF8.self) else {
             throw NERError.invalidArgument("calibration text \(path) is not UTF-8")
         }
-        sentences = text.split(separator: "\n", omittingEmptySubsequences: true).map {
-            $0.unicodeScalars.filter { $0 != "\r" }.map(CharNormalizer.normalize)
+        // Split on the scalar, not the Character: "\r\n" is one Character, and CRLF text must split too.
+        sentences = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: true).map {
+            $0.filter { $0 != "\r" }.map(CharNormalizer.normalize)
         }
     }
 

@@ -9,7 +9,7 @@ import CKernels
 /// --calibration`), the most frequent bigrams and the most frequent (word, set) pairs of the word
 /// embedding. What is left goes through GEMMs, each over just the positions that need it: the
 /// unfolded left and right bigrams, and the unfolded word vectors set by set. On the default model
-/// this cuts the GEMM work per token from 428 input columns to ≈ 50 (docs/ENGINE.md).
+/// this cuts the GEMM work per token from 428 input columns to ≈ 48 (docs/ENGINE.md).
 // Pointers into the model's WeightStorage, read-only after loading.
 struct FoldedInputProjection: @unchecked Sendable {
     /// b_ih + b_hh of both directions (8H): every row's starting value.

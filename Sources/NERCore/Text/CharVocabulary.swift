@@ -38,6 +38,9 @@ struct CharVocabulary: Sendable {
                 var end = i
                 while end < bytes.count, bytes[end] != 0x0A { end += 1 }
                 defer { i = end + 1 }
+                guard count < expected else {
+                    throw NERError.modelFile(path, "has more entries than the \(expected) config.json says")
+                }
                 if count > 0 {
                     scalars.removeAll(keepingCapacity: true)
                     var decoder = UTF8()
@@ -52,7 +55,7 @@ struct CharVocabulary: Sendable {
                     guard scalars.count == width else {
                         throw NERError.modelFile(path, "line \(count + 1) should hold \(width) character(s)")
                     }
-                    if count < expected { body(count, scalars) }
+                    body(count, scalars)
                 }
                 count += 1
             }

@@ -51,8 +51,9 @@ struct Lexicon: @unchecked Sendable {
     /// What owns the memory the pointers point into (the mapped file or the load-time buffers).
     private let owner: AnyObject
 
-    /// The compiled trie of an INT8 file, if it has one.
-    init?(file: SafeTensors, maxWordLength: Int) throws {
+    /// The compiled trie of an INT8 file, if it has one; its words must fit the model's `classes`
+    /// and `wordRows` (the encoder indexes tables with them).
+    init?(file: SafeTensors, maxWordLength: Int, classes: Int, wordRows: Int) throws {
         guard let t = file.tensors[Names.edge] else { return nil }
         let n = t.elementCount
         self.maxWordLength = maxWordLength
@@ -67,6 +68,12 @@ struct Lexicon: @unchecked Sendable {
         var ok = n >= 1 && childStart[0] == 1 && childStart[n] == Int32(n)
         for i in 0..<n where childStart[i] > childStart[i + 1] { ok = false }
         guard ok else { throw NERError.modelFile(file.path, "\(Names.childStart) is not a breadth-first trie") }
+        for i in 0..<n where wordClass[i] != Lexicon.noWord {
+            guard Int(wordClass[i]) < classes, (-1..<Int32(wordRows)).contains(wordRow[i]), (1...254).contains(wordWeight[i]) else {
+                throw NERError.modelFile(file.path, "lexicon node \(i) has a word outside the config's \(classes) classes, "
+                                         + "\(wordRows) word rows or weights 1...254")
+            }
+        }
     }
 
     /// Builds the trie from `lexicon.txt`, into buffers owned by `storage`.
