@@ -6,6 +6,47 @@ LABELS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"]
 LABEL_ID = {l: i for i, l in enumerate(LABELS)}
 
 
+def labels_for(scheme):
+    """The model's output labels: the corpora's BIO, or BIOES (a span's end and single-character
+    spans get labels of their own, so the CRF learns where names stop)."""
+    if scheme == "BIO":
+        return LABELS
+    if scheme == "BIOES":
+        return ["O"] + [f"{r}-{t}" for t in ("PER", "LOC", "ORG") for r in "BIES"]
+    raise ValueError(f"label_scheme {scheme!r}: BIO or BIOES")
+
+
+def to_scheme(tags, scheme):
+    """BIO tags -> `scheme`, with metrics.entities' segmentation (an I-X not after X starts a span)."""
+    if scheme == "BIO":
+        return list(tags)
+    out = []
+    for i, tag in enumerate(tags):
+        if tag == "O":
+            out.append(tag)
+            continue
+        typ = tag[2:]
+        begins = tag[0] == "B" or i == 0 or tags[i - 1][2:] != typ
+        ends = i + 1 == len(tags) or tags[i + 1] != "I-" + typ
+        role = ("S" if ends else "B") if begins else ("E" if ends else "I")
+        out.append(role + "-" + typ)
+    return out
+
+
+def to_bio(tags):
+    """Any of labels_for's schemes -> BIO with the spans conlleval (and zhner's LabelScheme) read:
+    E-X and S-X close a span, so an I-X or E-X after them starts a new one."""
+    out, prev = [], "O"
+    for t in tags:
+        if t == "O":
+            out.append(t)
+        else:
+            continues = t[0] in "IE" and prev[0] in "BI" and prev[2:] == t[2:]
+            out.append(("I-" if continues else "B-") + t[2:])
+        prev = t
+    return out
+
+
 def collate(items):
     """items: list of (encoded dict, tag ids or None), all of one length -> dict of tensors."""
     T = len(items[0][0]["chars"])

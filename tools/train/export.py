@@ -27,7 +27,7 @@ def export(model, encoder, cfg, labels, out_dir):
         "architectures": ["ZhNerBiLstmCrf"],
         "id2label": {str(i): l for i, l in enumerate(labels)},
         "label2id": {l: i for i, l in enumerate(labels)},
-        "label_scheme": "BIO",
+        "label_scheme": cfg.get("label_scheme", "BIO"),
         **{k: cfg[k] for k in ARCH_KEYS},
         "char_vocab_size": len(encoder.chars),
         "bigram_vocab_size": len(encoder.bigram_list),

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from . import corpora
-from .data import LABEL_ID, LABELS, collate, length_batches
+from .data import collate, labels_for, length_batches, to_bio, to_scheme
 from .export import export, load
 from .lexicon import Lexicon
 from .metrics import format_scores, score, seqeval_overall_f1
@@ -56,7 +56,8 @@ def init_char_embeddings(model, encoder, lac_vocab, lac_emb, gen):
 
 
 @torch.no_grad()
-def predict(model, encoded, batch_size=128):
+def predict(model, encoded, labels, batch_size=128):
+    """BIO tags, whatever scheme the model's `labels` use."""
     model.eval()
     out = [[] for _ in encoded]  # empty sentences stay empty
     lengths = [len(e["chars"]) for e in encoded]
@@ -66,14 +67,14 @@ def predict(model, encoded, batch_size=128):
         b = collate([(encoded[i], None) for i in idx])
         em = model.emissions(b["chars"], b["left"], b["right"], b["lex"])
         for i, path in zip(idx, model.crf.viterbi(em)):
-            out[i] = [LABELS[t] for t in path]
+            out[i] = to_bio([labels[t] for t in path])
     return out
 
 
-def evaluate(model, encoder, sents):
+def evaluate(model, encoder, labels, sents):
     enc = [encoder.encode(t) for t, _ in sents]
     gold = [tags for _, tags in sents]
-    pred = predict(model, enc)
+    pred = predict(model, enc, labels)
     return score(gold, pred), gold, pred
 
 
@@ -122,13 +123,16 @@ def main():
     log(f"train {len(train)} dev {len(dev)} | chars {len(encoder.chars)} bigrams {len(encoder.bigram_list)} "
         f"lexicon {len(lex.entries)} classes {len(lex.classes)} word rows {lex.n_word_rows}")
     train_enc = [encoder.encode(t) for t in train_texts]
-    train_tags = [np.array([LABEL_ID[x] for x in tags], np.int64) for _, tags in train]
+    scheme = cfg.get("label_scheme", "BIO")
+    labels = labels_for(scheme)
+    label_id = {l: i for i, l in enumerate(labels)}
+    train_tags = [np.array([label_id[x] for x in to_scheme(tags, scheme)], np.int64) for _, tags in train]
     lengths = [len(t) for t in train_texts]
 
     gen = torch.Generator().manual_seed(cfg["seed"])
     torch.manual_seed(cfg["seed"])
     model = ZhNerModel(cfg, len(encoder.chars), len(encoder.bigram_list), len(lex.classes),
-                       lex.n_word_rows, len(LABELS))
+                       lex.n_word_rows, len(labels))
     init_char_embeddings(model, encoder, lac_vocab, lac_emb, gen)
     n_params = sum(p.numel() for p in model.parameters())
     log(f"parameters {n_params:,}")
@@ -168,7 +172,7 @@ def main():
             seen += len(idx)
             total_loss += loss.item() * len(idx)
         minutes = (time.time() - t0) / 60
-        res, _, _ = evaluate(model, encoder, dev)
+        res, _, _ = evaluate(model, encoder, labels, dev)
         f1 = res["overall"]["f1"]
         history.append({"epoch": epoch + 1, "loss": total_loss / seen, "dev_f1": f1, "minutes": minutes})
         log(f"epoch {epoch + 1} lr {lr:.5f} loss {total_loss / seen:.3f} {seen / (minutes * 60):.0f} sent/s "
@@ -187,15 +191,15 @@ def main():
             break
 
     if cfg.get("average_last"):
-        best_f1 = try_weight_average(log, model, encoder, dev, cfg, run_dir, best_f1, best_path)
+        best_f1 = try_weight_average(log, model, encoder, labels, dev, cfg, run_dir, best_f1, best_path)
     model.load_state_dict(torch.load(best_path))
     export_dir = os.path.join(run_dir, "export")
-    export(model, encoder, cfg, LABELS, export_dir)
+    export(model, encoder, cfg, labels, export_dir)
     log(f"exported {export_dir}")
     final_eval(log, export_dir, cfg.get("eval_test", True))
 
 
-def try_weight_average(log, model, encoder, dev, cfg, run_dir, best_f1, best_path):
+def try_weight_average(log, model, encoder, labels, dev, cfg, run_dir, best_f1, best_path):
     """Averages the weights saved after the last epochs (annealed rate, so they sit in one basin) and keeps
     the average as best.pt when its dev F1 beats every single epoch: it smooths the epoch-to-epoch noise."""
     epochs = [e for e in range(cfg["epochs"] - cfg["average_last"] + 1, cfg["epochs"] + 1)
@@ -207,7 +211,7 @@ def try_weight_average(log, model, encoder, dev, cfg, run_dir, best_f1, best_pat
     avg = {k: sum(s[k].double() for s in states).div(len(states)).to(v.dtype) if v.is_floating_point() else v
            for k, v in states[-1].items()}
     model.load_state_dict(avg)
-    res, _, _ = evaluate(model, encoder, dev)
+    res, _, _ = evaluate(model, encoder, labels, dev)
     f1 = res["overall"]["f1"]
     log(f"weight average of epochs {', '.join(map(str, epochs))}: " + format_scores("dev", res))
     if f1 > best_f1:
@@ -219,17 +223,17 @@ def try_weight_average(log, model, encoder, dev, cfg, run_dir, best_f1, best_pat
 
 def final_eval(log, export_dir, with_test):
     """Scores the exported folder itself, so the numbers are those of what ships."""
-    model, encoder, _ = load(export_dir)
-    res, _, _ = evaluate(model, encoder, corpora.msra_train_dev()[1])
+    model, encoder, labels = load(export_dir)
+    res, _, _ = evaluate(model, encoder, labels, corpora.msra_train_dev()[1])
     log(format_scores("MSRA dev (best)", res))
     if with_test:
-        res, gold, pred = evaluate(model, encoder, corpora.read_msra("test"))
+        res, gold, pred = evaluate(model, encoder, labels, corpora.read_msra("test"))
         log(format_scores("MSRA test", res))
         s = seqeval_overall_f1(gold, pred)
         log(f"seqeval cross-check on MSRA test: {s:.6f} vs {res['overall']['f1']:.6f}")
         assert abs(s - res["overall"]["f1"]) < 1e-9
     for name, sents in (("Weibo dev", corpora.read_weibo("dev")), ("Resume dev", corpora.read_resume("dev"))):
-        res, _, _ = evaluate(model, encoder, sents)
+        res, _, _ = evaluate(model, encoder, labels, sents)
         log(format_scores(name, res))
 
 
