@@ -152,8 +152,9 @@ final class APIHandler: HTTPHandler {
             for entry in lexicon?.entries ?? [] where !limits.entityTypes.contains(entry.type) {
                 limits.entityTypes.append(entry.type)
             }
-            let request = route == .batch ? try RequestDecoding.batch(ex.body, limits: limits)
-                                          : try RequestDecoding.single(ex.body, limits: limits)
+            let body = ex.takeBody()
+            let request = route == .batch ? try RequestDecoding.batch(body, limits: limits)
+                                          : try RequestDecoding.single(body, limits: limits)
             ex.characters = request.characters
             try enqueue(route, request, lexicon, ex)
         } catch {
