@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Scores a training run's export the way docs/MODEL.md reports the shipped model: FP32 (the export)
+# and INT8 (`zhner quantize --calibration`, into a temporary folder) on MSRA dev (the held-out last
+# 5 % of train), MSRA test, Weibo dev and Resume dev (mapped to PER/LOC/ORG).
+#
+#   tools/train/score.sh RUN        # e.g. default, bioes; from the repo root
+#
+# Needs the training venv (TRAIN_PYTHON, default /work/venv/bin/python, else .build/train-venv) for
+# the dev split and the calibration text, and a release build of zhner.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUN=${1:?usage: tools/train/score.sh RUN}
+DIR=tools/train/runs/$RUN
+[ -f "$DIR/export/config.json" ] || { echo "score.sh: no export in $DIR" >&2; exit 1; }
+PY=${TRAIN_PYTHON:-}
+[ -n "$PY" ] || for p in /work/venv/bin/python .build/train-venv/bin/python; do [ -x "$p" ] && PY=$p && break; done
+[ -n "$PY" ] || { echo "score.sh: set TRAIN_PYTHON to a python with tools/train/requirements.txt" >&2; exit 1; }
+ZHNER=.build/release/zhner
+[ -x "$ZHNER" ] || swift build -c release --product zhner
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+"$PY" - "$TMP/msra_dev.tsv" <<'PYEOF'
+import sys
+from tools.train import corpora
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    for text, tags in corpora.msra_train_dev()[1]:
+        f.write("".join(f"{c}\t{t}\n" for c, t in zip(text, tags)) + "\n")
+PYEOF
+[ -f "$DIR/calibration.txt" ] || "$PY" -c 'from tools.train import corpora; print("\n".join(t for t, _ in corpora.msra_train_dev()[0]))' > "$DIR/calibration.txt"
+"$ZHNER" quantize "$DIR/export" "$TMP/int8" --calibration "$DIR/calibration.txt" >/dev/null
+for model in "$DIR/export" "$TMP/int8"; do
+    [ "$model" = "$DIR/export" ] && echo "=== FP32 ($model)" || echo "=== INT8"
+    echo "--- MSRA dev";  "$ZHNER" eval --model "$model" --data "$TMP/msra_dev.tsv" | tail -6
+    echo "--- MSRA test"; "$ZHNER" eval --model "$model" --data ../shared/data/msra/test.tsv | tail -6
+    echo "--- Weibo dev"; "$ZHNER" eval --model "$model" --data ../shared/data/weibo/weiboNER_2nd_conll.dev --format weibo \
+        --map PER.NAM=PER,LOC.NAM=LOC,GPE.NAM=LOC,ORG.NAM=ORG | tail -6
+    echo "--- Resume dev"; "$ZHNER" eval --model "$model" --data ../shared/data/resume/dev.char.bmes --format bmes \
+        --map NAME=PER,LOC=LOC,ORG=ORG | tail -6
+done
