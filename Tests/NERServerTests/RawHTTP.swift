@@ -51,10 +51,10 @@ final class RawHTTP {
         let rc = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard rc == 0 else {
-            close(fd)
-            throw Failure("connect to port \(port): errno \(errno)")
-        }
+        // No close here: `fd` is set, so a throw from here on still runs deinit, which closes it.
+        // Closing it here too closed it twice, and under load the second close hit another client
+        // thread's fresh socket that had reused the number (EBADF, "closed without an answer").
+        guard rc == 0 else { throw Failure("connect to port \(port): errno \(errno)") }
     }
 
     deinit { close(fd) }
