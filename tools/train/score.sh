@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Scores a training run's export the way docs/MODEL.md reports the shipped model: FP32 (the export)
 # and INT8 (`zhner quantize --calibration`, into a temporary folder) on MSRA dev (the held-out last
-# 5 % of train), MSRA test, Weibo dev and Resume dev (mapped to PER/LOC/ORG).
+# 5 % of train), the synthetic name lists built from dev's names (train.dev_name_lists), MSRA test,
+# Weibo dev and Resume dev (mapped to PER/LOC/ORG).
 #
 #   tools/train/score.sh RUN        # e.g. default, bioes; from the repo root
 #
@@ -19,18 +20,21 @@ ZHNER=.build/release/zhner
 [ -x "$ZHNER" ] || swift build -c release --product zhner
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-"$PY" - "$TMP/msra_dev.tsv" <<'PYEOF'
+"$PY" - "$TMP" <<'PYEOF'
 import sys
-from tools.train import corpora
-with open(sys.argv[1], "w", encoding="utf-8") as f:
-    for text, tags in corpora.msra_train_dev()[1]:
-        f.write("".join(f"{c}\t{t}\n" for c, t in zip(text, tags)) + "\n")
+from tools.train import corpora, train
+dev = corpora.msra_train_dev()[1]
+for name, sents in (("msra_dev.tsv", dev), ("msra_dev_lists.tsv", train.dev_name_lists(dev))):
+    with open(f"{sys.argv[1]}/{name}", "w", encoding="utf-8") as f:
+        for text, tags in sents:
+            f.write("".join(f"{c}\t{t}\n" for c, t in zip(text, tags)) + "\n")
 PYEOF
-[ -f "$DIR/calibration.txt" ] || "$PY" -c 'from tools.train import corpora; print("\n".join(t for t, _ in corpora.msra_train_dev()[0]))' > "$DIR/calibration.txt"
+[ -f "$DIR/calibration.txt" ] || "$PY" -m tools.train.calibration "$DIR/calibration.txt"
 "$ZHNER" quantize "$DIR/export" "$TMP/int8" --calibration "$DIR/calibration.txt" >/dev/null
 for model in "$DIR/export" "$TMP/int8"; do
     [ "$model" = "$DIR/export" ] && echo "=== FP32 ($model)" || echo "=== INT8"
     echo "--- MSRA dev";  "$ZHNER" eval --model "$model" --data "$TMP/msra_dev.tsv" | tail -6
+    echo "--- MSRA dev name lists"; "$ZHNER" eval --model "$model" --data "$TMP/msra_dev_lists.tsv" | tail -6
     echo "--- MSRA test"; "$ZHNER" eval --model "$model" --data ../shared/data/msra/test.tsv | tail -6
     echo "--- Weibo dev"; "$ZHNER" eval --model "$model" --data ../shared/data/weibo/weiboNER_2nd_conll.dev --format weibo \
         --map PER.NAM=PER,LOC.NAM=LOC,GPE.NAM=LOC,ORG.NAM=ORG | tail -6

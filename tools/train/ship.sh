@@ -16,8 +16,7 @@ if [ -z "$PY" ]; then
 fi
 "$PY" -m tools.train.train --config tools/train/configs/default.json
 # Calibration for the load-time folding of bigrams and words: the training split's sentences, one per line.
-"$PY" -c 'from tools.train import corpora; print("\n".join(t for t, _ in corpora.msra_train_dev()[0]))' \
-    > tools/train/runs/default/calibration.txt
+"$PY" -m tools.train.calibration tools/train/runs/default/calibration.txt
 swift build -c release --product zhner
 .build/release/zhner quantize tools/train/runs/default/export models/default --force \
     --calibration tools/train/runs/default/calibration.txt
