@@ -45,14 +45,20 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // Runs the built `zhner` as a user would; shared by the test targets below.
+        .target(
+            name: "ZhnerTestSupport",
+            path: "Tests/ZhnerTestSupport",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["zhner"],
+            dependencies: ["zhner", "ZhnerTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
             name: "NERServerTests",
-            dependencies: ["NERServer", "zhner"],
+            dependencies: ["NERServer", "zhner", "ZhnerTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZhnerTestSupport
 
 /// Checkpoints from the HF ecosystem (fixtures in Tests/compat/, made by
 /// tools/fixtures/make_compat_fixtures.py with transformers and PyTorch themselves).
@@ -18,7 +19,7 @@ struct ModelCompatTests {
         let model = Self.compat + "/hf-random-bert"
         #expect(!FileManager.default.fileExists(atPath: model + "/vocab.txt"))
         let cases = try Self.golden("hf-random-bert.golden.json")
-        let r = try CLITests.run(["tag", "--model", model, "--format", "hf"],
+        let r = try Zhner.run(["tag", "--model", model, "--format", "hf"],
                                  stdin: Data(cases.map { $0["text"] as! String }.joined(separator: "\n").utf8))
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n")
@@ -38,10 +39,10 @@ struct ModelCompatTests {
     /// tags as the original PyTorch module with its CRF does.
     @Test func convertedRaNERCheckpointMatchesPyTorchTags() throws {
         let model = Self.compat + "/raner-zhner"
-        let info = try CLITests.run(["info", model])
+        let info = try Zhner.run(["info", model])
         #expect(info.stdout.contains("+ CRF"), "\(info.stdout)")
         let cases = try Self.golden("raner.golden.json")
-        let r = try CLITests.run(["tag", "--model", model],
+        let r = try Zhner.run(["tag", "--model", model],
                                  stdin: Data(cases.map { $0["text"] as! String }.joined(separator: "\n").utf8))
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n")
@@ -66,13 +67,13 @@ struct ModelCompatTests {
             try FileManager.default.copyItem(atPath: Self.compat + "/hf-random-bert/" + f, toPath: dir + "/" + f)
         }
         try Data("not read".utf8).write(to: URL(fileURLWithPath: dir + "/pytorch_model.bin"))
-        let r = try CLITests.run(["tag", "--model", dir], stdin: Data("北京".utf8))
+        let r = try Zhner.run(["tag", "--model", dir], stdin: Data("北京".utf8))
         #expect(r.status == 66)
         #expect(r.stderr.contains("\(dir) has only pytorch_model.bin; zhner reads safetensors"), "\(r.stderr)")
         #expect(r.stderr.contains("s.save_file({k: v.contiguous() for k, v in torch.load('\(dir)/pytorch_model.bin').items()}, '\(dir)/model.safetensors')"))
         // Neither weights file: a different, plain message.
         try FileManager.default.removeItem(atPath: dir + "/pytorch_model.bin")
-        let none = try CLITests.run(["tag", "--model", dir], stdin: Data("北京".utf8))
+        let none = try Zhner.run(["tag", "--model", dir], stdin: Data("北京".utf8))
         #expect(none.status == 66)
         #expect(none.stderr.contains("has no model.safetensors"))
     }

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import ZhnerTestSupport
 
 /// `zhner tag --format hf`, `--text-field` and their errors, against references: transformers'
 /// own pipeline output (recorded in the golden file) and zhner's plain-text tagging.
 struct TagFormatTests {
-    static let golden = URL(fileURLWithPath: CLITests.tinyModel + ".golden.json")
+    static let golden = URL(fileURLWithPath: Zhner.tinyModel + ".golden.json")
 
     /// (text, transformers' `pipeline(..., aggregation_strategy="simple")` output) per golden case.
     static func pipelineCases() throws -> [(text: String, expected: [[String: Any]])] {
@@ -22,7 +23,7 @@ struct TagFormatTests {
     @Test func hfFormatMatchesTransformersPipeline() throws {
         let cases = try Self.pipelineCases()
         #expect(cases.count >= 20)
-        let r = try CLITests.run(["tag", "--model", CLITests.tinyModel, "--format", "hf", "--batch", "7"],
+        let r = try Zhner.run(["tag", "--model", Zhner.tinyModel, "--format", "hf", "--batch", "7"],
                                  stdin: Data(cases.map(\.text).joined(separator: "\n").utf8))
         #expect(r.status == 0, "\(r.stderr)")
         let lines = try Self.jsonLines(r.stdout)
@@ -55,8 +56,8 @@ struct TagFormatTests {
             "{\"text\":\"\",\"id\":2}",
             "  {\"id\": \"c\", \"text\": \"联合国秘书长访问上海\", \"n\": null}  ",
         ]
-        let plain = try CLITests.run(["tag", "--model", CLITests.tinyModel], stdin: Data(texts.joined(separator: "\n").utf8))
-        let r = try CLITests.run(["tag", "--model", CLITests.tinyModel, "--text-field", "text"],
+        let plain = try Zhner.run(["tag", "--model", Zhner.tinyModel], stdin: Data(texts.joined(separator: "\n").utf8))
+        let r = try Zhner.run(["tag", "--model", Zhner.tinyModel, "--text-field", "text"],
                                  stdin: Data(records.joined(separator: "\n").utf8))
         #expect(r.status == 0, "\(r.stderr)")
         let out = r.stdout.split(separator: "\n").map(String.init)
@@ -70,8 +71,8 @@ struct TagFormatTests {
             #expect(got["entities"] as! NSArray == want["entities"] as! NSArray)
         }
         // hf with a text field: transformers' list only, the same as for the plain text.
-        let hfPlain = try CLITests.run(["tag", "--model", CLITests.tinyModel, "--format", "hf"], stdin: Data(texts.joined(separator: "\n").utf8))
-        let hf = try CLITests.run(["tag", "--model", CLITests.tinyModel, "--format", "hf", "--text-field", "text"],
+        let hfPlain = try Zhner.run(["tag", "--model", Zhner.tinyModel, "--format", "hf"], stdin: Data(texts.joined(separator: "\n").utf8))
+        let hf = try Zhner.run(["tag", "--model", Zhner.tinyModel, "--format", "hf", "--text-field", "text"],
                                   stdin: Data(records.joined(separator: "\n").utf8))
         #expect(hf.status == 0)
         #expect(hf.stdout == hfPlain.stdout)
@@ -88,7 +89,7 @@ struct TagFormatTests {
     ])
     func badRecordsStopWithTheirLine(_ bad: String, _ message: String) throws {
         let input = ["{\"text\": \"王伟\"}", bad, "{\"text\": \"北京\"}"].joined(separator: "\n")
-        let r = try CLITests.run(["tag", "--model", CLITests.tinyModel, "--text-field", "text", "--batch", "1"], stdin: Data(input.utf8))
+        let r = try Zhner.run(["tag", "--model", Zhner.tinyModel, "--text-field", "text", "--batch", "1"], stdin: Data(input.utf8))
         #expect(r.status == 65)
         #expect(r.stderr.contains("stdin " + message), "\(r.stderr)")
         // What precedes the bad line is written, nothing after it.
@@ -101,7 +102,7 @@ struct TagFormatTests {
         var bytes = Data("王伟\n北京\n".utf8)
         bytes.append(contentsOf: [0xE4, 0xB8, 0x41, 0x0A])
         bytes.append(Data("上海\n".utf8))
-        let r = try CLITests.run(["tag", "--model", CLITests.tinyModel], stdin: bytes)
+        let r = try Zhner.run(["tag", "--model", Zhner.tinyModel], stdin: bytes)
         #expect(r.status == 65)
         #expect(r.stderr.contains("stdin line 3 is not valid UTF-8"), "\(r.stderr)")
         let texts = try Self.jsonLines(r.stdout).map { ($0 as! [String: Any])["text"] as! String }
@@ -111,7 +112,7 @@ struct TagFormatTests {
     @Test func manyLinesKeepTheirOrderAcrossWorkers() throws {
         // Enough groups of 3 lines for the workers to finish out of order.
         let texts = (0..<600).map { i in i % 7 == 0 ? "" : "第\(i)条：王伟\(i % 3 == 0 ? "在北京" : "")工作。" }
-        let r = try CLITests.run(["tag", "--model", CLITests.tinyModel, "--batch", "3", "--threads", "3"],
+        let r = try Zhner.run(["tag", "--model", Zhner.tinyModel, "--batch", "3", "--threads", "3"],
                                  stdin: Data(texts.joined(separator: "\n").utf8))
         #expect(r.status == 0, "\(r.stderr)")
         let got = try Self.jsonLines(r.stdout).map { ($0 as! [String: Any])["text"] as! String }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZhnerTestSupport
 
 /// `zhner tag --lexicon`: the override rule against the same run without a lexicon.
 struct TagLexiconTests {
@@ -17,11 +18,11 @@ struct TagLexiconTests {
     @Test func lexiconMatchesOverrideOverlappingModelEntities() throws {
         let texts = ["王伟去了北京。", "张明在上海工作，王伟也在。", "没有名字"]
         let input = Data(texts.joined(separator: "\n").utf8)
-        let plain = try CLITests.run(["tag", "--model", CLITests.tinyModel], stdin: input)
+        let plain = try Zhner.run(["tag", "--model", Zhner.tinyModel], stdin: input)
         // 北京大 is longer than 北京 but not in any text; 上海工 overlaps a model entity (上海) and
         // wins over the shorter 上海 at the same start; 王伟 everywhere.
         let lexicon = "# names\n北京\tCITY\n\n北京大\tORG\n上海\tCITY\n上海工\tPLACE\r\n王伟\tVIP\n"
-        let r = try Self.withLexicon(lexicon) { try CLITests.run(["tag", "--model", CLITests.tinyModel, "--lexicon", $0], stdin: input) }
+        let r = try Self.withLexicon(lexicon) { try Zhner.run(["tag", "--model", Zhner.tinyModel, "--lexicon", $0], stdin: input) }
         #expect(r.status == 0, "\(r.stderr)")
         let matches: [String: (String, Int, Int)] = ["北京": ("CITY", 0, 0), "上海工": ("PLACE", 0, 0), "王伟": ("VIP", 0, 0)]
         for (i, (p, l)) in zip(plain.stdout.split(separator: "\n"), r.stdout.split(separator: "\n")).enumerated() {
@@ -51,9 +52,9 @@ struct TagLexiconTests {
             #expect(starts == starts.sorted())
         }
         // The same rule in the other formats.
-        let conll = try Self.withLexicon("王伟\tVIP\n") { try CLITests.run(["tag", "--model", CLITests.tinyModel, "--lexicon", $0, "--format", "conll"], stdin: Data("王伟去了".utf8)) }
+        let conll = try Self.withLexicon("王伟\tVIP\n") { try Zhner.run(["tag", "--model", Zhner.tinyModel, "--lexicon", $0, "--format", "conll"], stdin: Data("王伟去了".utf8)) }
         #expect(conll.stdout.hasPrefix("王\tB-VIP\n伟\tI-VIP\n"))
-        let hf = try Self.withLexicon("王伟\tVIP\n") { try CLITests.run(["tag", "--model", CLITests.tinyModel, "--lexicon", $0, "--format", "hf"], stdin: Data("王伟去了".utf8)) }
+        let hf = try Self.withLexicon("王伟\tVIP\n") { try Zhner.run(["tag", "--model", Zhner.tinyModel, "--lexicon", $0, "--format", "hf"], stdin: Data("王伟去了".utf8)) }
         #expect(hf.stdout.hasPrefix("[{\"entity_group\": \"VIP\", \"score\": 1.0, \"word\": \"王伟\", \"start\": 0, \"end\": 2}"), "\(hf.stdout)")
     }
 
@@ -67,7 +68,7 @@ struct TagLexiconTests {
     ])
     func badLexiconLinesAreNamed(_ content: String, _ message: String) throws {
         let r = try Self.withLexicon(content) { path in
-            let r = try CLITests.run(["tag", "--model", CLITests.tinyModel, "--lexicon", path], stdin: Data("北京".utf8))
+            let r = try Zhner.run(["tag", "--model", Zhner.tinyModel, "--lexicon", path], stdin: Data("北京".utf8))
             #expect(r.stderr.contains(path + " " + message), "\(r.stderr)")
             return r
         }
@@ -76,7 +77,7 @@ struct TagLexiconTests {
     }
 
     @Test func missingLexiconIsAnIOError() throws {
-        let r = try CLITests.run(["tag", "--model", CLITests.tinyModel, "--lexicon", "/nonexistent/lexicon.tsv"], stdin: Data("北京".utf8))
+        let r = try Zhner.run(["tag", "--model", Zhner.tinyModel, "--lexicon", "/nonexistent/lexicon.tsv"], stdin: Data("北京".utf8))
         #expect(r.status == 74)
         #expect(r.stderr.contains("cannot read the lexicon /nonexistent/lexicon.tsv"))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZhnerTestSupport
 
 /// The progress line: on a terminal by default, never on a pipe unless asked for.
 struct TagProgressTests {
@@ -8,7 +9,7 @@ struct TagProgressTests {
     static func runOnTerminal(_ args: [String]) throws -> (status: Int32, screen: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        let command = ([CLITests.binary] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let command = ([Zhner.binary] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
         // -e: exit with the command's status; the typescript itself is discarded.
         p.arguments = ["-q", "-e", "-c", command, "/dev/null"]
         var env = ProcessInfo.processInfo.environment
@@ -36,7 +37,7 @@ struct TagProgressTests {
         let (dir, file) = try Self.input(lines: 200)
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out.jsonl")
-        let r = try Self.runOnTerminal(["tag", "--model", CLITests.tinyModel, "--input", file.path, "--output", out.path])
+        let r = try Self.runOnTerminal(["tag", "--model", Zhner.tinyModel, "--input", file.path, "--output", out.path])
         #expect(r.status == 0, "\(r.screen)")
         let size = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as! Int
         // The last redraw: the whole file done.
@@ -55,7 +56,7 @@ struct TagProgressTests {
         // A pipe as input: no size, so no bar and no ETA.
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "cat '\(file.path)' | script -q -e -c \"'\(CLITests.binary)' tag --model '\(CLITests.tinyModel)' --output /dev/null\" /dev/null"]
+        p.arguments = ["-c", "cat '\(file.path)' | script -q -e -c \"'\(Zhner.binary)' tag --model '\(Zhner.tinyModel)' --output /dev/null\" /dev/null"]
         let output = Pipe()
         p.standardOutput = output
         try p.run()
@@ -69,11 +70,11 @@ struct TagProgressTests {
     @Test func noProgressOnTerminalWhenTurnedOff() throws {
         let (dir, file) = try Self.input(lines: 20)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try Self.runOnTerminal(["tag", "--model", CLITests.tinyModel, "--input", file.path, "--output", "/dev/null", "--no-progress"])
+        let r = try Self.runOnTerminal(["tag", "--model", Zhner.tinyModel, "--input", file.path, "--output", "/dev/null", "--no-progress"])
         #expect(r.status == 0)
         #expect(!r.screen.contains("zhner tag"), "\(r.screen)")
         // Records printed on the terminal itself: no progress line to garble them.
-        let shown = try Self.runOnTerminal(["tag", "--model", CLITests.tinyModel, "--input", file.path])
+        let shown = try Self.runOnTerminal(["tag", "--model", Zhner.tinyModel, "--input", file.path])
         #expect(shown.status == 0)
         #expect(shown.screen.contains("{\"text\": \"第19句"), "\(shown.screen)")
         #expect(!shown.screen.contains("zhner tag"), "\(shown.screen)")
@@ -82,14 +83,14 @@ struct TagProgressTests {
     @Test func pipeGetsNoProgressUnlessAsked() throws {
         let (dir, file) = try Self.input(lines: 20)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let quiet = try CLITests.run(["tag", "--model", CLITests.tinyModel, "--input", file.path])
+        let quiet = try Zhner.run(["tag", "--model", Zhner.tinyModel, "--input", file.path])
         #expect(quiet.status == 0)
         #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
-        let asked = try CLITests.run(["tag", "--model", CLITests.tinyModel, "--input", file.path, "--progress"])
+        let asked = try Zhner.run(["tag", "--model", Zhner.tinyModel, "--input", file.path, "--progress"])
         #expect(asked.status == 0)
         #expect(asked.stderr.contains("100.0%"), "\(asked.stderr)")
         #expect(asked.stdout == quiet.stdout)
-        let both = try CLITests.run(["tag", "--model", CLITests.tinyModel, "--progress", "--no-progress"])
+        let both = try Zhner.run(["tag", "--model", Zhner.tinyModel, "--progress", "--no-progress"])
         #expect(both.status == 2)
     }
 }

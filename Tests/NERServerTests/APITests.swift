@@ -1,4 +1,5 @@
 import Foundation
+import ZhnerTestSupport
 @testable import NERServer
 import Testing
 
@@ -24,7 +25,7 @@ enum Texts {
     @Test func entitiesAreTheCLIs() throws {
         let server = try ServerProcess()
         let texts = Texts.sentences + ["", "emoji 😀 和 \"引号\"\t制表", Texts.long]
-        let cli = try runZhner(["tag", "--model", ServerProcess.tinyModel], stdin: texts.joined(separator: "\n"))
+        let cli = try Zhner.run(["tag", "--model", Zhner.tinyModel], stdin: Data(texts.joined(separator: "\n").utf8))
         #expect(cli.status == 0, "\(cli.stderr)")
         let records = cli.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         #expect(records.count == texts.count)
@@ -160,13 +161,13 @@ enum Texts {
         let m = try server.request("GET", "/metrics").text
         #expect(m.contains("zhner_queue_capacity 7"))
         #expect(m.contains("zhner_workers 1"))
-        let bad = try runZhner(["serve", "--model", ServerProcess.tinyModel], environment: ["ZHNER_PORT": "70000"])
+        let bad = try Zhner.run(["serve", "--model", Zhner.tinyModel], environment: ["ZHNER_PORT": "70000"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("ZHNER_PORT must be an integer in 0...65535"))
     }
 
     @Test func helpListsEveryOptionWithItsVariable() throws {
-        let r = try runZhner(["serve", "--help"])
+        let r = try Zhner.run(["serve", "--help"])
         #expect(r.status == 0)
         for (flag, env) in [("--host", "ZHNER_HOST"), ("--port", "ZHNER_PORT"), ("--model", "ZHNER_MODEL"),
                             ("--workers", "ZHNER_WORKERS"), ("--queue", "ZHNER_QUEUE"),
@@ -181,6 +182,6 @@ enum Texts {
             #expect(r.stdout.contains(flag + " "), "\(flag)")
             #expect(r.stdout.contains("(\(env); default: "), "\(env)")
         }
-        #expect(try runZhner(["--help"]).stdout.contains("serve "))
+        #expect(try Zhner.run(["--help"]).stdout.contains("serve "))
     }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import ZhnerTestSupport
 @testable import NERServer
 import Testing
 
@@ -33,7 +34,7 @@ import Testing
         let server = try ServerProcess(["--lexicon", file])
 
         // The same entities as `zhner tag --lexicon` (the CLI is tested against the rule itself).
-        let cli = try runZhner(["tag", "--model", ServerProcess.tinyModel, "--lexicon", file], stdin: Texts.sentence + "\n" + Texts.long)
+        let cli = try Zhner.run(["tag", "--model", Zhner.tinyModel, "--lexicon", file], stdin: Data((Texts.sentence + "\n" + Texts.long).utf8))
         let cliEntities = try cli.stdout.split(separator: "\n").map {
             (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["entities"] as! [Any]
         }
@@ -93,7 +94,7 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-bad-\(UUID()).tsv").path
         try "北京\n".write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let r = try runZhner(["serve", "--model", ServerProcess.tinyModel, "--port", "0", "--lexicon", file])
+        let r = try Zhner.run(["serve", "--model", Zhner.tinyModel, "--port", "0", "--lexicon", file])
         #expect(r.status == 65)
         #expect(r.stderr.contains("\(file) line 1: expected \"text<TAB>TYPE\""), "\(r.stderr)")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ZhnerTestSupport
 @testable import NERServer
 import Testing
 
@@ -147,20 +148,20 @@ import Testing
     }
 
     @Test func startUpChecks() throws {
-        let open = try runZhner(["serve", "--model", ServerProcess.tinyModel, "--host", "0.0.0.0", "--port", "0"])
+        let open = try Zhner.run(["serve", "--model", Zhner.tinyModel, "--host", "0.0.0.0", "--port", "0"])
         #expect(open.status == 2)
         #expect(open.stderr.contains("not a loopback address) needs API keys"))
         #expect(open.stderr.contains("--insecure-no-auth"))
 
-        let noModel = try runZhner(["serve", "--model", "/nonexistent", "--port", "0"])
+        let noModel = try Zhner.run(["serve", "--model", "/nonexistent", "--port", "0"])
         #expect(noModel.status == 66)
 
-        let bad = try runZhner(["serve", "--model", ServerProcess.tinyModel, "--workers", "0"])
+        let bad = try Zhner.run(["serve", "--model", Zhner.tinyModel, "--workers", "0"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("--workers must be an integer"))
 
         let busy = try ServerProcess()
-        let taken = try runZhner(["serve", "--model", ServerProcess.tinyModel, "--port", String(busy.port)])
+        let taken = try Zhner.run(["serve", "--model", Zhner.tinyModel, "--port", String(busy.port)])
         #expect(taken.status == 74)
         #expect(taken.stderr.contains("cannot listen on 127.0.0.1:\(busy.port)"))
     }

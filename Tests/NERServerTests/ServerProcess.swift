@@ -1,13 +1,8 @@
 import Foundation
+import ZhnerTestSupport
 
 /// A real `zhner serve` process on 127.0.0.1 with a kernel-picked port, as an operator runs it.
 final class ServerProcess {
-    /// The test runner and the `zhner` executable are built into the same directory.
-    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        .deletingLastPathComponent().appendingPathComponent("zhner").path
-
-    static let tinyModel = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../NERCoreTests/Fixtures/models/tiny-bert").standardized.path
 
     struct StartFailure: Error, CustomStringConvertible {
         let status: Int32
@@ -22,12 +17,12 @@ final class ServerProcess {
     private let scratch: URL
 
     /// Starts the server and waits for its "zhner serving URL" line.
-    init(_ args: [String] = [], environment: [String: String] = [:], model: String = ServerProcess.tinyModel) throws {
+    init(_ args: [String] = [], environment: [String: String] = [:], model: String = Zhner.tinyModel) throws {
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-serve-\(UUID())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         stderrURL = scratch.appendingPathComponent("stderr")
         try Data().write(to: stderrURL)
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: Zhner.binary)
         process.arguments = ["serve", "--model", model, "--host", "127.0.0.1", "--port", "0"] + args
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ZHNER_") }
         for (k, v) in environment { env[k] = v }
@@ -81,30 +76,4 @@ final class ServerProcess {
     func post(_ path: String, json: String, headers: [String: String] = [:]) throws -> HTTPResult {
         try request("POST", path, headers: ["Content-Type": "application/json"].merging(headers) { $1 }, body: Data(json.utf8))
     }
-}
-
-/// Runs `zhner` once to completion (for comparisons with the CLI and start-up failures).
-func runZhner(_ args: [String], stdin: String = "", environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: ServerProcess.binary)
-    p.arguments = args
-    var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ZHNER_") }
-    for (k, v) in environment { env[k] = v }
-    p.environment = env
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-run-\(UUID())")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: scratch) }
-    let inURL = scratch.appendingPathComponent("stdin")
-    let errURL = scratch.appendingPathComponent("stderr")
-    try Data(stdin.utf8).write(to: inURL)
-    try Data().write(to: errURL)
-    let out = Pipe()
-    p.standardInput = try FileHandle(forReadingFrom: inURL)
-    p.standardOutput = out
-    p.standardError = try FileHandle(forWritingTo: errURL)
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self),
-            String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
 }

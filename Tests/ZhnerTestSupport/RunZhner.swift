@@ -1,0 +1,46 @@
+import Foundation
+
+/// Paths and a process runner shared by the test targets that run the `zhner` binary as a user would.
+public enum Zhner {
+    /// The test runner and the `zhner` executable are built into the same directory.
+    public static let binary: String = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        .deletingLastPathComponent().appendingPathComponent("zhner").path
+
+    /// The tiny BERT fixture model: loads in milliseconds, so tests can start many processes.
+    public static let tinyModel: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../NERCoreTests/Fixtures/models/tiny-bert").standardized.path
+
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// Runs `zhner` once to completion. The caller's ZHNER_ variables are dropped (a developer's
+    /// ZHNER_MODEL must not change what a test sees); `environment` adds the ones a test wants.
+    public static func run(_ args: [String], stdin: Data = Data(), environment: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ZHNER_") }
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        // Files rather than pipes for stdin/stderr: no extra threads, no pipe-buffer deadlocks.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-run-\(UUID())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let inURL = scratch.appendingPathComponent("stdin")
+        let errURL = scratch.appendingPathComponent("stderr")
+        try stdin.write(to: inURL)
+        try Data().write(to: errURL)
+        let output = Pipe()
+        p.standardInput = try FileHandle(forReadingFrom: inURL)
+        p.standardOutput = output
+        p.standardError = try FileHandle(forWritingTo: errURL)
+        try p.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+}
