@@ -6,16 +6,22 @@ name-to-name boundaries in 74,703 entities), so a model trained on it merges nei
 long PER ("孙维本苏晓云"). These sentences teach where one name stops and the next starts; they are
 built from the PER entities of the sentences passed in (the training split), never from dev or test.
 """
+import re
+
 from .metrics import entities
 
 FEMALE = "（女）"
+# Han characters and the interpunct of transliterated names ("阿沛·阿旺晋美")
+HAN_NAME = re.compile(r"[\u3400-\u9fff·]+")
 
 
-def person_names(sents):
+def person_names(sents, han_only=False):
     """The distinct PER entities of `sents` that can stand alone in a list: two characters or more
-    (single characters are abbreviations, "马列"), sorted so a seed gives the same lists everywhere."""
+    (single characters are abbreviations, "马列"), sorted so a seed gives the same lists everywhere.
+    han_only keeps Han names only: rosters with Latin names ("PeterShor") teach the model that runs of
+    Latin letters ("http", "t.cn") are people."""
     names = {text[s:e] for text, tags in sents for typ, s, e in entities(tags) if typ == "PER"}
-    return sorted(n for n in names if len(n) >= 2)
+    return sorted(n for n in names if len(n) >= 2 and (not han_only or HAN_NAME.fullmatch(n)))
 
 
 def name_lists(names, count, rng, min_names=2, max_names=12, female_rate=0.1):

@@ -132,7 +132,7 @@ def main():
 
     train_tags = [tag_ids(tags) for _, tags in train]
     # built after the vocabularies, so the lists' name-to-name bigrams never become bigram rows
-    names = augment.person_names(train) if cfg.get("name_lists") else []
+    names = augment.person_names(train, cfg.get("name_lists_han_only", False)) if cfg.get("name_lists") else []
     if names:
         log(f"name lists: {cfg['name_lists']} per epoch from {len(names)} training names")
     dev_lists = dev_name_lists(dev)
