@@ -244,7 +244,8 @@ def dev_name_lists(dev):
 def final_eval(log, export_dir, with_test):
     """Scores the exported folder itself, so the numbers are those of what ships."""
     model, encoder, labels = load(export_dir)
-    res, _, _ = evaluate(model, encoder, labels, corpora.msra_train_dev()[1])
+    dev = corpora.msra_train_dev()[1]
+    res, _, _ = evaluate(model, encoder, labels, dev)
     log(format_scores("MSRA dev (best)", res))
     if with_test:
         res, gold, pred = evaluate(model, encoder, labels, corpora.read_msra("test"))
@@ -252,7 +253,7 @@ def final_eval(log, export_dir, with_test):
         s = seqeval_overall_f1(gold, pred)
         log(f"seqeval cross-check on MSRA test: {s:.6f} vs {res['overall']['f1']:.6f}")
         assert abs(s - res["overall"]["f1"]) < 1e-9
-    dev_sets = (("MSRA dev name lists", dev_name_lists(corpora.msra_train_dev()[1])),
+    dev_sets = (("MSRA dev name lists", dev_name_lists(dev)),
                 ("Weibo dev", corpora.read_weibo("dev")), ("Resume dev", corpora.read_resume("dev")))
     for name, sents in dev_sets:
         res, _, _ = evaluate(model, encoder, labels, sents)
