@@ -3,7 +3,6 @@ import ZhnerTestSupport
 
 /// A real `zhner serve` process on 127.0.0.1 with a kernel-picked port, as an operator runs it.
 final class ServerProcess {
-
     struct StartFailure: Error, CustomStringConvertible {
         let status: Int32
         let stderr: String
@@ -24,9 +23,7 @@ final class ServerProcess {
         try Data().write(to: stderrURL)
         process.executableURL = URL(fileURLWithPath: Zhner.binary)
         process.arguments = ["serve", "--model", model, "--host", "127.0.0.1", "--port", "0"] + args
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ZHNER_") }
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
+        process.environment = Zhner.environment(adding: environment)
         let stdout = Pipe()
         process.standardOutput = stdout
         process.standardError = try FileHandle(forWritingTo: stderrURL)

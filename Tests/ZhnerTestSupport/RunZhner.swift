@@ -16,15 +16,18 @@ public enum Zhner {
         public let stderr: String
     }
 
-    /// Runs `zhner` once to completion. The caller's ZHNER_ variables are dropped (a developer's
-    /// ZHNER_MODEL must not change what a test sees); `environment` adds the ones a test wants.
+    /// This process's environment without its ZHNER_ variables (a developer's ZHNER_MODEL must not
+    /// change what a test sees), plus the ones a test wants.
+    public static func environment(adding extra: [String: String]) -> [String: String] {
+        ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ZHNER_") }.merging(extra) { $1 }
+    }
+
+    /// Runs `zhner` once to completion, with `environment(adding:)`.
     public static func run(_ args: [String], stdin: Data = Data(), environment: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ZHNER_") }
-        for (k, v) in environment { env[k] = v }
-        p.environment = env
+        p.environment = Self.environment(adding: environment)
         // Files rather than pipes for stdin/stderr: no extra threads, no pipe-buffer deadlocks.
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-run-\(UUID())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
