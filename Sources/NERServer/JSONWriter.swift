@@ -26,8 +26,10 @@ public enum JSONWriter {
         out.append("\"")
     }
 
-    /// A score with 4 decimals: more would be noise, fewer hides differences.
+    /// A score with 4 decimals: more would be noise, fewer hides differences. Entities hold scores
+    /// in [0, 1] by construction; a non-finite one would be invalid JSON, so it stops here as a bug.
     public static func score(_ s: Float) -> String {
+        precondition(s.isFinite, "non-finite score \(s): Entity and PipelineEntity clamp scores into [0, 1]")
         let scaled = (Double(s) * 10000).rounded()
         return String(scaled / 10000)
     }

@@ -12,7 +12,7 @@ public struct Entity: Sendable, Equatable, Codable, Hashable {
     public var end: Int
     public var text: String
     /// Mean probability of the entity's words' labels (first sub-word piece of each word);
-    /// 1 for a lexicon match.
+    /// 1 for a lexicon match. Always in [0, 1] (see `probability(_:)`).
     public var score: Float
     public var source: Source
 
@@ -21,7 +21,7 @@ public struct Entity: Sendable, Equatable, Codable, Hashable {
         self.start = start
         self.end = end
         self.text = text
-        self.score = score
+        self.score = probability(score)
         self.source = source
     }
 
@@ -51,9 +51,16 @@ public struct PipelineEntity: Sendable, Equatable {
 
     public init(entityGroup: String, score: Float, word: String, start: Int, end: Int) {
         self.entityGroup = entityGroup
-        self.score = score
+        self.score = probability(score)
         self.word = word
         self.start = start
         self.end = end
     }
+}
+
+/// A score as a probability, whatever arithmetic produced it: NaN becomes 0 and the rest is clamped
+/// into [0, 1]. The decoders' arithmetic already keeps scores there; this is the last guard, so no
+/// output format ever has to spell a number JSON cannot (`inf`, `nan`).
+func probability(_ x: Float) -> Float {
+    x.isNaN ? 0 : min(1, max(0, x))
 }
