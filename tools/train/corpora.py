@@ -107,8 +107,39 @@ def msra_train_dev(dev_fraction=0.05):
     return sents[:cut], sents[cut:]
 
 
+# CLUENER's public dev split has no annotations we can read here, so a fixed dev split is carved from
+# train: its last CLUENER_DEV records (the file's order, no shuffling), never trained on.
+CLUENER_DEV = 1000
+
+
+def cluener_train_dev():
+    sents = read_cluener()
+    return sents[:-CLUENER_DEV], sents[-CLUENER_DEV:]
+
+
 EXTRA_READERS = {
-    "cluener": read_cluener,
+    "cluener": lambda: cluener_train_dev()[0],
     "weibo": lambda: read_weibo("train"),
     "resume": lambda: read_resume("train"),
 }
+
+# Corpus ids for model.domain_embeddings; 0 is the general domain the shipped model uses.
+DOMAINS = ("general", "msra", "cluener", "weibo", "resume")
+
+
+def dev_sets():
+    """Every dev split, by corpus name: selection data (SPEC.md, EXPERIMENTS.md session 6)."""
+    return {"msra": msra_train_dev()[1], "cluener": cluener_train_dev()[1],
+            "weibo": read_weibo("dev"), "resume": read_resume("dev")}
+
+
+def traditional(sents):
+    """The same sentences in Traditional characters (OpenCC s2t, char by char where the converter
+    keeps lengths; a sentence whose length changes keeps its Simplified text)."""
+    import opencc
+    conv = opencc.OpenCC("s2t")
+    out = []
+    for text, tags in sents:
+        t = conv.convert(text)
+        out.append((t if len(t) == len(text) else text, tags))
+    return out

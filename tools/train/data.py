@@ -47,8 +47,9 @@ def to_bio(tags):
     return out
 
 
-def collate(items):
-    """items: list of (encoded dict, tag ids or None), all of one length -> dict of tensors."""
+def collate(items, domains=None):
+    """items: list of (encoded dict, tag ids or None), all of one length -> dict of tensors;
+    domains: a corpus id per item (model.domain_embeddings), or None."""
     T = len(items[0][0]["chars"])
     lex = []
     for b, (e, _) in enumerate(items):
@@ -57,6 +58,8 @@ def collate(items):
         lex.append(m)
     lex = np.concatenate(lex)
     out = {k: torch.from_numpy(np.stack([e[k] for e, _ in items])) for k in ("chars", "left", "right")}
+    if domains is not None:
+        out["domain"] = torch.tensor(domains, dtype=torch.int64)
     if items[0][1] is not None:
         out["tags"] = torch.from_numpy(np.stack([t for _, t in items]))
     out["lex"] = (torch.from_numpy(lex[:, 0].astype(np.int64)), torch.from_numpy(lex[:, 2].astype(np.int64)),

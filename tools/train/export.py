@@ -4,6 +4,7 @@ import os
 
 from safetensors.torch import load_file, save_file
 
+from . import charmap
 from .lexicon import SETS, Lexicon
 from .model import ZhNerModel
 from .vocab import BOS, EOS, UNK, Encoder, read_vocab, write_vocab
@@ -40,21 +41,43 @@ def export(model, encoder, cfg, labels, out_dir):
         "unk_token": UNK,
         "bos": BOS,
         "eos": EOS,
-        "normalization": "zhner-v1",
+        # zhner-v2 = zhner-v1 after the Traditional -> Simplified table of charmap.txt (SPEC.md §1)
+        "normalization": "zhner-v2" if encoder.charmap else "zhner-v1",
         "input_order": ["char", "bigram_left", "bigram_right", "lexicon_B", "lexicon_M",
                         "lexicon_E", "lexicon_S"],
         "files": {"weights": "model.safetensors", "chars": "chars.txt", "bigrams": "bigrams.txt",
                   "lexicon": "lexicon.txt"},
         "provenance": PROVENANCE,
     }
+    if encoder.charmap:
+        config["files"]["charmap"] = "charmap.txt"
+        config["provenance"]["charmap"] = charmap.PROVENANCE
     with open(os.path.join(out_dir, "config.json"), "w", encoding="utf-8") as f:
         json.dump(config, f, ensure_ascii=False, indent=2)
         f.write("\n")
-    tensors = {k: v.detach().float().contiguous() for k, v in model.state_dict().items()}
+    tensors = fold_domain(model.state_dict(), cfg.get("export_domain", 0))
+    tensors = {k: v.detach().float().contiguous() for k, v in tensors.items()}
     save_file(tensors, os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
     write_vocab(os.path.join(out_dir, "chars.txt"), encoder.chars)
     write_vocab(os.path.join(out_dir, "bigrams.txt"), encoder.bigram_list)
     lex.write(os.path.join(out_dir, "lexicon.txt"))
+    if encoder.charmap:
+        charmap.write(os.path.join(out_dir, "charmap.txt"), sorted(encoder.charmap.items()))
+
+
+def fold_domain(state, domain):
+    """A model with domain embeddings as one without: the domain row is a constant input, so its part
+    of layer 0's input projection (both directions) is a constant added to the input bias."""
+    if "domain_embeddings.weight" not in state:
+        return state
+    state = dict(state)
+    vec = state.pop("domain_embeddings.weight")[domain]
+    d = vec.shape[0]
+    for suffix in ("", "_reverse"):
+        w = state[f"lstm.weight_ih_l0{suffix}"]
+        state[f"lstm.bias_ih_l0{suffix}"] = state[f"lstm.bias_ih_l0{suffix}"] + w[:, -d:] @ vec
+        state[f"lstm.weight_ih_l0{suffix}"] = w[:, :-d].contiguous()
+    return state
 
 
 def load(out_dir):
@@ -67,11 +90,13 @@ def load(out_dir):
             w, c, r, wt = line.split("\t")
             entries[w] = (int(c), int(r), int(wt))
     lexicon = Lexicon(entries, config["lexicon_classes"], config["max_word_len"])
+    cmap_file = config["files"].get("charmap")
     encoder = Encoder(read_vocab(os.path.join(out_dir, "chars.txt")),
-                      read_vocab(os.path.join(out_dir, "bigrams.txt")), lexicon)
+                      read_vocab(os.path.join(out_dir, "bigrams.txt")), lexicon,
+                      charmap.read(os.path.join(out_dir, cmap_file)) if cmap_file else None)
     labels = [config["id2label"][str(i)] for i in range(len(config["id2label"]))]
     cfg = {k: config[k] for k in ARCH_KEYS}
-    cfg.update(dropout=0.0, embed_dropout=0.0)
+    cfg.update(dropout=0.0, embed_dropout=0.0, n_domains=1)
     model = ZhNerModel(cfg, config["char_vocab_size"], config["bigram_vocab_size"],
                        config["lexicon_num_classes"], config["lexicon_word_rows"], len(labels))
     model.load_state_dict(load_file(os.path.join(out_dir, "model.safetensors")))

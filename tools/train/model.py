@@ -17,6 +17,12 @@ class ZhNerModel(nn.Module):
         self.lexicon_word_embeddings = (nn.Embedding(n_word_rows, self.d_lex, sparse=True)
                                         if n_word_rows > 0 and self.d_lex > 0 else None)
         d_in = cfg["char_dim"] + 2 * cfg["bigram_dim"] + 4 * self.d_lex
+        # Which corpus a sentence comes from (0 = general): lets the encoder keep each corpus's way of
+        # annotating apart. A constant input vector, so export folds the chosen row into the LSTM's
+        # input bias (export.fold_domain) and the shipped model has no such input.
+        d_dom = cfg.get("domain_dim", 0)
+        self.domain_embeddings = nn.Embedding(cfg["n_domains"], d_dom) if d_dom else None
+        d_in += d_dom
         self.lstm = nn.LSTM(d_in, cfg["hidden_size"], num_layers=cfg["num_layers"], batch_first=True,
                             bidirectional=True, dropout=cfg["dropout"] if cfg["num_layers"] > 1 else 0.0)
         self.embed_dropout = nn.Dropout(cfg["embed_dropout"])
@@ -35,12 +41,17 @@ class ZhNerModel(nn.Module):
         pooled = torch.zeros(B * T * 4, self.d_lex).index_add_(0, slot, weight.unsqueeze(1) * vec)
         return pooled.view(B, T, 4 * self.d_lex)
 
-    def emissions(self, chars, left, right, lex):
-        """Emission scores [B, T, labels]; all sentences of a batch have length T (no padding)."""
+    def emissions(self, chars, left, right, lex, domain=None):
+        """Emission scores [B, T, labels]; all sentences of a batch have length T (no padding).
+        domain: [B] corpus ids, or None for the general id 0."""
         B, T = chars.shape
         parts = [self.char_embeddings(chars), self.bigram_embeddings(left), self.bigram_embeddings(right)]
         if self.lexicon_class_embeddings is not None:
             parts.append(self.lexicon_vectors(B, T, lex))
         x = self.embed_dropout(torch.cat(parts, dim=2))
+        if self.domain_embeddings is not None:
+            if domain is None:
+                domain = torch.zeros(B, dtype=torch.int64)
+            x = torch.cat([x, self.domain_embeddings(domain)[:, None, :].expand(B, T, -1)], dim=2)
         h, _ = self.lstm(x)
         return self.classifier(self.dropout(h))

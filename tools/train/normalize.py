@@ -5,7 +5,9 @@ onto the caller's code-point offsets.
 """
 
 
-def normalize_char(c: str) -> str:
+def normalize_char(c: str, charmap=None) -> str:
+    if charmap:                        # Traditional -> Simplified (charmap.py), before the rest
+        c = charmap.get(c, c)
     o = ord(c)
     if 0xFF01 <= o <= 0xFF5E:          # full-width ASCII variants -> ASCII
         o -= 0xFEE0
@@ -20,5 +22,5 @@ def normalize_char(c: str) -> str:
     return chr(o)
 
 
-def normalize(text: str) -> str:
-    return "".join(normalize_char(c) for c in text)
+def normalize(text: str, charmap=None) -> str:
+    return "".join(normalize_char(c, charmap) for c in text)

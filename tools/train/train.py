@@ -14,7 +14,7 @@ import time
 import numpy as np
 import torch
 
-from . import augment, corpora
+from . import augment, charmap, corpora
 from .data import collate, labels_for, length_batches, to_bio, to_scheme
 from .export import export, load
 from .lexicon import Lexicon
@@ -41,8 +41,10 @@ def build_encoder(cfg, train_texts):
     lexicon = Lexicon.from_jieba(cfg["max_word_len"])
     lexicon.assign_word_rows(train_texts, cfg["word_min_count"])
     lac_vocab, lac_emb = read_lac_char_embeddings()
-    chars = build_char_vocab(train_texts, lac_vocab)
-    return Encoder(chars, build_bigram_vocab(train_texts, cfg["bigram_min_count"]), lexicon), lac_vocab, lac_emb
+    cmap = dict(charmap.build()) if cfg.get("charmap") else None
+    chars = build_char_vocab(train_texts, lac_vocab, cmap)
+    bigram_list = build_bigram_vocab(train_texts, cfg["bigram_min_count"], cmap)
+    return Encoder(chars, bigram_list, lexicon, cmap), lac_vocab, lac_emb
 
 
 def init_char_embeddings(model, encoder, lac_vocab, lac_emb, gen):
@@ -56,26 +58,47 @@ def init_char_embeddings(model, encoder, lac_vocab, lac_emb, gen):
 
 
 @torch.no_grad()
-def predict(model, encoded, labels, batch_size=128):
-    """BIO tags, whatever scheme the model's `labels` use."""
+def predict(model, encoded, labels, batch_size=128, domain=0):
+    """BIO tags, whatever scheme the model's `labels` use; `domain`: the corpus id the model is told."""
     model.eval()
     out = [[] for _ in encoded]  # empty sentences stay empty
     lengths = [len(e["chars"]) for e in encoded]
     for idx in length_batches(lengths, batch_size):
         if lengths[idx[0]] == 0:
             continue
-        b = collate([(encoded[i], None) for i in idx])
-        em = model.emissions(b["chars"], b["left"], b["right"], b["lex"])
+        b = collate([(encoded[i], None) for i in idx], [domain] * len(idx))
+        em = model.emissions(b["chars"], b["left"], b["right"], b["lex"], b["domain"])
         for i, path in zip(idx, model.crf.viterbi(em)):
             out[i] = to_bio([labels[t] for t in path])
     return out
 
 
-def evaluate(model, encoder, labels, sents):
+def evaluate(model, encoder, labels, sents, domain=0):
     enc = [encoder.encode(t) for t, _ in sents]
     gold = [tags for _, tags in sents]
-    pred = predict(model, enc, labels)
+    pred = predict(model, enc, labels, domain=domain)
     return score(gold, pred), gold, pred
+
+
+def domain_id(name):
+    return corpora.DOMAINS.index(name)
+
+
+def evaluate_dev_sets(log, model, encoder, labels, dev_sets, cfg):
+    """F1 of every dev set with the general domain (what ships), and with its own corpus id when the
+    model has domain embeddings; the selection score of SELECTION (EXPERIMENTS.md, session 6)."""
+    general = {}
+    for name, sents in dev_sets.items():
+        general[name] = evaluate(model, encoder, labels, sents)[0]["overall"]["f1"]
+    line = " ".join(f"{n} {f:.4f}" for n, f in general.items())
+    if model.domain_embeddings is not None:
+        own = {n: evaluate(model, encoder, labels, s, domain_id(n.split("-")[0]))[0]["overall"]["f1"]
+               for n, s in dev_sets.items() if n.split("-")[0] in corpora.DOMAINS}
+        line += " | own domain: " + " ".join(f"{n} {f:.4f}" for n, f in own.items())
+    selection = general["msra"] if cfg.get("selection", "msra") == "msra" else \
+        sum(general[n] for n in ("msra", "cluener", "weibo", "resume")) / 4
+    log(f"  dev F1 (general domain): {line} | selection {selection:.4f}")
+    return selection
 
 
 # tables with sparse gradients need SparseAdam; dense Adam over 140k bigram rows would halve speed
@@ -113,10 +136,19 @@ def main():
     train, dev = corpora.msra_train_dev()
     if cfg.get("train_limit"):  # short experiments: first N MSRA sentences (extra corpora stay whole)
         train = train[:cfg["train_limit"]]
+    domains = [domain_id("msra")] * len(train)
     for name in cfg["extra_corpora"]:
-        extra = corpora.EXTRA_READERS[name]()
+        extra = corpora.EXTRA_READERS[name]() * cfg.get("corpus_repeat", {}).get(name, 1)
         log(f"extra corpus {name}: {len(extra)} sentences")
         train = train + extra
+        domains += [domain_id(name)] * len(extra)
+    domains = np.array(domains)
+    # every dev split (and MSRA dev in Traditional characters) is scored each epoch when the config
+    # trains on several corpora; MSRA-only runs keep their MSRA dev score alone, as before
+    dev_sets = {}
+    if cfg.get("selection") == "mean_dev":
+        dev_sets = corpora.dev_sets()
+        dev_sets["msra-traditional"] = corpora.traditional(dev_sets["msra"])
     train_texts = [t for t, _ in train]
     encoder, lac_vocab, lac_emb = build_encoder(cfg, train_texts)
     lex = encoder.lexicon
@@ -139,6 +171,7 @@ def main():
 
     gen = torch.Generator().manual_seed(cfg["seed"])
     torch.manual_seed(cfg["seed"])
+    cfg["n_domains"] = len(corpora.DOMAINS)
     model = ZhNerModel(cfg, len(encoder.chars), len(encoder.bigram_list), len(lex.classes),
                        lex.n_word_rows, len(labels))
     init_char_embeddings(model, encoder, lac_vocab, lac_emb, gen)
@@ -167,14 +200,24 @@ def main():
                 g["lr"] = lr
         model.train()
         t0, seen, total_loss = time.time(), 0, 0.0
-        enc, tag_seqs = train_enc, train_tags
+        enc, tag_seqs, doms = list(train_enc), list(train_tags), domains
+        if cfg.get("informal_rate"):  # a fresh share of sentences gets informal tokens each epoch
+            noise_rng = np.random.default_rng(cfg["seed"] + 3000 + epoch)
+            for i in np.flatnonzero(noise_rng.random(len(train)) < cfg["informal_rate"]):
+                text, tags = augment.add_informal(train[i][0], train[i][1], noise_rng)
+                enc[i], tag_seqs[i] = encoder.encode(text), tag_ids(tags)
         if names:  # fresh lists each epoch, seeded by epoch like the batch order
             extra = augment.name_lists(names, cfg["name_lists"], np.random.default_rng(cfg["seed"] + 2000 + epoch))
             enc = enc + [encoder.encode(t) for t, _ in extra]
             tag_seqs = tag_seqs + [tag_ids(tags) for _, tags in extra]
+            doms = np.concatenate([doms, np.full(len(extra), domain_id("msra"))])
+        # domain dropout: a share of sentences is shown as "general", so the general id (what ships)
+        # learns the whole mixture while the corpus ids keep each corpus's conventions
+        drop_rng = np.random.default_rng(cfg["seed"] + 4000 + epoch)
+        doms = np.where(drop_rng.random(len(doms)) < cfg.get("domain_dropout", 1.0), 0, doms)
         for idx in length_batches([len(e["chars"]) for e in enc], cfg["batch_size"], rng):
-            b = collate([(enc[i], tag_seqs[i]) for i in idx])
-            em = model.emissions(b["chars"], b["left"], b["right"], b["lex"])
+            b = collate([(enc[i], tag_seqs[i]) for i in idx], [int(doms[i]) for i in idx])
+            em = model.emissions(b["chars"], b["left"], b["right"], b["lex"], b["domain"])
             loss = model.crf.neg_log_likelihood(em, b["tags"]) / len(idx)
             for o in opts:
                 o.zero_grad()
@@ -187,10 +230,12 @@ def main():
         minutes = (time.time() - t0) / 60
         res, _, _ = evaluate(model, encoder, labels, dev)
         f1 = res["overall"]["f1"]
-        history.append({"epoch": epoch + 1, "loss": total_loss / seen, "dev_f1": f1, "minutes": minutes})
         lists_f1 = evaluate(model, encoder, labels, dev_lists)[0]["overall"]["f1"]
         log(f"epoch {epoch + 1} lr {lr:.5f} loss {total_loss / seen:.3f} {seen / (minutes * 60):.0f} sent/s "
             f"{minutes:.1f} min | " + format_scores("dev", res) + f" | dev name lists F1 {lists_f1:.4f}")
+        if dev_sets:
+            f1 = evaluate_dev_sets(log, model, encoder, labels, dev_sets, cfg)
+        history.append({"epoch": epoch + 1, "loss": total_loss / seen, "dev_f1": f1, "minutes": minutes})
         if f1 > best_f1:
             best_f1 = f1
             torch.save(model.state_dict(), best_path)
@@ -210,7 +255,7 @@ def main():
     export_dir = os.path.join(run_dir, "export")
     export(model, encoder, cfg, labels, export_dir)
     log(f"exported {export_dir}")
-    final_eval(log, export_dir, cfg.get("eval_test", True))
+    final_eval(log, export_dir, cfg.get("eval_test", True), cfg)
 
 
 def try_weight_average(log, model, encoder, labels, dev, cfg, run_dir, best_f1, best_path):
@@ -241,9 +286,13 @@ def dev_name_lists(dev):
     return augment.name_lists(augment.person_names(dev), 300, np.random.default_rng(0))
 
 
-def final_eval(log, export_dir, with_test):
+def final_eval(log, export_dir, with_test, cfg):
     """Scores the exported folder itself, so the numbers are those of what ships."""
     model, encoder, labels = load(export_dir)
+    if cfg.get("selection") == "mean_dev":
+        sets = corpora.dev_sets()
+        sets["msra-traditional"] = corpora.traditional(sets["msra"])
+        evaluate_dev_sets(log, model, encoder, labels, sets, cfg)
     dev = corpora.msra_train_dev()[1]
     res, _, _ = evaluate(model, encoder, labels, dev)
     log(format_scores("MSRA dev (best)", res))

@@ -18,16 +18,16 @@ def bigrams(norm_text):
     return left, right
 
 
-def build_char_vocab(texts, extra_chars):
+def build_char_vocab(texts, extra_chars, charmap=None):
     """[UNK] then every char of the (normalised) training texts or `extra_chars`, in code-point order."""
-    chars = {c for t in texts for c in normalize(t)} | {normalize(c) for c in extra_chars}
+    chars = {c for t in texts for c in normalize(t, charmap)} | {normalize(c, charmap) for c in extra_chars}
     return [UNK] + sorted(chars)
 
 
-def build_bigram_vocab(texts, min_count):
+def build_bigram_vocab(texts, min_count, charmap=None):
     counts = Counter()
     for t in texts:
-        left, right = bigrams(normalize(t))
+        left, right = bigrams(normalize(t, charmap))
         counts.update(left)
         counts[right[-1]] += 1  # the EOS bigram; every other right bigram is someone's left bigram
     return [UNK] + sorted(b for b, n in counts.items() if n >= min_count)
@@ -48,7 +48,8 @@ def read_vocab(path):
 class Encoder:
     """Turns a raw str into the integer/float inputs of the model."""
 
-    def __init__(self, chars, bigram_list, lexicon):
+    def __init__(self, chars, bigram_list, lexicon, charmap=None):
+        self.charmap = charmap or {}
         self.chars = chars
         self.bigram_list = bigram_list
         self.char_id = {c: i for i, c in enumerate(chars)}
@@ -56,7 +57,7 @@ class Encoder:
         self.lexicon = lexicon
 
     def encode(self, text):
-        norm = normalize(text)
+        norm = normalize(text, self.charmap)
         left, right = bigrams(norm)
         feats = self.lexicon.features(norm)
         lex = np.array(feats, dtype=np.float64).reshape(-1, 5)
