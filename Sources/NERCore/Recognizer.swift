@@ -167,13 +167,45 @@ public final class Recognizer: Sendable {
             let first = t
             while t < whole.count, Int(whole.starts[t]) < range.upperBound { t += 1 }
             guard t > first else { continue }
-            let encoding = whole.slice(first..<t)
-            let windows = Chunker.windows(count: encoding.count, capacity: capacity) { p in
-                Recognizer.cutPriority(before: p, encoding: encoding, scalars: scalars)
+            for part in Self.parts(of: first..<t, limit: Self.maxSentenceTokens, cutPriority: { p in
+                Recognizer.cutPriority(before: p, encoding: whole, scalars: scalars)
+            }) {
+                let encoding = whole.slice(part)
+                let windows = Chunker.windows(count: encoding.count, capacity: capacity) { p in
+                    Recognizer.cutPriority(before: p, encoding: encoding, scalars: scalars)
+                }
+                sentences.append(Sentence(encoding: encoding, windows: windows))
             }
-            sentences.append(Sentence(encoding: encoding, windows: windows))
         }
         return Document(scalars: scalars, sentences: sentences)
+    }
+
+    /// The most tokens one sentence holds: a longer run without a sentence break (a log line, a
+    /// text with its 。 stripped) is cut into parts of at most this many, each tagged as a sentence
+    /// of its own. Streams then send it piece by piece and the CRF's work per sentence stays bounded;
+    /// cuts go where `cutPriority` likes them best, after a clause mark if one is near.
+    static let maxSentenceTokens = 2048
+
+    /// `range` cut into consecutive parts of at most `limit` tokens, each cut at the best place
+    /// (highest `cutPriority`, rightmost on ties) in the last quarter of its part.
+    static func parts(of range: Range<Int>, limit: Int, cutPriority: (Int) -> Int) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var start = range.lowerBound
+        while range.upperBound - start > limit {
+            var cut = start + limit
+            var best = Int.min
+            for p in stride(from: start + limit, to: start + limit * 3 / 4, by: -1) {
+                let priority = cutPriority(p)
+                if priority > best {
+                    best = priority
+                    cut = p
+                }
+            }
+            out.append(start..<cut)
+            start = cut
+        }
+        out.append(start..<range.upperBound)
+        return out
     }
 
     /// Cutting a window after a clause mark beats cutting between words, which beats splitting one.

@@ -60,7 +60,7 @@ struct CRFTests {
         for s in stride(from: t - 2, through: 0, by: -1) {
             for i in 0..<l {
                 beta[s * l + i] = lse((0..<l).map {
-                    Double(crf.transitions[i * l + $0] + em[(s + 1) * l + $0]) + beta[(s + 1) * l + $0]
+                    Double(crf.transitions[i * l + $0]) + Double(em[(s + 1) * l + $0]) + beta[(s + 1) * l + $0]
                 })
             }
         }

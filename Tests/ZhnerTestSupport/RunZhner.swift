@@ -10,6 +10,10 @@ public enum Zhner {
     public static let tinyModel: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../NERCoreTests/Fixtures/models/tiny-bert").standardized.path
 
+    /// The shipped default model (BiLSTM-CRF): for behaviour that only a real model's CRF shows.
+    public static let defaultModel: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../models/default").standardized.path
+
     public struct Result: Sendable {
         public let status: Int32
         public let stdout: String

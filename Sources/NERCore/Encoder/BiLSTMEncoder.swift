@@ -66,6 +66,7 @@ struct BiLSTMEncoder: Sendable {
     let weights: BiLSTMWeights
     let vocabulary: CharVocabulary
     let lexicon: Lexicon
+    let normalizer: CharNormalizer
     let isa: ISA
 
     var config: BiLSTMConfig { weights.config }
@@ -217,7 +218,7 @@ struct BiLSTMEncoder: Sendable {
         let c = config
         let fold = weights.firstInput
         let n = text.count
-        for (p, s) in text.enumerated() { ws.chars[p] = CharNormalizer.normalize(s) }
+        for (p, s) in text.enumerated() { ws.chars[p] = normalizer.apply(s) }
         func rowIndex(_ p: Int) -> Int { rowStart[p] + rank }
         /// Side 0 (left) or 1 (right): a folded slot, or the embedding in x for the side's GEMM group.
         func bigram(_ id: Int, side: Int, row: Int, x: UnsafeMutablePointer<Float>) {

@@ -16,15 +16,17 @@ public struct BiLSTMConfig: Sendable, Equatable {
     public var eos: UInt32
     public var labels: [String]
     public var files: [String: String]
+    /// "zhner-v1", or "zhner-v2": zhner-v1 after the Traditional → Simplified map in `files["charmap"]`.
+    public var normalization: String
 
     /// Width of the first LSTM layer's input: char, left and right bigram, four lexicon sets.
     public var inputSize: Int { charDim + 2 * bigramDim + 4 * lexiconDim }
 
     public init(contentsOf path: String) throws {
         let f = try JSONObjectFile(path: path)
-        let normalization = try f.string("normalization")
-        guard normalization == "zhner-v1" else {
-            throw NERError.modelFile(path, "normalization \"\(normalization)\" is not supported (zhner-v1 is)")
+        normalization = try f.string("normalization")
+        guard ["zhner-v1", "zhner-v2"].contains(normalization) else {
+            throw NERError.modelFile(path, "normalization \"\(normalization)\" is not supported (zhner-v1 and zhner-v2 are)")
         }
         let order = f.object["input_order"] as? [String]
         guard order == nil || order! == ["char", "bigram_left", "bigram_right", "lexicon_B", "lexicon_M", "lexicon_E", "lexicon_S"] else {
@@ -51,5 +53,14 @@ public struct BiLSTMConfig: Sendable, Equatable {
         let fileMap = f.object["files"] as? [String: String] ?? [:]
         files = ["weights": "model.safetensors", "chars": "chars.txt", "bigrams": "bigrams.txt", "lexicon": "lexicon.txt"]
             .merging(fileMap) { _, new in new }
+        guard normalization == "zhner-v1" || files["charmap"] != nil else {
+            throw NERError.modelFile(path, "normalization zhner-v2 needs \"files\": {\"charmap\": ...}")
+        }
+    }
+
+    /// The normaliser of a model in `directory` (its character map loaded for zhner-v2).
+    func normalizer(directory: String) throws -> CharNormalizer {
+        guard normalization == "zhner-v2", let charmap = files["charmap"] else { return .v1 }
+        return try CharNormalizer(charmapPath: directory + "/" + charmap)
     }
 }

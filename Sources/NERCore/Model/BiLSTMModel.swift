@@ -28,7 +28,8 @@ struct BiLSTMModel: TokenClassifier {
             lexicon = try Lexicon(path: path("lexicon"), maxWordLength: config.maxWordLength, classes: config.lexiconClasses,
                                   wordRows: config.lexiconWordRows, storage: storage)
         }
-        encoder = BiLSTMEncoder(weights: weights, vocabulary: vocabulary, lexicon: lexicon, isa: isa)
+        encoder = BiLSTMEncoder(weights: weights, vocabulary: vocabulary, lexicon: lexicon,
+                                normalizer: try config.normalizer(directory: directory), isa: isa)
         crf = try BertModel.loadCRF(file, labels: config.labels.count)
         windowCapacity = limits.maxSequence
         let workspaces = (0..<limits.count).map { _ in

@@ -11,7 +11,7 @@ struct FoldCalibration {
     /// The text's sentences (one per line, UTF-8) as normalised code points.
     let sentences: [[UInt32]]
 
-    init(textPath path: String) throws {
+    init(textPath path: String, normalizer: CharNormalizer) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw NERError.invalidArgument("cannot read calibration text \(path)")
         }
@@ -20,7 +20,7 @@ struct FoldCalibration {
         }
         // Split on the scalar, not the Character: "\r\n" is one Character, and CRLF text must split too.
         sentences = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: true).map {
-            $0.filter { $0 != "\r" }.map(CharNormalizer.normalize)
+            $0.filter { $0 != "\r" }.map(normalizer.apply)
         }
     }
 

@@ -35,7 +35,7 @@ public enum Quantizer {
                 let files = config.files
                 let vocabulary = try CharVocabulary(charsPath: input + "/" + files["chars"]!, bigramsPath: input + "/" + files["bigrams"]!,
                                                     charCount: config.charVocabSize, bigramCount: config.bigramVocabSize)
-                let text = try FoldCalibration(textPath: calibration)
+                let text = try FoldCalibration(textPath: calibration, normalizer: try config.normalizer(directory: input))
                 let bigrams = text.bigrams(vocabulary: vocabulary, config: config, limit: foldBigrams)
                 job.writer.add(BiLSTMNames.foldedBigrams, bigrams.map(Int32.init), dtype: .i32, shape: [bigrams.count])
                 let words = text.words(lexicon: lexicon, config: config, limit: foldWords)
