@@ -27,6 +27,8 @@ TEXTS = [
     "a" * 300,
     "京" * 120 + "。" + "沪" * 50,
     "\ud7ff\ue000\uffff\U0010ffff",
+    # long unbroken texts: one sequence of thousands of positions (CRF marginals once reached inf there)
+    "a" * 4000, "张伟" * 680, "😀" * 1000, "北京大学的张伟在上海工作，" * 100,
 ]
 
 

@@ -19,7 +19,7 @@ private func checkEntities(_ entities: [Entity], _ scalars: [Unicode.Scalar]) {
         slice.unicodeScalars.append(contentsOf: scalars[e.start..<e.end])
         invariant(e.text.unicodeScalars.elementsEqual(slice.unicodeScalars), "entity text is not the text's slice")
         invariant(recognizer.entityTypes.contains(e.type), "unknown type \(e.type)")
-        invariant(e.score.isFinite && e.score >= 0 && e.score <= 1.0001, "score \(e.score)")
+        invariant(e.score.isFinite && e.score >= 0 && e.score <= 1, "score \(e.score)")
         previousEnd = e.end
     }
 }
@@ -36,12 +36,36 @@ private func checkWindows(count: Int, capacity: Int) {
     invariant(covered == count, "cores cover \(covered) of \(count) tokens")
 }
 
+/// CRF marginals over a long sequence built from the input: a few distinct emission rows with large
+/// scores, repeated as an unbroken text repeats its characters (the shape that once drifted to
+/// scores of 5.4 and `inf` in Float32). Each position's marginals must be probabilities summing to 1.
+private func checkMarginals(_ data: UnsafePointer<UInt8>, _ size: Int) {
+    let labels = 2 + Int(data[0]) % 7
+    let scale = Float(1 + Int(data[1]) % 40)
+    func value(_ i: Int) -> Float { (Float(data[i % size]) - 127.5) / 127.5 * scale }
+    let crf = CRF(labels: labels, transitions: (0..<(labels * labels)).map { value($0 + 2) },
+                  start: (0..<labels).map { value($0 + 5) }, end: (0..<labels).map { value($0 + 7) })
+    let steps = size * 16
+    let emissions = (0..<(steps * labels)).map { value(($0 / labels % 3) * labels + $0 % labels + 11) }
+    let marginals = emissions.withUnsafeBufferPointer { crf.marginals($0) }
+    for t in 0..<steps {
+        var sum: Float = 0
+        for j in 0..<labels {
+            let p = marginals[t * labels + j]
+            invariant(p.isFinite && p >= 0 && p <= 1, "marginal \(p) at step \(t) of \(steps)")
+            sum += p
+        }
+        invariant(abs(sum - 1) < 1e-3, "marginals sum to \(sum) at step \(t) of \(steps)")
+    }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzChunking(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     guard let data else { return 0 }
     guard size >= 2 else { return 0 }
     // The first two bytes also drive the window splitter alone, over sizes the model never sees.
     checkWindows(count: Int(data[0]) * 8 + Int(data[1] % 8), capacity: 4 + Int(data[1]) % 60)
+    checkMarginals(data, size)
     let text = String(decoding: UnsafeBufferPointer(start: data + 2, count: size - 2), as: UTF8.self)
     let scalars = Array(text.unicodeScalars)
     let alone = recognizer.recognize(text)
