@@ -256,17 +256,31 @@ public final class Recognizer: Sendable {
             }
         }
         let wordLabels = wordFirst.map { tokenLabels[$0] }
-        return scheme.spans(wordLabels).map { span in
-            let first = wordFirst[span.start]
-            let last = wordLast[span.end - 1]
+        func blank(_ w: Int) -> Bool { Self.isBlank(scalars[Int(e.starts[wordFirst[w]])..<Int(e.ends[wordLast[w]])]) }
+        return scheme.spans(wordLabels).compactMap { span in
+            // An entity never starts or ends on whitespace, a control character or a BOM (a BiLSTM
+            // tags every code point, spaces included): CoNLL output would open it with I-.
+            var words = span.start..<span.end
+            while !words.isEmpty, blank(words.lowerBound) { words = (words.lowerBound + 1)..<words.upperBound }
+            while !words.isEmpty, blank(words.upperBound - 1) { words = words.lowerBound..<(words.upperBound - 1) }
+            guard !words.isEmpty else { return nil }
+            let first = wordFirst[words.lowerBound]
+            let last = wordLast[words.upperBound - 1]
             var total: Float = 0
-            for w in span.start..<span.end { total += probabilities[wordFirst[w] * l + wordLabels[w]] }
+            for w in words { total += probabilities[wordFirst[w] * l + wordLabels[w]] }
             let start = Int(e.starts[first])
             let end = Int(e.ends[last])
             var text = ""
             text.unicodeScalars.append(contentsOf: scalars[start..<end])
-            return Entity(type: span.type, start: start, end: end, text: text,
-                          score: total / Float(span.end - span.start))
+            return Entity(type: span.type, start: start, end: end, text: text, score: total / Float(words.count))
+        }
+    }
+
+    /// Whether every code point of `s` is whitespace, a control character, a BOM or a zero-width
+    /// space: what an entity must not start or end with.
+    static func isBlank(_ s: ArraySlice<Unicode.Scalar>) -> Bool {
+        s.allSatisfy { c in
+            c.properties.isWhitespace || c.value < 0x20 || (0x7F...0x9F).contains(c.value) || c == "\u{FEFF}" || c == "\u{200B}"
         }
     }
 
@@ -282,18 +296,23 @@ public final class Recognizer: Sendable {
         let e = sentence.encoding
         let (tokenLabels, probabilities) = tokenLabels(scores, tokens: e.count)
         var out: [PipelineEntity] = []
-        var group: (type: String, first: Int, last: Int, sum: Float, closed: Bool)?
+        var group: (type: String, first: Int, last: Int, closed: Bool)?
+        func blank(_ t: Int) -> Bool { Self.isBlank(scalars[Int(e.starts[t])..<Int(e.ends[t])]) }
         func flush() {
-            guard let g = group else { return }
+            guard var g = group else { return }
             group = nil
             guard !g.type.isEmpty else { return }
-            out.append(PipelineEntity(entityGroup: g.type, score: g.sum / Float(g.last - g.first + 1),
+            // as in `decode`: no entity starts or ends on blank tokens
+            while g.first <= g.last, blank(g.first) { g.first += 1 }
+            while g.first <= g.last, blank(g.last) { g.last -= 1 }
+            guard g.first <= g.last else { return }
+            let sum = (g.first...g.last).reduce(Float(0)) { $0 + probabilities[$1 * l + tokenLabels[$1]] }
+            out.append(PipelineEntity(entityGroup: g.type, score: sum / Float(g.last - g.first + 1),
                                       word: pipelineWord(e, g.first...g.last, scalars),
                                       start: Int(e.starts[g.first]), end: Int(e.ends[g.last])))
         }
         for t in 0..<e.count {
             let tag = scheme.tags[tokenLabels[t]]
-            let p = probabilities[t * l + tokenLabels[t]]
             let continues: Bool
             switch tag.role {
             case .outside: continues = group.map { $0.type.isEmpty } ?? false
@@ -302,10 +321,9 @@ public final class Recognizer: Sendable {
             }
             if continues {
                 group!.last = t
-                group!.sum += p
             } else {
                 flush()
-                group = (tag.type, t, t, p, false)
+                group = (tag.type, t, t, false)
             }
             if tag.role == .end || tag.role == .single { group!.closed = true }
         }
@@ -318,6 +336,12 @@ public final class Recognizer: Sendable {
     /// its source text, as in the pipeline.
     private func pipelineWord(_ e: Encoding, _ range: ClosedRange<Int>, _ scalars: [Unicode.Scalar]) -> String {
         var word = ""
+        // A character model's tokens are the text's own code points: its "word" is the text itself
+        // (joined by the WordPiece rule it would read "h t t p s").
+        guard model.hasTokenStrings else {
+            word.unicodeScalars.append(contentsOf: scalars[Int(e.starts[range.lowerBound])..<Int(e.ends[range.upperBound])])
+            return word
+        }
         for t in range {
             var piece = model.tokenString(e.ids[t]) ?? {
                 var s = ""

@@ -78,6 +78,8 @@ struct BertModel: TokenClassifier {
 
     func encode(_ scalars: ArraySlice<Unicode.Scalar>) -> Encoding { tokenizer.encode(scalars) }
 
+    var hasTokenStrings: Bool { true }
+
     func tokenString(_ id: Int32) -> String? {
         id == tokenizer.unkID ? nil : tokenizer.vocabulary.tokens[Int(id)]
     }

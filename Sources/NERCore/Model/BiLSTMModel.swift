@@ -58,6 +58,7 @@ struct BiLSTMModel: TokenClassifier {
 
     /// Tokens are the text's own characters: no vocabulary strings.
     func tokenString(_ id: Int32) -> String? { nil }
+    var hasTokenStrings: Bool { false }
 
     func emissions(_ windows: [ModelWindow], consume: (Int, UnsafePointer<Float>) -> Void) {
         pool.withWorkspace { ws in

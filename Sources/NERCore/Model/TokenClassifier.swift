@@ -25,6 +25,8 @@ protocol TokenClassifier: Sendable {
     /// where the model has no such vocabulary or the id is the unknown token (callers then use
     /// the token's source text, as transformers' pipeline does for `[UNK]`).
     func tokenString(_ id: Int32) -> String?
+    /// Whether tokens have vocabulary strings (`tokenString`), or are the text's own characters.
+    var hasTokenStrings: Bool { get }
     /// Emission scores of each window, handed to `consume(index, rows)` as `tokens.count` rows of
     /// `labels.count` floats (valid during the call). Borrows a workspace, waiting for one if needed.
     func emissions(_ windows: [ModelWindow], consume: (Int, UnsafePointer<Float>) -> Void)
