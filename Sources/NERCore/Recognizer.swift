@@ -37,6 +37,8 @@ public final class Recognizer: Sendable {
     public let labels: [String]
     public let scheme: LabelScheme
     let model: any TokenClassifier
+    /// The model's score calibration (config.json `score_calibration`), if it has one.
+    let calibration: ScoreCalibration?
 
     public init(modelDirectory: String, options: Options = Options()) throws {
         guard options.threads >= 1, options.concurrency >= 1 else {
@@ -50,6 +52,7 @@ public final class Recognizer: Sendable {
         model = try ModelDirectory.load(modelDirectory, isa: isa, limits: WorkspaceLimits(
             maxTokens: options.maxBatchTokens, maxSequence: options.maxSequenceLength,
             threads: options.threads, count: options.concurrency))
+        calibration = try ScoreCalibration.load(configPath: modelDirectory + "/config.json")
         self.modelDirectory = modelDirectory
         self.options = options
         self.isa = isa
@@ -111,7 +114,8 @@ public final class Recognizer: Sendable {
                 let sentence = item.doc.sentences[s]
                 for (w, window) in sentence.windows.enumerated() {
                     jobs.append((d, s, w))
-                    windows.append(ModelWindow(encoding: sentence.encoding, tokens: window.tokens, scalars: item.doc.scalars))
+                    windows.append(ModelWindow(encoding: sentence.encoding, tokens: window.tokens, scalars: item.doc.scalars,
+                                               corpus: item.doc.corpus))
                 }
             }
         }
@@ -146,6 +150,8 @@ public final class Recognizer: Sendable {
     struct Document {
         let scalars: [Unicode.Scalar]
         let sentences: [Sentence]
+        /// `TokenClassifier.corpus(of:)` of the whole text: every window of it runs conditioned alike.
+        var corpus = 0
     }
 
     /// A text that fits one window runs whole, as the model was trained; a longer one is cut into
@@ -157,7 +163,7 @@ public final class Recognizer: Sendable {
         let whole = model.encode(scalars[...])
         guard whole.count > capacity else {
             let sentences = whole.count == 0 ? [] : [Sentence(encoding: whole, windows: [TokenWindow(tokens: 0..<whole.count, core: 0..<whole.count)])]
-            return Document(scalars: scalars, sentences: sentences)
+            return Document(scalars: scalars, sentences: sentences, corpus: model.corpus(of: scalars))
         }
         var sentences: [Sentence] = []
         var t = 0
@@ -177,7 +183,7 @@ public final class Recognizer: Sendable {
                 sentences.append(Sentence(encoding: encoding, windows: windows))
             }
         }
-        return Document(scalars: scalars, sentences: sentences)
+        return Document(scalars: scalars, sentences: sentences, corpus: model.corpus(of: scalars))
     }
 
     /// The most tokens one sentence holds: a longer run without a sentence break (a log line, a
@@ -272,8 +278,14 @@ public final class Recognizer: Sendable {
             let end = Int(e.ends[last])
             var text = ""
             text.unicodeScalars.append(contentsOf: scalars[start..<end])
-            return Entity(type: span.type, start: start, end: end, text: text, score: total / Float(words.count))
+            return Entity(type: span.type, start: start, end: end, text: text,
+                          score: calibrated(span.type, total / Float(words.count)))
         }
+    }
+
+    /// An entity's score as the model's calibration maps it (the raw mean where it has none).
+    private func calibrated(_ type: String, _ raw: Float) -> Float {
+        calibration?.apply(type: type, score: raw) ?? raw
     }
 
     /// Whether every code point of `s` is whitespace, a control character, a BOM or a zero-width
@@ -307,7 +319,7 @@ public final class Recognizer: Sendable {
             while g.first <= g.last, blank(g.last) { g.last -= 1 }
             guard g.first <= g.last else { return }
             let sum = (g.first...g.last).reduce(Float(0)) { $0 + probabilities[$1 * l + tokenLabels[$1]] }
-            out.append(PipelineEntity(entityGroup: g.type, score: sum / Float(g.last - g.first + 1),
+            out.append(PipelineEntity(entityGroup: g.type, score: calibrated(g.type, sum / Float(g.last - g.first + 1)),
                                       word: pipelineWord(e, g.first...g.last, scalars),
                                       start: Int(e.starts[g.first]), end: Int(e.ends[g.last])))
         }

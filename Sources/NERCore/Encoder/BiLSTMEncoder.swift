@@ -73,7 +73,8 @@ struct BiLSTMEncoder: Sendable {
 
     /// Emissions of each sequence (normalised code points), handed to `consume(index, rows)` in
     /// input order; `rows` holds `count × labels` floats, valid during the call.
-    func forward(_ sequences: [ArraySlice<Unicode.Scalar>], workspace ws: BiLSTMWorkspace,
+    /// `corpora`: each sequence's corpus id (`CorpusConditioning`), used when the model has one.
+    func forward(_ sequences: [ArraySlice<Unicode.Scalar>], corpora: [Int], workspace ws: BiLSTMWorkspace,
                  consume: (Int, UnsafePointer<Float>) -> Void)
     {
         let lengths = sequences.map(\.count)
@@ -103,6 +104,11 @@ struct BiLSTMEncoder: Sendable {
                                    scratch: ws.quant, isa: isa, threads: ws.threads)
             } else {
                 projectFirstLayer(input, rows: total, shares: shares, scratch: output, ws: ws)
+                if let conditioning = weights.corpora {
+                    for (rank, i) in order.enumerated() where corpora[i] != 0 {
+                        for t in 0..<lengths[i] { conditioning.apply(corpora[i], to: ws.gates + (rowStart[t] + rank) * 8 * h) }
+                    }
+                }
             }
             run(direction: 0, layer: layer, active: active, rowStart: rowStart, output: output, ws: ws)
             run(direction: 1, layer: layer, active: active, rowStart: rowStart, output: output, ws: ws)

@@ -18,6 +18,10 @@ public struct BiLSTMConfig: Sendable, Equatable {
     public var files: [String: String]
     /// "zhner-v1", or "zhner-v2": zhner-v1 after the Traditional → Simplified map in `files["charmap"]`.
     public var normalization: String
+    /// Corpus names of a model trained with a corpus embedding (general first), else empty.
+    public var domains: [String]
+    /// Known bigrams a text needs before the detector picks a corpus for it.
+    public var domainMinBigrams: Int
 
     /// Width of the first LSTM layer's input: char, left and right bigram, four lexicon sets.
     public var inputSize: Int { charDim + 2 * bigramDim + 4 * lexiconDim }
@@ -50,6 +54,8 @@ public struct BiLSTMConfig: Sendable, Equatable {
         bos = try marker("bos")
         eos = try marker("eos")
         labels = try f.labels()
+        domains = f.object["domains"] as? [String] ?? []
+        domainMinBigrams = try f.int("domain_min_bigrams", default: 4, min: 0)
         let fileMap = f.object["files"] as? [String: String] ?? [:]
         files = ["weights": "model.safetensors", "chars": "chars.txt", "bigrams": "bigrams.txt", "lexicon": "lexicon.txt"]
             .merging(fileMap) { _, new in new }

@@ -60,13 +60,26 @@ struct BiLSTMModel: TokenClassifier {
     func tokenString(_ id: Int32) -> String? { nil }
     var hasTokenStrings: Bool { false }
 
+    func corpus(of scalars: [Unicode.Scalar]) -> Int {
+        guard let conditioning = encoder.weights.corpora else { return 0 }
+        var previous = config.bos
+        let ids = scalars.map { s in
+            let c = encoder.normalizer.apply(s)
+            defer { previous = c }
+            return encoder.vocabulary.bigramID(previous, c)
+        }
+        return conditioning.detect(leftBigrams: ids)
+    }
+
     func emissions(_ windows: [ModelWindow], consume: (Int, UnsafePointer<Float>) -> Void) {
         pool.withWorkspace { ws in
             for range in batches(sizes: windows.map(\.tokens.count), capacity: ws.maxTokens) {
                 let texts = windows[range].map { w in
                     w.scalars[Int(w.encoding.starts[w.tokens.lowerBound])..<Int(w.encoding.ends[w.tokens.upperBound - 1])]
                 }
-                encoder.forward(texts, workspace: ws) { i, rows in consume(range.lowerBound + i, rows) }
+                encoder.forward(texts, corpora: windows[range].map(\.corpus), workspace: ws) { i, rows in
+                    consume(range.lowerBound + i, rows)
+                }
             }
         }
     }

@@ -39,6 +39,8 @@ struct BiLSTMWeights: @unchecked Sendable {
     let firstInput: FoldedInputProjection
     let layers: [BiLSTMLayerWeights]
     let classifier: Linear
+    /// Per-corpus conditioning, when the model was trained with a corpus embedding.
+    let corpora: CorpusConditioning?
     let storage: WeightStorage
 
     /// `threads`: workers for the load-time folding (FoldedInputProjection).
@@ -95,6 +97,7 @@ struct BiLSTMWeights: @unchecked Sendable {
         self.layers = layers
         classifier = try LinearLoader(storage: storage, quantized: false)
             .linear(BiLSTMNames.classifier, n: c.labels.count, k: 2 * h)
+        corpora = try CorpusConditioning(storage: storage, config: c)
     }
 
     /// The bigram ids or word keys `zhner quantize --calibration` chose to fold, most frequent first

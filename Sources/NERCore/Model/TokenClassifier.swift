@@ -6,6 +6,8 @@ struct ModelWindow {
     let encoding: Encoding
     let tokens: Range<Int>
     let scalars: [Unicode.Scalar]
+    /// The corpus the whole text resembles (`TokenClassifier.corpus(of:)`), 0 = general.
+    var corpus: Int = 0
 }
 
 /// What `Recognizer` needs from a loaded architecture: tokens with offsets, and a score per label
@@ -25,6 +27,8 @@ protocol TokenClassifier: Sendable {
     /// where the model has no such vocabulary or the id is the unknown token (callers then use
     /// the token's source text, as transformers' pipeline does for `[UNK]`).
     func tokenString(_ id: Int32) -> String?
+    /// The corpus a whole text resembles, for models that condition on one (0 = general, the default).
+    func corpus(of scalars: [Unicode.Scalar]) -> Int
     /// Whether tokens have vocabulary strings (`tokenString`), or are the text's own characters.
     var hasTokenStrings: Bool { get }
     /// Emission scores of each window, handed to `consume(index, rows)` as `tokens.count` rows of
@@ -77,4 +81,8 @@ func batches(sizes: [Int], capacity: Int) -> [Range<Int>] {
         start = end
     }
     return out
+}
+
+extension TokenClassifier {
+    func corpus(of scalars: [Unicode.Scalar]) -> Int { 0 }
 }

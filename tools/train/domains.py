@@ -1,0 +1,106 @@
+"""Per-corpus conditioning of a model trained with a corpus embedding (SPEC.md §4a).
+
+The exported model folds the general corpus id into layer 0's input bias (export.fold_domain). Each
+dev set scores 2–4 points higher when the model is told its own corpus (EXPERIMENTS.md, session 6),
+so the folder also carries what it takes to pick a corpus per text:
+
+- `domain.delta` [D, 8H]: what changes in layer 0's gate pre-activations (forward 4H, then backward
+  4H, the engine's gate layout) when corpus d replaces the general id; row 0 (general) is zero.
+- `domain.detector` [V, D-1]: a naive-Bayes table over the model's own bigram ids: log P(bigram | corpus)
+  of each training split, add-one smoothed, centred per row. A text's corpus is 1 + the argmax over
+  corpora of the float32 sum of its left bigrams' rows (position order; ties to the lower corpus); a
+  text with fewer than `min_bigrams` known bigrams stays general.
+
+    /work/venv/bin/python -m tools.train.domains RUN     # adds both to runs/RUN/export, scores the choice
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+from safetensors.numpy import load_file, save_file
+
+from . import charmap, corpora
+from .normalize import normalize
+from .vocab import bigrams, read_vocab
+
+MIN_BIGRAMS = 4
+
+
+def delta(state, d_dom):
+    """[D, 8H] gate changes per corpus id, from the unfolded training state."""
+    emb = state["domain_embeddings.weight"].double()
+    rows = []
+    for d in range(emb.shape[0]):
+        diff = emb[d] - emb[0]
+        rows.append(torch.cat([state[f"lstm.weight_ih_l0{s}"][:, -d_dom:].double() @ diff for s in ("", "_reverse")]))
+    return torch.stack(rows).float().numpy()
+
+
+def bigram_ids(text, bigram_id, cmap):
+    left, _ = bigrams(normalize(text, cmap))
+    return [bigram_id.get(b, 0) for b in left]
+
+
+def detector(texts_by_corpus, bigram_list, cmap):
+    """[V, corpora] centred log-likelihoods; row 0 ([UNK]) is zero, so unknown bigrams say nothing."""
+    bigram_id = {b: i for i, b in enumerate(bigram_list)}
+    counts = np.zeros((len(bigram_list), len(texts_by_corpus)))
+    for k, texts in enumerate(texts_by_corpus):
+        for t in texts:
+            np.add.at(counts[:, k], bigram_ids(t, bigram_id, cmap), 1)
+    counts[0] = 0
+    logp = np.log((counts + 1) / (counts.sum(axis=0, keepdims=True) + len(bigram_list)))
+    table = logp - logp.mean(axis=1, keepdims=True)
+    table[0] = 0
+    return table.astype(np.float32)
+
+
+def detect(ids, table, min_bigrams=MIN_BIGRAMS):
+    """The corpus id (1…) of a text from its left-bigram ids, or 0 (general); float32 sums in order."""
+    if sum(1 for i in ids if i != 0) < min_bigrams:
+        return 0
+    score = np.zeros(table.shape[1], np.float32)
+    for i in ids:
+        score += table[i]
+    return 1 + int(np.argmax(score))
+
+
+def add_to_export(run_dir):
+    export_dir = os.path.join(run_dir, "export")
+    with open(os.path.join(export_dir, "config.json"), encoding="utf-8") as f:
+        config = json.load(f)
+    state = torch.load(os.path.join(run_dir, "best.pt"))
+    d_dom = state["domain_embeddings.weight"].shape[1]
+    cmap_file = config["files"].get("charmap")
+    cmap = charmap.read(os.path.join(export_dir, cmap_file)) if cmap_file else None
+    bigram_list = read_vocab(os.path.join(export_dir, "bigrams.txt"))
+    train_texts = [[t for t, _ in corpora.msra_train_dev()[0]]] + \
+        [[t for t, _ in corpora.EXTRA_READERS[n]()] for n in corpora.DOMAINS[2:]]
+    tensors = load_file(os.path.join(export_dir, "model.safetensors"))
+    tensors["domain.delta"] = delta(state, d_dom)
+    tensors["domain.detector"] = detector(train_texts, bigram_list, cmap)
+    save_file(tensors, os.path.join(export_dir, "model.safetensors"), metadata={"format": "pt"})
+    config["domains"] = list(corpora.DOMAINS)
+    config["domain_min_bigrams"] = MIN_BIGRAMS
+    with open(os.path.join(export_dir, "config.json"), "w", encoding="utf-8") as f:
+        json.dump(config, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+    return tensors["domain.detector"], bigram_list, cmap
+
+
+def main():
+    run_dir = os.path.join(os.path.dirname(__file__), "runs", sys.argv[1])
+    table, bigram_list, cmap = add_to_export(run_dir)
+    bigram_id = {b: i for i, b in enumerate(bigram_list)}
+    sets = corpora.dev_sets()
+    sets["msra-traditional"] = corpora.traditional(sets["msra"])
+    for name, sents in sets.items():
+        found = [detect(bigram_ids(t, bigram_id, cmap), table) for t, _ in sents]
+        share = np.bincount(found, minlength=len(corpora.DOMAINS)) / len(found)
+        print(f"{name}: " + " ".join(f"{d} {s:.3f}" for d, s in zip(corpora.DOMAINS, share)))
+
+
+if __name__ == "__main__":
+    main()
