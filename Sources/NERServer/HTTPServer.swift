@@ -72,12 +72,13 @@ private final class Driver: Sendable {
     }
 
     func access(_ connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>,
-                upload: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>,
+                version: UnsafePointer<CChar>, upload: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>,
                 slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> MHD_Result
     {
         guard let existing = slot.pointee else {
             // First call: headers only.
-            let exchange = Exchange(connection: connection, method: String(cString: method), path: String(cString: url))
+            let exchange = Exchange(connection: connection, method: String(cString: method), path: String(cString: url),
+                                    version: String(cString: version))
             slot.pointee = Unmanaged.passRetained(exchange).toOpaque()
             if let early = handler.headersReceived(exchange) {
                 // Answering before the body is read makes libmicrohttpd close the connection,
@@ -122,6 +123,8 @@ private final class Driver: Sendable {
 final class Exchange: @unchecked Sendable {
     let method: String
     let path: String
+    /// `HTTP/1.1` or `HTTP/1.0`, as the request line said.
+    let version: String
     /// Monotonic nanoseconds when its headers were in: deadlines and durations count from here.
     let arrival = Scheduler.now()
     private let connection: OpaquePointer
@@ -158,10 +161,11 @@ final class Exchange: @unchecked Sendable {
     }
     private let outbox = Mutex(Outbox())
 
-    fileprivate init(connection: OpaquePointer, method: String, path: String) {
+    fileprivate init(connection: OpaquePointer, method: String, path: String, version: String) {
         self.connection = connection
         self.method = method
         self.path = path
+        self.version = version
     }
 
     /// A request header; only on the polling thread, while the handler's callbacks run.
@@ -169,22 +173,29 @@ final class Exchange: @unchecked Sendable {
         MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
     }
 
-    /// Every value of a header the request sent, in order (a header may come more than once).
-    func headerValues(_ name: String) -> [String] {
-        final class Found {
-            let name: String
-            var values: [String] = []
-            init(_ name: String) { self.name = name }
-        }
-        let found = Found(name)
+    /// Every header line of the request, in order, as libmicrohttpd split it (for `RequestFraming`).
+    ///
+    /// libmicrohttpd 0.9.75 joins an obs-fold continuation line (one starting with whitespace) onto
+    /// the previous header's *name* (`Content-Length:` + ` 33` becomes a header `Content-Length33`
+    /// with an empty value), so the fold cannot be seen in the names and values. It can be seen in
+    /// where they lie: every header is split in place in the connection's read buffer (name, NUL
+    /// where the colon was, optional whitespace, value), except a folded one, whose joined name is
+    /// copied to a new allocation after that buffer, so its name lies after its value.
+    func headerLines() -> [RequestFraming.Line] {
+        final class Found { var lines: [RequestFraming.Line] = [] }
+        let found = Found()
         withExtendedLifetime(found) {
-            _ = MHD_get_connection_values(connection, .HEADER_KIND, { cls, _, key, value in
-                let found = Unmanaged<Found>.fromOpaque(cls!).takeUnretainedValue()
-                if let key, strcasecmp(key, found.name) == 0 { found.values.append(value.map { String(cString: $0) } ?? "") }
+            _ = MHD_get_connection_values_n(connection, .HEADER_KIND, { cls, _, key, keySize, value, valueSize in
+                guard let cls, let key else { return .YES }
+                let name = UnsafeRawBufferPointer(start: key, count: keySize)
+                let text = value.map { UnsafeRawBufferPointer(start: $0, count: valueSize) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
+                let inPlace = value.map { Int(bitPattern: $0) - Int(bitPattern: key) - keySize - 1 >= 0 } ?? true
+                Unmanaged<Found>.fromOpaque(cls).takeUnretainedValue().lines.append(
+                    RequestFraming.Line(name: Array(name), value: Array(text), folded: !inPlace))
                 return .YES
             }, Unmanaged.passUnretained(found).toOpaque())
         }
-        return found.values
+        return found.lines
     }
 
     /// Whether the request declares a body (a length over 0, or chunks).
@@ -302,9 +313,9 @@ final class Exchange: @unchecked Sendable {
 // The C callbacks. They live here, not in main.swift, where top-level code is main-actor isolated
 // and would trap when called on libmicrohttpd's thread.
 
-private let accessCallback: MHD_AccessHandlerCallback = { cls, connection, url, method, _, upload, uploadSize, slot in
+private let accessCallback: MHD_AccessHandlerCallback = { cls, connection, url, method, version, upload, uploadSize, slot in
     Unmanaged<Driver>.fromOpaque(cls!).takeUnretainedValue().access(
-        connection!, url: url!, method: method!, upload: upload, uploadSize: uploadSize!, slot: slot!)
+        connection!, url: url!, method: method!, version: version!, upload: upload, uploadSize: uploadSize!, slot: slot!)
 }
 
 private let completedCallback: MHD_RequestCompletedCallback = { cls, _, slot, termination in

@@ -50,12 +50,12 @@ final class APIHandler: HTTPHandler {
         let routing = Routing(method: ex.method, path: ex.path)
         ex.route = routing.label
         ex.extraHeaders = cors.headers(origin: ex.header("Origin"))
+        if let e = RequestFraming.check(ex.headerLines(), version: ex.version) { return e.response }
         if draining.load(ordering: .relaxed) {
             var e = APIError.unavailable("shutting_down", "the server is shutting down; retry on another instance")
             e.headers.append(("Connection", "close"))
             return e.response
         }
-        if let e = Self.ambiguousFraming(ex) { return e.response }
         switch routing {
         case .notFound:
             // The path is not echoed: clients put keys and tokens in paths, and an error must not
@@ -74,16 +74,6 @@ final class APIHandler: HTTPHandler {
             if route.isInference { return checkUpload(ex) }
             return get(route)
         }
-    }
-
-    /// A body framed two ways: Content-Length headers that disagree, or a length and chunks.
-    /// libmicrohttpd reads the first length (or the chunks) and carries on; a proxy in front that
-    /// read the other framing would see a different request boundary, which is how requests are
-    /// smuggled. Refused before the body is read, so the connection closes after the answer.
-    private static func ambiguousFraming(_ ex: Exchange) -> APIError? {
-        let lengths = Set(ex.headerValues("Content-Length"))
-        guard lengths.count > 1 || (!lengths.isEmpty && ex.header("Transfer-Encoding") != nil) else { return nil }
-        return .badRequest("ambiguous_length", "send one Content-Length, or Transfer-Encoding: chunked, not both or several")
     }
 
     /// Refusals that need no body: wrong content type, or a declared length over the limit.
