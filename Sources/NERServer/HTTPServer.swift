@@ -125,7 +125,7 @@ final class Exchange: @unchecked Sendable {
     let path: String
     /// `HTTP/1.1` or `HTTP/1.0`, as the request line said.
     let version: String
-    /// Monotonic nanoseconds when its headers were in: deadlines and durations count from here.
+    /// Monotonic nanoseconds when its headers were in: durations count from here.
     let arrival = Scheduler.now()
     private let connection: OpaquePointer
 

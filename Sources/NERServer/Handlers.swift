@@ -132,6 +132,9 @@ final class APIHandler: HTTPHandler {
     }
 
     func bodyReceived(_ ex: Exchange) {
+        // The deadline bounds the wait for a worker, so it starts once the request can run: a body
+        // uploaded slowly (300 KB at 25 KB/s) is not the server's delay.
+        let runnable = Scheduler.now()
         do throws(APIError) {
             guard !ex.bodyExceeded else { throw bodyTooLarge() }
             guard let loaded = model.withLock({ $0 }) else { throw .unavailable("not_ready", "the model is still loading") }
@@ -146,13 +149,14 @@ final class APIHandler: HTTPHandler {
             let request = route == .batch ? try RequestDecoding.batch(body, limits: limits)
                                           : try RequestDecoding.single(body, limits: limits)
             ex.characters = request.characters
-            try enqueue(route, request, lexicon, ex)
+            try enqueue(route, request, lexicon, ex, runnable: runnable)
         } catch {
             ex.respond(error.response)
         }
     }
 
-    private func enqueue(_ route: Route, _ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange) throws(APIError) {
+    private func enqueue(_ route: Route, _ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange,
+                         runnable: UInt64) throws(APIError) {
         if request.texts.isEmpty {
             ex.respond(.json(200, entitiesBody(route, [], ex)))
             return
@@ -166,7 +170,7 @@ final class APIHandler: HTTPHandler {
                 ex.respond(.json(200, entitiesBody(route, merged.map { filter($0, request.types) }, ex)))
             }
         }
-        let deadline = ex.arrival + UInt64(config.deadlineMilliseconds) * 1_000_000
+        let deadline = runnable + UInt64(config.deadlineMilliseconds) * 1_000_000
         let job = InferenceJob(work: work, characters: request.characters, deadline: deadline) { [self] in
             ex.respond(deadlineExceeded().response)
         }
@@ -182,7 +186,7 @@ final class APIHandler: HTTPHandler {
     private func deadlineExceeded() -> APIError {
         metrics.recordExpired()
         return APIError(status: 504, code: "deadline_exceeded",
-                 message: "not started within deadline-ms = \(config.deadlineMilliseconds) ms; the server is overloaded")
+                 message: "not started within deadline-ms = \(config.deadlineMilliseconds) ms of the body's arrival; the server is overloaded")
     }
 
     private func filter(_ entities: [Entity], _ types: Set<String>?) -> [Entity] {

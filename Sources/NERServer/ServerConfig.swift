@@ -19,7 +19,8 @@ public struct ServerConfig: Sendable {
     /// How long a worker holding a part-filled batch waits for more requests, while every other
     /// worker is busy (an idle worker would rather take the next request itself).
     public var batchWaitMilliseconds = 2
-    /// From the request's arrival; work still queued when it passes is answered 504, never run.
+    /// From the moment the request's body is in; work still queued when it passes is answered 504,
+    /// never run.
     public var deadlineMilliseconds = 10_000
     public var maxBodyBytes = 1 << 20
     /// Code points per text.

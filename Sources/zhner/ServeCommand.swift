@@ -31,7 +31,7 @@ enum ServeCommand: Command {
         Option(name: "batch-wait-ms", value: "MS", env: "ZHNER_BATCH_WAIT_MS", defaultText: "\(defaults.batchWaitMilliseconds)",
                help: "how long a part-filled batch waits for more requests when all workers are busy"),
         Option(name: "deadline-ms", value: "MS", env: "ZHNER_DEADLINE_MS", defaultText: "\(defaults.deadlineMilliseconds)",
-               help: "requests not started this long after arrival get 504"),
+               help: "requests not started this long after their body is in get 504"),
         Option(name: "max-body-bytes", value: "N", env: "ZHNER_MAX_BODY_BYTES", defaultText: "\(defaults.maxBodyBytes)",
                help: "largest request body; larger gets 413"),
         Option(name: "max-text-chars", value: "N", env: "ZHNER_MAX_TEXT_CHARS", defaultText: "\(defaults.maxTextCharacters)",
