@@ -10,6 +10,7 @@
 
 static const uint64_t zhner_mhd_size_unknown = MHD_SIZE_UNKNOWN;
 static const ssize_t zhner_mhd_end_of_stream = MHD_CONTENT_READER_END_OF_STREAM;
+static const ssize_t zhner_mhd_end_with_error = MHD_CONTENT_READER_END_WITH_ERROR;
 
 /// libmicrohttpd's own URL unescaping, except that a URL holding "%00" is left as sent. Unescaped,
 /// the NUL would end the C string the server routes on, so "/metrics%00x" would be served as

@@ -59,12 +59,28 @@ final class HTTPServer {
         MHD_stop_daemon(daemon)
         driver.release()
     }
+
+    /// Closes every connection now, answered or not, and ends the polling thread: the end of a
+    /// drain that outlasted its grace period. Each request cut short gets its `completed` call
+    /// (`aborted`), so it is logged.
+    func closeAll() {
+        driver.takeUnretainedValue().abandonAll()
+        stop()
+    }
 }
 
 /// The context libmicrohttpd hands back to the callbacks.
 private final class Driver: Sendable {
     let handler: any HTTPHandler
     let maxBodyBytes: Int
+
+    /// Exchanges not yet completed, so that `abandonAll` reaches the suspended ones, which
+    /// `MHD_stop_daemon` cannot close (it aborts the process instead).
+    private struct Open {
+        var closing = false
+        var exchanges: [ObjectIdentifier: Exchange] = [:]
+    }
+    private let open = Mutex(Open())
 
     init(handler: any HTTPHandler, maxBodyBytes: Int) {
         self.handler = handler
@@ -79,6 +95,13 @@ private final class Driver: Sendable {
             // First call: headers only.
             let exchange = Exchange(connection: connection, method: String(cString: method), path: String(cString: url),
                                     version: String(cString: version))
+            let admitted = open.withLock { o -> Bool in
+                guard !o.closing else { return false }
+                o.exchanges[ObjectIdentifier(exchange)] = exchange
+                return true
+            }
+            // Closing everything: a request arriving now is not even read (.NO closes the connection).
+            guard admitted else { return .NO }
             slot.pointee = Unmanaged.passRetained(exchange).toOpaque()
             if let early = handler.headersReceived(exchange) {
                 // Answering before the body is read makes libmicrohttpd close the connection,
@@ -106,10 +129,20 @@ private final class Driver: Sendable {
         return exchange.queuePendingOrSuspend()
     }
 
+    /// Every open exchange is abandoned (see `Exchange.abandon`) and no new one is admitted.
+    func abandonAll() {
+        let exchanges = open.withLock { o -> [Exchange] in
+            o.closing = true
+            return Array(o.exchanges.values)
+        }
+        for exchange in exchanges { exchange.abandon() }
+    }
+
     func completed(_ slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>, aborted: Bool) {
         guard let raw = slot.pointee else { return }
         slot.pointee = nil
         let exchange = Unmanaged<Exchange>.fromOpaque(raw).takeRetainedValue()
+        open.withLock { _ = $0.exchanges.removeValue(forKey: ObjectIdentifier(exchange)) }
         exchange.close()
         handler.completed(exchange, aborted: aborted)
     }
@@ -158,6 +191,8 @@ final class Exchange: @unchecked Sendable {
         var chunks: [UInt8] = []
         var chunksRead = 0
         var ended = false
+        /// Closing everything (`abandon`): the connection is to be closed, never suspended again.
+        var abandoned = false
     }
     private let outbox = Mutex(Outbox())
 
@@ -216,15 +251,30 @@ final class Exchange: @unchecked Sendable {
 
     /// Makes something ready and resumes the connection if it was suspended waiting for it.
     private func update(_ change: (inout Outbox) -> Void) {
-        let resume = outbox.withLock { o -> Bool in
+        outbox.withLock { o in
             // A client that went away gets nothing more; its connection is gone.
-            guard !o.closed else { return false }
+            guard !o.closed else { return }
             change(&o)
-            guard o.suspended else { return false }
-            o.suspended = false
-            return true
+            resumeIfSuspended(&o)
         }
-        if resume { MHD_resume_connection(connection) }
+    }
+
+    /// Called under the lock, so that once `abandon` has run no resume is still on its way: every
+    /// connection is then either resumed or never to be suspended again, as `MHD_stop_daemon`
+    /// requires. (libmicrohttpd calls no callback while holding its own lock, so this cannot deadlock.)
+    private func resumeIfSuspended(_ o: inout Outbox) {
+        guard o.suspended else { return }
+        o.suspended = false
+        MHD_resume_connection(connection)
+    }
+
+    /// The exchange gets no more time: the polling thread closes its connection at its next call
+    /// (a suspended one is resumed for that), and `MHD_stop_daemon` closes the others.
+    fileprivate func abandon() {
+        outbox.withLock { o in
+            o.abandoned = true
+            resumeIfSuspended(&o)
+        }
     }
 
     fileprivate func appendBody(_ bytes: UnsafeRawBufferPointer, limit: Int) {
@@ -241,19 +291,22 @@ final class Exchange: @unchecked Sendable {
 
     /// Queues what is ready, or suspends the connection until something is.
     fileprivate func queuePendingOrSuspend() -> MHD_Result {
-        let ready = outbox.withLock { o -> Outbox.Ready? in
+        enum Next { case send(Outbox.Ready), wait, close }
+        let next = outbox.withLock { o -> Next in
+            if o.abandoned { return .close }
             if let r = o.ready {
                 o.ready = nil
-                return r
+                return .send(r)
             }
             MHD_suspend_connection(connection)
             o.suspended = true
-            return nil
+            return .wait
         }
-        switch ready {
-        case .response(let r): return queue(r)
-        case .stream(let head): return queueStream(head)
-        case nil: return .YES
+        switch next {
+        case .send(.response(let r)): return queue(r)
+        case .send(.stream(let head)): return queueStream(head)
+        case .wait: return .YES
+        case .close: return .NO
         }
     }
 
@@ -285,6 +338,7 @@ final class Exchange: @unchecked Sendable {
     /// The next bytes of a stream; with none ready yet, suspends until `write` or `end` resumes.
     fileprivate func read(into buffer: UnsafeMutablePointer<CChar>, max: Int) -> Int {
         outbox.withLock { o -> Int in
+            if o.abandoned { return zhner_mhd_end_with_error }
             let available = o.chunks.count - o.chunksRead
             if available > 0 {
                 let n = min(available, max)
