@@ -40,6 +40,14 @@ import Testing
         Body("escaped NUL", "{\"text\": \"\\u0000张伟\\u0000在北京工作。\"}", 200),
         Body("raw NUL in a string", Data("{\"text\": \"a".utf8) + Data([0]) + Data("b\"}".utf8), 400, "invalid_json"),
         Body("NUL after the object", Data(text("北京").utf8) + Data([0]), 400, "invalid_json"),
+        // Valid UTF-8 byte by byte (ASCII text), but Foundation would decode them as UTF-16/32.
+        Body("UTF-16LE body", text("Tim Cook in Beijing").data(using: .utf16LittleEndian)!, 400, "invalid_utf8"),
+        Body("UTF-16BE body", text("Tim Cook in Beijing").data(using: .utf16BigEndian)!, 400, "invalid_utf8"),
+        Body("UTF-32LE body", text("Tim Cook in Beijing").data(using: .utf32LittleEndian)!, 400, "invalid_utf8"),
+        // RFC 8259 has no trailing commas; Foundation's parser accepts them.
+        Body("trailing comma in the object", "{\"text\": \"a\",}", 400, "invalid_json"),
+        Body("trailing comma in types", "{\"text\": \"a\", \"types\": [\"PER\", ]}", 400, "invalid_json"),
+        Body("comma and brace inside a string", text("a,}b,]"), 200),
         Body("100 000 nested arrays", "{\"text\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}",
              400, "invalid_json"),
         Body("50 000 nested objects", "{\"text\": \"a\", \"x\": " + String(repeating: "{\"a\": ", count: 50_000) + "1"
