@@ -34,8 +34,9 @@ enum RequestFraming {
         if lines.contains(where: { $0.value.contains(where: isForbiddenInValue) }) {
             return refuse("malformed_header", "a header value holds a control character")
         }
+        // RFC 9112 §3.2: HTTP/1.1 requires one; libmicrohttpd takes any later 1.x for 1.1.
         let hosts = lines.filter { $0.isNamed("Host") }.count
-        if hosts > 1 || (hosts == 0 && version == "HTTP/1.1") {
+        if hosts > 1 || (hosts == 0 && version != "HTTP/1.0") {
             return refuse("bad_host", "send exactly one Host header")
         }
         let codings = lines.filter { $0.isNamed("Transfer-Encoding") }
