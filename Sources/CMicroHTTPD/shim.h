@@ -46,6 +46,14 @@ static inline struct MHD_Daemon *zhner_mhd_start(unsigned int flags, const struc
                             MHD_OPTION_END);
 }
 
+/// Bytes from the start of the request line to the end of its header block; 0 before the headers
+/// are in.
+static inline size_t zhner_mhd_header_size(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    return info == NULL ? 0 : info->header_size;
+}
+
 /// The port the daemon actually listens on (the one the kernel picked for port 0).
 static inline uint16_t zhner_mhd_bound_port(struct MHD_Daemon *daemon)
 {

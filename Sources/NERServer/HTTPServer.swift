@@ -93,7 +93,7 @@ private final class Driver: Sendable {
     {
         guard let existing = slot.pointee else {
             // First call: headers only.
-            let exchange = Exchange(connection: connection, method: String(cString: method), path: String(cString: url),
+            let exchange = Exchange(connection: connection, method: method, path: String(cString: url),
                                     version: String(cString: version))
             let admitted = open.withLock { o -> Bool in
                 guard !o.closing else { return false }
@@ -158,6 +158,9 @@ final class Exchange: @unchecked Sendable {
     let path: String
     /// `HTTP/1.1` or `HTTP/1.0`, as the request line said.
     let version: String
+    /// Address just past the header block in libmicrohttpd's read buffer (see `headerBlock`); an
+    /// address only, never read through.
+    private let headerBlockEnd: Int
     /// Monotonic nanoseconds when its headers were in: durations count from here.
     let arrival = Scheduler.now()
     private let connection: OpaquePointer
@@ -196,11 +199,13 @@ final class Exchange: @unchecked Sendable {
     }
     private let outbox = Mutex(Outbox())
 
-    fileprivate init(connection: OpaquePointer, method: String, path: String, version: String) {
+    /// `method` is libmicrohttpd's, which starts the request line in its read buffer.
+    fileprivate init(connection: OpaquePointer, method: UnsafePointer<CChar>, path: String, version: String) {
         self.connection = connection
-        self.method = method
+        self.method = String(cString: method)
         self.path = path
         self.version = version
+        headerBlockEnd = Int(bitPattern: method) + zhner_mhd_header_size(connection)
     }
 
     /// A request header; only on the polling thread, while the handler's callbacks run.
@@ -208,29 +213,36 @@ final class Exchange: @unchecked Sendable {
         MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
     }
 
-    /// Every header line of the request, in order, as libmicrohttpd split it (for `RequestFraming`).
+    /// The request's header block as libmicrohttpd split it, for `RequestFraming`.
     ///
-    /// libmicrohttpd 0.9.75 joins an obs-fold continuation line (one starting with whitespace) onto
-    /// the previous header's *name* (`Content-Length:` + ` 33` becomes a header `Content-Length33`
-    /// with an empty value), so the fold cannot be seen in the names and values. It can be seen in
-    /// where they lie: every header is split in place in the connection's read buffer (name, NUL
-    /// where the colon was, optional whitespace, value), except a folded one, whose joined name is
-    /// copied to a new allocation after that buffer, so its name lies after its value.
-    func headerLines() -> [RequestFraming.Line] {
-        final class Found { var lines: [RequestFraming.Line] = [] }
+    /// Two malformations leave no mark in the names and values libmicrohttpd 0.9.75 keeps, only in
+    /// where they lie in its read buffer, where each header is split in place (name, NUL where the
+    /// colon was, optional whitespace, value, line end):
+    /// - an obs-fold continuation line (one starting with whitespace) is joined onto the previous
+    ///   header's *name* (`Content-Length:` + ` 33` becomes a header `Content-Length33` with an
+    ///   empty value), and that joined name is copied to a new allocation past the buffer, so the
+    ///   name lies after its value;
+    /// - a line starting with a colon has its first byte overwritten with the NUL, then looks like
+    ///   the blank line that ends the block: the block ends there, unseen, and the bytes after it
+    ///   are read as the next request. The block then ends further after the last value than the
+    ///   line ends (two to four bytes) account for.
+    func headerBlock() -> RequestFraming.Head {
+        final class Found { var head = RequestFraming.Head() }
         let found = Found()
         withExtendedLifetime(found) {
             _ = MHD_get_connection_values_n(connection, .HEADER_KIND, { cls, _, key, keySize, value, valueSize in
-                guard let cls, let key else { return .YES }
+                guard let cls, let key, let value else { return .YES }
                 let name = UnsafeRawBufferPointer(start: key, count: keySize)
-                let text = value.map { UnsafeRawBufferPointer(start: $0, count: valueSize) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
-                let inPlace = value.map { Int(bitPattern: $0) - Int(bitPattern: key) - keySize - 1 >= 0 } ?? true
-                Unmanaged<Found>.fromOpaque(cls).takeUnretainedValue().lines.append(
-                    RequestFraming.Line(name: Array(name), value: Array(text), folded: !inPlace))
+                let text = UnsafeRawBufferPointer(start: value, count: valueSize)
+                let found = Unmanaged<Found>.fromOpaque(cls).takeUnretainedValue()
+                found.head.lines.append(RequestFraming.Line(name: Array(name), value: Array(text),
+                    folded: Int(bitPattern: value) - Int(bitPattern: key) - keySize - 1 < 0))
+                found.head.afterLastLine = Int(bitPattern: value) + valueSize
                 return .YES
             }, Unmanaged.passUnretained(found).toOpaque())
         }
-        return found.lines
+        if !found.head.lines.isEmpty { found.head.afterLastLine = headerBlockEnd - found.head.afterLastLine }
+        return found.head
     }
 
     /// Whether the request declares a body (a length over 0, or chunks).

@@ -50,7 +50,7 @@ final class APIHandler: HTTPHandler {
         let routing = Routing(method: ex.method, path: ex.path)
         ex.route = routing.label
         ex.extraHeaders = cors.headers(origin: ex.header("Origin"))
-        if let e = RequestFraming.check(ex.headerLines(), version: ex.version) { return e.response }
+        if let e = RequestFraming.check(ex.headerBlock(), version: ex.version) { return e.response }
         if draining.load(ordering: .relaxed) {
             var e = APIError.unavailable("shutting_down", "the server is shutting down; retry on another instance")
             e.headers.append(("Connection", "close"))

@@ -7,15 +7,24 @@
 /// the name, reads only the first of repeated headers, and treats any `Transfer-Encoding` other than
 /// exactly `chunked` as "read until the connection closes". Its one strictness option,
 /// `MHD_OPTION_STRICT_FOR_CLIENT`, covers either a missing `Host` (at 1) or whitespace before the
-/// colon (at -1), never both, and nothing else here. So zhner checks the parsed lines itself; it
+/// colon (at -1), never both, and nothing else here. A line starting with a colon even ends the
+/// header block early, the rest being read as a second request. So zhner checks the parsed lines itself; it
 /// parses no HTTP of its own. Every refusal is 400 with `Connection: close`: after a request whose
 /// end is in doubt, nothing more on that connection can be trusted.
 enum RequestFraming {
+    /// The header block as libmicrohttpd split it (`Exchange.headerBlock`).
+    struct Head {
+        var lines: [Line] = []
+        /// Bytes from the end of the last line's value to the end of the block: its line end and
+        /// the blank line's, 2 to 4 (LF or CRLF each); more when a nameless line ended the block.
+        var afterLastLine = 0
+    }
+
     /// One header line as libmicrohttpd split it.
     struct Line {
         let name: [UInt8]
         let value: [UInt8]
-        /// Joined from an obs-fold continuation line (see `Exchange.headerLines`).
+        /// Joined from an obs-fold continuation line (see `Exchange.headerBlock`).
         let folded: Bool
 
         func isNamed(_ other: String) -> Bool {
@@ -24,9 +33,13 @@ enum RequestFraming {
     }
 
     /// The refusal for a request whose framing is malformed or ambiguous; nil for a sound one.
-    static func check(_ lines: [Line], version: String) -> APIError? {
+    static func check(_ head: Head, version: String) -> APIError? {
+        let lines = head.lines
         if lines.contains(where: \.folded) {
             return refuse("malformed_header", "a header line starts with whitespace (obs-fold); send each header on one line")
+        }
+        if head.afterLastLine > 4 {
+            return refuse("malformed_header", "a header line has no name (it starts with the colon)")
         }
         if lines.contains(where: { !isToken($0.name) }) {
             return refuse("malformed_header", "a header name is empty or holds whitespace or a separator (whitespace before the colon?)")
