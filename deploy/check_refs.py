@@ -10,7 +10,10 @@ route (so every histogram has samples). The check fails (exit 1) when:
   - a metric family the server exports is not described in docs/OPERATIONS.md;
   - the dashboard has no uid, duplicate panel ids, overlapping or off-grid panels;
   - the memory limit differs between the systemd unit (MemoryMax), the Kubernetes Deployment
-    (limits.memory) and the ZhnerMemoryHigh alert's constant: the alert is "80 % of the limit".
+    (limits.memory) and the ZhnerMemoryHigh alert's constant: the alert is "80 % of the limit";
+  - ZHNER_SHUTDOWN_GRACE_S differs between the unit and the Deployment, or does not end before the
+    supervisor kills: under TimeoutStopSec, and under terminationGracePeriodSeconds minus the
+    preStop pause (which Kubernetes counts in the grace period).
 Needs PyYAML (deploy/.venv has it).
 """
 import json
@@ -178,6 +181,28 @@ def check_memory_limits():
         errors.append(f"memory limits disagree: {figures}")
 
 
+def check_shutdown_grace():
+    unit_text = UNIT.read_text()
+    unit_grace = re.search(r"^Environment=ZHNER_SHUTDOWN_GRACE_S=(\d+)$", unit_text, re.M)
+    stop = re.search(r"^TimeoutStopSec=(\d+)$", unit_text, re.M)
+    pod = yaml.safe_load(DEPLOYMENT.read_text())["spec"]["template"]["spec"]
+    container = next(c for c in pod["containers"] if c["name"] == "zhner")
+    pod_grace = next((e.get("value") for e in container.get("env", []) if e["name"] == "ZHNER_SHUTDOWN_GRACE_S"), None)
+    pre_stop = container.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command", [])
+    pause = int(pre_stop[1]) if pre_stop[:1] == ["sleep"] else 0
+    if not unit_grace or not stop or pod_grace is None:
+        errors.append("ZHNER_SHUTDOWN_GRACE_S or TimeoutStopSec missing from the unit or the Deployment")
+        return
+    grace = int(unit_grace.group(1))
+    if int(pod_grace) != grace:
+        errors.append(f"shutdown grace differs: unit {grace} s, Deployment {pod_grace} s")
+    if grace >= int(stop.group(1)):
+        errors.append(f"shutdown grace {grace} s is not under TimeoutStopSec={stop.group(1)}")
+    if grace + pause >= pod["terminationGracePeriodSeconds"]:
+        errors.append(f"shutdown grace {grace} s + preStop {pause} s is not under "
+                      f"terminationGracePeriodSeconds={pod['terminationGracePeriodSeconds']}")
+
+
 def main():
     samples, families = parse_scrape(Path(sys.argv[1]).read_text())
     if "zhner_http_request_duration_seconds_bucket" not in samples:
@@ -200,13 +225,14 @@ def main():
             errors.append(f"docs/OPERATIONS.md does not describe the metric `{family}`")
 
     check_memory_limits()
+    check_shutdown_grace()
 
     for e in errors:
         print(f"check_refs: {e}", file=sys.stderr)
     if errors:
         return 1
     print(f"check_refs: {len(used)} metric names in alerts and dashboard all exported; "
-          f"{len(families)} metric families documented; memory limits agree")
+          f"{len(families)} metric families documented; memory limits and shutdown grace agree")
     return 0
 
 

@@ -65,6 +65,13 @@ def main() -> None:
     raw = [json.dumps(b, ensure_ascii=i % 2 == 0).encode() for i, b in enumerate(bodies)]
     raw += [b"", b"{", b"[1,2]", b"\"s\"", b"null", b"{\"text\": \"\\ud800\"}", b"{\"text\": \"\\u0000\"}",
             b"[" * 64 + b"]" * 64, b"{\"text\": \"\xe4\xb8\"}", b"{\"text\":\"a\",\"text\":\"b\"}", b"{\"\\u0074ext\": \"a\"}"]
+    # Shapes the server refuses beyond the JSON parser: trailing commas (Foundation accepts them),
+    # UTF-16/32 bodies (Foundation decodes them from the NULs in their first bytes), and field or
+    # type names that must never be echoed in the error.
+    raw += [b"{\"text\":\"a\",}", b"{\"texts\":[\"a\",]}", b"{\"text\":\"a\",\"types\":[\"PER\" , ]  }",
+            b"{\"text\":\"a,}\\\",]\"}", "{\"text\":\"a\"}".encode("utf-16-le"), "{\"text\":\"a\"}".encode("utf-16-be"),
+            "{\"text\":\"a\"}".encode("utf-32-le"), "{\"text\":\"a\"}".encode("utf-16"),
+            b"{\"text\":\"a\",\"sk-SECRET123\":1}", b"{\"text\":\"a\",\"types\":[\"" + b"T" * 5000 + b"\"]}"]
     write("FuzzRequestDecoding", raw)
 
     f32 = struct.pack("<4f", 1.0, -2.0, 0.5, 3.25)

@@ -10,6 +10,7 @@
 
 static const uint64_t zhner_mhd_size_unknown = MHD_SIZE_UNKNOWN;
 static const ssize_t zhner_mhd_end_of_stream = MHD_CONTENT_READER_END_OF_STREAM;
+static const ssize_t zhner_mhd_end_with_error = MHD_CONTENT_READER_END_WITH_ERROR;
 
 /// libmicrohttpd's own URL unescaping, except that a URL holding "%00" is left as sent. Unescaped,
 /// the NUL would end the C string the server routes on, so "/metrics%00x" would be served as
@@ -43,6 +44,14 @@ static inline struct MHD_Daemon *zhner_mhd_start(unsigned int flags, const struc
                             MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_s,
                             MHD_OPTION_UNESCAPE_CALLBACK, zhner_mhd_unescape, NULL,
                             MHD_OPTION_END);
+}
+
+/// Bytes from the start of the request line to the end of its header block; 0 before the headers
+/// are in.
+static inline size_t zhner_mhd_header_size(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    return info == NULL ? 0 : info->header_size;
 }
 
 /// The port the daemon actually listens on (the one the kernel picked for port 0).

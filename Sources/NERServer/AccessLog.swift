@@ -20,12 +20,21 @@ enum AccessLog {
 
     static func line(_ e: Entry) -> String {
         var out = "{\"ts\": \"\(timestamp())\", \"method\": "
-        JSONWriter.appendString(e.method, to: &out)
+        JSONWriter.appendString(bounded(e.method), to: &out)
         out += ", \"route\": "
         JSONWriter.appendString(e.route, to: &out)
         out += ", \"status\": \(e.status), \"ms\": \((e.milliseconds * 1000).rounded() / 1000), \"chars\": \(e.characters)"
         if e.aborted { out += ", \"aborted\": true" }
         return out + "}\n"
+    }
+
+    /// Longest method written as sent. The client chooses the method (any token: an 8 KB one fits
+    /// in a request line), so a longer one is cut, keeping a log line's size bounded.
+    static let maxMethodBytes = 24
+
+    static func bounded(_ method: String) -> String {
+        guard method.utf8.count > maxMethodBytes else { return method }
+        return String(decoding: method.utf8.prefix(maxMethodBytes), as: UTF8.self) + "..."
     }
 
     /// One `write(2)` per line, so lines from different threads never interleave.

@@ -11,10 +11,12 @@ struct CORS: Sendable {
 
     func allows(_ origin: String) -> Bool { anyOrigin || origins.contains(origin) }
 
-    /// Headers for any answer to a request from `origin`. `Vary: Origin` keeps caches from serving
-    /// one origin's answer to another.
+    /// Headers for any answer to a request from `origin` (nil: none sent). With an allow-list every
+    /// answer depends on `Origin` (allowed or not, sent or not), so every one says `Vary: Origin`:
+    /// a cache must not serve one origin's answer, or an answer without CORS headers, to another.
     func headers(origin: String?) -> [(name: String, value: String)] {
-        guard let origin, allows(origin) else { return [] }
+        guard anyOrigin || !origins.isEmpty else { return [] }
+        guard let origin, allows(origin) else { return [("Vary", "Origin")] }
         return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin"),
                 ("Access-Control-Expose-Headers", "Retry-After")]
     }

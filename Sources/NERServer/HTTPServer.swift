@@ -59,6 +59,14 @@ final class HTTPServer {
         MHD_stop_daemon(daemon)
         driver.release()
     }
+
+    /// Closes every connection now, answered or not, and ends the polling thread: the end of a
+    /// drain that outlasted its grace period. Each request cut short gets its `completed` call
+    /// (`aborted`), so it is logged.
+    func closeAll() {
+        driver.takeUnretainedValue().abandonAll()
+        stop()
+    }
 }
 
 /// The context libmicrohttpd hands back to the callbacks.
@@ -66,18 +74,34 @@ private final class Driver: Sendable {
     let handler: any HTTPHandler
     let maxBodyBytes: Int
 
+    /// Exchanges not yet completed, so that `abandonAll` reaches the suspended ones, which
+    /// `MHD_stop_daemon` cannot close (it aborts the process instead).
+    private struct Open {
+        var closing = false
+        var exchanges: [ObjectIdentifier: Exchange] = [:]
+    }
+    private let open = Mutex(Open())
+
     init(handler: any HTTPHandler, maxBodyBytes: Int) {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
     }
 
     func access(_ connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>,
-                upload: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>,
+                version: UnsafePointer<CChar>, upload: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>,
                 slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> MHD_Result
     {
         guard let existing = slot.pointee else {
             // First call: headers only.
-            let exchange = Exchange(connection: connection, method: String(cString: method), path: String(cString: url))
+            let exchange = Exchange(connection: connection, method: method, path: String(cString: url),
+                                    version: String(cString: version))
+            let admitted = open.withLock { o -> Bool in
+                guard !o.closing else { return false }
+                o.exchanges[ObjectIdentifier(exchange)] = exchange
+                return true
+            }
+            // Closing everything: a request arriving now is not even read (.NO closes the connection).
+            guard admitted else { return .NO }
             slot.pointee = Unmanaged.passRetained(exchange).toOpaque()
             if let early = handler.headersReceived(exchange) {
                 // Answering before the body is read makes libmicrohttpd close the connection,
@@ -105,10 +129,20 @@ private final class Driver: Sendable {
         return exchange.queuePendingOrSuspend()
     }
 
+    /// Every open exchange is abandoned (see `Exchange.abandon`) and no new one is admitted.
+    func abandonAll() {
+        let exchanges = open.withLock { o -> [Exchange] in
+            o.closing = true
+            return Array(o.exchanges.values)
+        }
+        for exchange in exchanges { exchange.abandon() }
+    }
+
     func completed(_ slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>, aborted: Bool) {
         guard let raw = slot.pointee else { return }
         slot.pointee = nil
         let exchange = Unmanaged<Exchange>.fromOpaque(raw).takeRetainedValue()
+        open.withLock { _ = $0.exchanges.removeValue(forKey: ObjectIdentifier(exchange)) }
         exchange.close()
         handler.completed(exchange, aborted: aborted)
     }
@@ -122,7 +156,12 @@ private final class Driver: Sendable {
 final class Exchange: @unchecked Sendable {
     let method: String
     let path: String
-    /// Monotonic nanoseconds when its headers were in: deadlines and durations count from here.
+    /// `HTTP/1.1` or `HTTP/1.0`, as the request line said.
+    let version: String
+    /// Address just past the header block in libmicrohttpd's read buffer (see `headerBlock`); an
+    /// address only, never read through.
+    private let headerBlockEnd: Int
+    /// Monotonic nanoseconds when its headers were in: durations count from here.
     let arrival = Scheduler.now()
     private let connection: OpaquePointer
 
@@ -155,13 +194,18 @@ final class Exchange: @unchecked Sendable {
         var chunks: [UInt8] = []
         var chunksRead = 0
         var ended = false
+        /// Closing everything (`abandon`): the connection is to be closed, never suspended again.
+        var abandoned = false
     }
     private let outbox = Mutex(Outbox())
 
-    fileprivate init(connection: OpaquePointer, method: String, path: String) {
+    /// `method` is libmicrohttpd's, which starts the request line in its read buffer.
+    fileprivate init(connection: OpaquePointer, method: UnsafePointer<CChar>, path: String, version: String) {
         self.connection = connection
-        self.method = method
+        self.method = String(cString: method)
         self.path = path
+        self.version = version
+        headerBlockEnd = Int(bitPattern: method) + zhner_mhd_header_size(connection)
     }
 
     /// A request header; only on the polling thread, while the handler's callbacks run.
@@ -169,22 +213,36 @@ final class Exchange: @unchecked Sendable {
         MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
     }
 
-    /// Every value of a header the request sent, in order (a header may come more than once).
-    func headerValues(_ name: String) -> [String] {
-        final class Found {
-            let name: String
-            var values: [String] = []
-            init(_ name: String) { self.name = name }
-        }
-        let found = Found(name)
+    /// The request's header block as libmicrohttpd split it, for `RequestFraming`.
+    ///
+    /// Two malformations leave no mark in the names and values libmicrohttpd 0.9.75 keeps, only in
+    /// where they lie in its read buffer, where each header is split in place (name, NUL where the
+    /// colon was, optional whitespace, value, line end):
+    /// - an obs-fold continuation line (one starting with whitespace) is joined onto the previous
+    ///   header's *name* (`Content-Length:` + ` 33` becomes a header `Content-Length33` with an
+    ///   empty value), and that joined name is copied to a new allocation past the buffer, so the
+    ///   name lies after its value;
+    /// - a line starting with a colon has its first byte overwritten with the NUL, then looks like
+    ///   the blank line that ends the block: the block ends there, unseen, and the bytes after it
+    ///   are read as the next request. The block then ends further after the last value than the
+    ///   line ends (two to four bytes) account for.
+    func headerBlock() -> RequestFraming.Head {
+        final class Found { var head = RequestFraming.Head() }
+        let found = Found()
         withExtendedLifetime(found) {
-            _ = MHD_get_connection_values(connection, .HEADER_KIND, { cls, _, key, value in
-                let found = Unmanaged<Found>.fromOpaque(cls!).takeUnretainedValue()
-                if let key, strcasecmp(key, found.name) == 0 { found.values.append(value.map { String(cString: $0) } ?? "") }
+            _ = MHD_get_connection_values_n(connection, .HEADER_KIND, { cls, _, key, keySize, value, valueSize in
+                guard let cls, let key, let value else { return .YES }
+                let name = UnsafeRawBufferPointer(start: key, count: keySize)
+                let text = UnsafeRawBufferPointer(start: value, count: valueSize)
+                let found = Unmanaged<Found>.fromOpaque(cls).takeUnretainedValue()
+                found.head.lines.append(RequestFraming.Line(name: Array(name), value: Array(text),
+                    folded: Int(bitPattern: value) - Int(bitPattern: key) - keySize - 1 < 0))
+                found.head.afterLastLine = Int(bitPattern: value) + valueSize
                 return .YES
             }, Unmanaged.passUnretained(found).toOpaque())
         }
-        return found.values
+        if !found.head.lines.isEmpty { found.head.afterLastLine = headerBlockEnd - found.head.afterLastLine }
+        return found.head
     }
 
     /// Whether the request declares a body (a length over 0, or chunks).
@@ -205,15 +263,30 @@ final class Exchange: @unchecked Sendable {
 
     /// Makes something ready and resumes the connection if it was suspended waiting for it.
     private func update(_ change: (inout Outbox) -> Void) {
-        let resume = outbox.withLock { o -> Bool in
+        outbox.withLock { o in
             // A client that went away gets nothing more; its connection is gone.
-            guard !o.closed else { return false }
+            guard !o.closed else { return }
             change(&o)
-            guard o.suspended else { return false }
-            o.suspended = false
-            return true
+            resumeIfSuspended(&o)
         }
-        if resume { MHD_resume_connection(connection) }
+    }
+
+    /// Called under the lock, so that once `abandon` has run no resume is still on its way: every
+    /// connection is then either resumed or never to be suspended again, as `MHD_stop_daemon`
+    /// requires. (libmicrohttpd calls no callback while holding its own lock, so this cannot deadlock.)
+    private func resumeIfSuspended(_ o: inout Outbox) {
+        guard o.suspended else { return }
+        o.suspended = false
+        MHD_resume_connection(connection)
+    }
+
+    /// The exchange gets no more time: the polling thread closes its connection at its next call
+    /// (a suspended one is resumed for that), and `MHD_stop_daemon` closes the others.
+    fileprivate func abandon() {
+        outbox.withLock { o in
+            o.abandoned = true
+            resumeIfSuspended(&o)
+        }
     }
 
     fileprivate func appendBody(_ bytes: UnsafeRawBufferPointer, limit: Int) {
@@ -230,19 +303,22 @@ final class Exchange: @unchecked Sendable {
 
     /// Queues what is ready, or suspends the connection until something is.
     fileprivate func queuePendingOrSuspend() -> MHD_Result {
-        let ready = outbox.withLock { o -> Outbox.Ready? in
+        enum Next { case send(Outbox.Ready), wait, close }
+        let next = outbox.withLock { o -> Next in
+            if o.abandoned { return .close }
             if let r = o.ready {
                 o.ready = nil
-                return r
+                return .send(r)
             }
             MHD_suspend_connection(connection)
             o.suspended = true
-            return nil
+            return .wait
         }
-        switch ready {
-        case .response(let r): return queue(r)
-        case .stream(let head): return queueStream(head)
-        case nil: return .YES
+        switch next {
+        case .send(.response(let r)): return queue(r)
+        case .send(.stream(let head)): return queueStream(head)
+        case .wait: return .YES
+        case .close: return .NO
         }
     }
 
@@ -274,6 +350,7 @@ final class Exchange: @unchecked Sendable {
     /// The next bytes of a stream; with none ready yet, suspends until `write` or `end` resumes.
     fileprivate func read(into buffer: UnsafeMutablePointer<CChar>, max: Int) -> Int {
         outbox.withLock { o -> Int in
+            if o.abandoned { return zhner_mhd_end_with_error }
             let available = o.chunks.count - o.chunksRead
             if available > 0 {
                 let n = min(available, max)
@@ -302,9 +379,9 @@ final class Exchange: @unchecked Sendable {
 // The C callbacks. They live here, not in main.swift, where top-level code is main-actor isolated
 // and would trap when called on libmicrohttpd's thread.
 
-private let accessCallback: MHD_AccessHandlerCallback = { cls, connection, url, method, _, upload, uploadSize, slot in
+private let accessCallback: MHD_AccessHandlerCallback = { cls, connection, url, method, version, upload, uploadSize, slot in
     Unmanaged<Driver>.fromOpaque(cls!).takeUnretainedValue().access(
-        connection!, url: url!, method: method!, upload: upload, uploadSize: uploadSize!, slot: slot!)
+        connection!, url: url!, method: method!, version: version!, upload: upload, uploadSize: uploadSize!, slot: slot!)
 }
 
 private let completedCallback: MHD_RequestCompletedCallback = { cls, _, slot, termination in

@@ -50,12 +50,12 @@ final class APIHandler: HTTPHandler {
         let routing = Routing(method: ex.method, path: ex.path)
         ex.route = routing.label
         ex.extraHeaders = cors.headers(origin: ex.header("Origin"))
+        if let e = RequestFraming.check(ex.headerBlock(), version: ex.version) { return e.response }
         if draining.load(ordering: .relaxed) {
             var e = APIError.unavailable("shutting_down", "the server is shutting down; retry on another instance")
             e.headers.append(("Connection", "close"))
             return e.response
         }
-        if let e = Self.ambiguousFraming(ex) { return e.response }
         switch routing {
         case .notFound:
             // The path is not echoed: clients put keys and tokens in paths, and an error must not
@@ -74,16 +74,6 @@ final class APIHandler: HTTPHandler {
             if route.isInference { return checkUpload(ex) }
             return get(route)
         }
-    }
-
-    /// A body framed two ways: Content-Length headers that disagree, or a length and chunks.
-    /// libmicrohttpd reads the first length (or the chunks) and carries on; a proxy in front that
-    /// read the other framing would see a different request boundary, which is how requests are
-    /// smuggled. Refused before the body is read, so the connection closes after the answer.
-    private static func ambiguousFraming(_ ex: Exchange) -> APIError? {
-        let lengths = Set(ex.headerValues("Content-Length"))
-        guard lengths.count > 1 || (!lengths.isEmpty && ex.header("Transfer-Encoding") != nil) else { return nil }
-        return .badRequest("ambiguous_length", "send one Content-Length, or Transfer-Encoding: chunked, not both or several")
     }
 
     /// Refusals that need no body: wrong content type, or a declared length over the limit.
@@ -142,6 +132,9 @@ final class APIHandler: HTTPHandler {
     }
 
     func bodyReceived(_ ex: Exchange) {
+        // The deadline bounds the wait for a worker, so it starts once the request can run: a body
+        // uploaded slowly (300 KB at 25 KB/s) is not the server's delay.
+        let runnable = Scheduler.now()
         do throws(APIError) {
             guard !ex.bodyExceeded else { throw bodyTooLarge() }
             guard let loaded = model.withLock({ $0 }) else { throw .unavailable("not_ready", "the model is still loading") }
@@ -156,13 +149,14 @@ final class APIHandler: HTTPHandler {
             let request = route == .batch ? try RequestDecoding.batch(body, limits: limits)
                                           : try RequestDecoding.single(body, limits: limits)
             ex.characters = request.characters
-            try enqueue(route, request, lexicon, ex)
+            try enqueue(route, request, lexicon, ex, runnable: runnable)
         } catch {
             ex.respond(error.response)
         }
     }
 
-    private func enqueue(_ route: Route, _ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange) throws(APIError) {
+    private func enqueue(_ route: Route, _ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange,
+                         runnable: UInt64) throws(APIError) {
         if request.texts.isEmpty {
             ex.respond(.json(200, entitiesBody(route, [], ex)))
             return
@@ -176,7 +170,7 @@ final class APIHandler: HTTPHandler {
                 ex.respond(.json(200, entitiesBody(route, merged.map { filter($0, request.types) }, ex)))
             }
         }
-        let deadline = ex.arrival + UInt64(config.deadlineMilliseconds) * 1_000_000
+        let deadline = runnable + UInt64(config.deadlineMilliseconds) * 1_000_000
         let job = InferenceJob(work: work, characters: request.characters, deadline: deadline) { [self] in
             ex.respond(deadlineExceeded().response)
         }
@@ -192,7 +186,7 @@ final class APIHandler: HTTPHandler {
     private func deadlineExceeded() -> APIError {
         metrics.recordExpired()
         return APIError(status: 504, code: "deadline_exceeded",
-                 message: "not started within deadline-ms = \(config.deadlineMilliseconds) ms; the server is overloaded")
+                 message: "not started within deadline-ms = \(config.deadlineMilliseconds) ms of the body's arrival; the server is overloaded")
     }
 
     private func filter(_ entities: [Entity], _ types: Set<String>?) -> [Entity] {

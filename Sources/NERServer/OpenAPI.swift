@@ -66,7 +66,10 @@ enum OpenAPI {
         "summary": "Liveness: the process answers",
         "operationId": "healthz",
         "security": [],
-        "responses": {"200": {"description": "Up", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}}
+        "responses": {
+          "200": {"description": "Up", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}},
+          "400": {"$ref": "#/components/responses/BadFraming"}
+        }
       }
     },
     "/readyz": {
@@ -76,6 +79,7 @@ enum OpenAPI {
         "security": [],
         "responses": {
           "200": {"description": "Ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}},
+          "400": {"$ref": "#/components/responses/BadFraming"},
           "503": {"$ref": "#/components/responses/Unavailable"}
         }
       }
@@ -87,6 +91,7 @@ enum OpenAPI {
         "operationId": "metrics",
         "responses": {
           "200": {"description": "Metrics", "content": {"text/plain": {"schema": {"type": "string"}}}},
+          "400": {"$ref": "#/components/responses/BadFraming"},
           "401": {"$ref": "#/components/responses/Unauthorized"}
         }
       }
@@ -96,7 +101,10 @@ enum OpenAPI {
         "summary": "This document",
         "operationId": "openapi",
         "security": [],
-        "responses": {"200": {"description": "OpenAPI 3 document", "content": {"application/json": {"schema": {"type": "object"}}}}}
+        "responses": {
+          "200": {"description": "OpenAPI 3 document", "content": {"application/json": {"schema": {"type": "object"}}}},
+          "400": {"$ref": "#/components/responses/BadFraming"}
+        }
       }
     },
     "/": {
@@ -104,7 +112,10 @@ enum OpenAPI {
         "summary": "Web page that highlights entities as you type",
         "operationId": "page",
         "security": [],
-        "responses": {"200": {"description": "HTML document", "content": {"text/html": {"schema": {"type": "string"}}}}}
+        "responses": {
+          "200": {"description": "HTML document", "content": {"text/html": {"schema": {"type": "string"}}}},
+          "400": {"$ref": "#/components/responses/BadFraming"}
+        }
       }
     }
   },
@@ -199,12 +210,13 @@ enum OpenAPI {
       }
     },
     "responses": {
-      "BadRequest": {"description": "invalid_json, invalid_utf8, missing_field, wrong_type, unknown_field, unknown_type or ambiguous_length", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "BadRequest": {"description": "invalid_json (trailing commas included), invalid_utf8 (UTF-16 and UTF-32 included), missing_field, wrong_type, unknown_field, unknown_type, or a framing error as in BadFraming", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "BadFraming": {"description": "malformed_header (obs-fold, whitespace before the colon, a control byte in a value), bad_host (HTTP/1.1 without Host, or two), bad_transfer_encoding (anything but one Transfer-Encoding: chunked) or ambiguous_length; the connection is closed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "Unauthorized": {"description": "unauthorized: no valid Authorization: Bearer key", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "TooLarge": {"description": "body_too_large, text_too_long or too_many_texts; the message names the limit", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "UnsupportedMediaType": {"description": "unsupported_media_type: the body must be application/json", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "Unavailable": {"description": "queue_full, not_ready or shutting_down; retry after Retry-After seconds", "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-      "DeadlineExceeded": {"description": "deadline_exceeded: not started within deadline-ms", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+      "DeadlineExceeded": {"description": "deadline_exceeded: not started within deadline-ms of the body being received", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     }
   }
 }

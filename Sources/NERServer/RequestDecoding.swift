@@ -17,8 +17,10 @@ struct RequestLimits: Sendable {
     var entityTypes: [String]
 }
 
-/// JSON bodies of the inference routes, checked strictly: the exact fields, the exact types, and
-/// limits counted in code points. Every failure names the field and what to change.
+/// JSON bodies of the inference routes, checked strictly: UTF-8 only, RFC 8259 JSON (no trailing
+/// commas), the exact fields, the exact types, and limits counted in code points. Every failure
+/// names the field and what to change, and repeats nothing the client sent: a field name or type
+/// name can be anything, a key or 50 KB included.
 enum RequestDecoding {
     /// `{"text": "...", "types"?: [...]}` for `/v1/entities` and `/v1/entities/stream`.
     static func single(_ body: [UInt8], limits: RequestLimits) throws(APIError) -> InferenceRequest {
@@ -60,20 +62,56 @@ enum RequestDecoding {
         guard String(validating: body, as: UTF8.self) != nil else {
             throw .badRequest("invalid_utf8", "the body is not valid UTF-8")
         }
+        // Foundation's parser takes a NUL among the first four bytes for UTF-16 or UTF-32 and decodes
+        // the body as that. UTF-8 JSON has no NUL byte anywhere, and the API takes UTF-8 only.
+        guard !body.prefix(4).contains(0) else {
+            throw .badRequest("invalid_utf8", "the body is not UTF-8 (it starts as UTF-16 or UTF-32 would)")
+        }
         let parsed: Any
         do {
             parsed = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
         } catch {
             throw .badRequest("invalid_json", "the body is not valid JSON")
         }
+        guard !hasTrailingComma(body) else {
+            throw .badRequest("invalid_json", "the body is not valid JSON: a comma before } or ]")
+        }
         guard let object = parsed as? [String: Any] else {
             throw .badRequest("wrong_type", "the body must be a JSON object, got \(typeName(parsed))")
         }
         // Unknown fields are refused: a typo such as "type" for "types" would otherwise pass silently.
-        if let unknown = object.keys.sorted().first(where: { !fields.contains($0) }) {
-            throw .badRequest("unknown_field", "unknown field \"\(unknown)\"; allowed: \(fields.sorted().joined(separator: ", "))")
+        if object.keys.contains(where: { !fields.contains($0) }) {
+            throw .badRequest("unknown_field", "the body has a field other than \(fields.sorted().map { "\"\($0)\"" }.joined(separator: " and "))")
         }
         return object
+    }
+
+    /// Foundation's parser accepts a comma before `}` or `]`, which RFC 8259 does not. Run on a body
+    /// that parsed, so its strings are well formed and a quote not escaped always starts or ends one.
+    private static func hasTrailingComma(_ body: [UInt8]) -> Bool {
+        var inString = false
+        var escaped = false
+        var afterComma = false
+        for b in body {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if b == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if b == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch b {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): continue
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): if afterComma { return true }
+            case UInt8(ascii: "\""): inString = true
+            default: break
+            }
+            afterComma = b == UInt8(ascii: ",")
+        }
+        return false
     }
 
     private static func checkedLength(_ text: String, name: String, limits: RequestLimits) throws(APIError) -> Int {
@@ -89,8 +127,8 @@ enum RequestDecoding {
         guard let array = value as? [Any], let names = array as? [String], names.count == array.count else {
             throw .badRequest("wrong_type", "\"types\" must be an array of strings such as [\"PER\"]")
         }
-        if let unknown = names.first(where: { !limits.entityTypes.contains($0) }) {
-            throw .badRequest("unknown_type", "unknown entity type \"\(unknown)\"; this model knows \(limits.entityTypes.joined(separator: ", "))")
+        if let i = names.firstIndex(where: { !limits.entityTypes.contains($0) }) {
+            throw .badRequest("unknown_type", "\"types\"[\(i)] is not an entity type this model knows; it knows \(limits.entityTypes.joined(separator: ", "))")
         }
         return Set(names)
     }

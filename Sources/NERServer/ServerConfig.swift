@@ -19,7 +19,8 @@ public struct ServerConfig: Sendable {
     /// How long a worker holding a part-filled batch waits for more requests, while every other
     /// worker is busy (an idle worker would rather take the next request itself).
     public var batchWaitMilliseconds = 2
-    /// From the request's arrival; work still queued when it passes is answered 504, never run.
+    /// From the moment the request's body is in; work still queued when it passes is answered 504,
+    /// never run.
     public var deadlineMilliseconds = 10_000
     public var maxBodyBytes = 1 << 20
     /// Code points per text.
@@ -30,6 +31,10 @@ public struct ServerConfig: Sendable {
     public var maxConnections = 256
     /// Idle seconds before a connection is closed.
     public var connectionTimeoutSeconds = 30
+    /// After SIGTERM, how long requests in flight may take to finish; then their connections are
+    /// closed and the process exits 0. Below systemd's TimeoutStopSec (30 s) and the Deployment's
+    /// grace period (30 s, 5 of them spent in preStop) in deploy/.
+    public var shutdownGraceSeconds = 20
     /// Bearer tokens; empty means no authentication.
     public var apiKeys: [String] = []
     /// Lets a non-loopback address run without API keys.
@@ -52,6 +57,7 @@ public struct ServerConfig: Sendable {
             ("max-text-chars", maxTextCharacters), ("max-batch-texts", maxBatchTexts),
             ("stream-piece-tokens", streamPieceTokens), ("max-connections", maxConnections),
             ("connection-timeout-s", connectionTimeoutSeconds), ("deadline-ms", deadlineMilliseconds),
+            ("shutdown-grace-s", shutdownGraceSeconds),
         ]
         for (name, value) in positive where value < 1 {
             throw .config("\(name) must be at least 1, got \(value)")

@@ -31,7 +31,7 @@ enum ServeCommand: Command {
         Option(name: "batch-wait-ms", value: "MS", env: "ZHNER_BATCH_WAIT_MS", defaultText: "\(defaults.batchWaitMilliseconds)",
                help: "how long a part-filled batch waits for more requests when all workers are busy"),
         Option(name: "deadline-ms", value: "MS", env: "ZHNER_DEADLINE_MS", defaultText: "\(defaults.deadlineMilliseconds)",
-               help: "requests not started this long after arrival get 504"),
+               help: "requests not started this long after their body is in get 504"),
         Option(name: "max-body-bytes", value: "N", env: "ZHNER_MAX_BODY_BYTES", defaultText: "\(defaults.maxBodyBytes)",
                help: "largest request body; larger gets 413"),
         Option(name: "max-text-chars", value: "N", env: "ZHNER_MAX_TEXT_CHARS", defaultText: "\(defaults.maxTextCharacters)",
@@ -44,6 +44,8 @@ enum ServeCommand: Command {
                help: "open connections; more are refused"),
         Option(name: "connection-timeout-s", value: "S", env: "ZHNER_CONNECTION_TIMEOUT_S", defaultText: "\(defaults.connectionTimeoutSeconds)",
                help: "idle seconds before a connection is closed"),
+        Option(name: "shutdown-grace-s", value: "S", env: "ZHNER_SHUTDOWN_GRACE_S", defaultText: "\(defaults.shutdownGraceSeconds)",
+               help: "after SIGTERM, seconds requests in flight may take; then their connections are closed"),
         Option(name: "api-key", value: "KEY", env: "ZHNER_API_KEYS", defaultText: "none",
                help: "accepted Authorization: Bearer key; repeatable or comma-separated (prefer the variable or a file: arguments show in ps)"),
         Option(name: "api-key-file", value: "FILE", env: "ZHNER_API_KEY_FILE", defaultText: "none",
@@ -65,7 +67,8 @@ enum ServeCommand: Command {
             Serves the JSON API (POST /v1/entities, /v1/entities/batch, /v1/entities/stream), the web
             page at /, /openapi.json, /healthz, /readyz and /metrics. Prints
             "zhner serving http://HOST:PORT/" once the model is loaded. SIGTERM or SIGINT stops
-            accepting, finishes the requests in flight and exits 0; SIGHUP reloads --lexicon. See docs/API.md.
+            accepting, finishes the requests in flight (closing those still open after
+            --shutdown-grace-s) and exits 0; SIGHUP reloads --lexicon. See docs/API.md.
 
             Every option can also be set by its environment variable; the option wins.
             Boolean variables take 1/true/yes/on or 0/false/no/off.
@@ -104,6 +107,7 @@ enum ServeCommand: Command {
         config.streamPieceTokens = try settings.int("stream-piece-tokens", default: config.streamPieceTokens, range: 1...1_000_000)
         config.maxConnections = try settings.int("max-connections", default: config.maxConnections, range: 1...100_000)
         config.connectionTimeoutSeconds = try settings.int("connection-timeout-s", default: config.connectionTimeoutSeconds, range: 1...86_400)
+        config.shutdownGraceSeconds = try settings.int("shutdown-grace-s", default: config.shutdownGraceSeconds, range: 1...3600)
         config.apiKeys = settings.list("api-key") + (try settings.string("api-key-file").map(readKeys) ?? [])
         config.insecureNoAuth = try settings.flag("insecure-no-auth")
         config.publicMetrics = try settings.flag("public-metrics")

@@ -40,6 +40,28 @@ import Testing
         #expect(try server.post("/v1/entities", json: "{\"text\": \"北京\"}").status == 200)
     }
 
+    /// Messages name the field at fault and repeat nothing the client sent: a field or type name
+    /// may be a secret, or 50 KB.
+    @Test func errorsNeverEchoRequestContent() throws {
+        let server = try ServerProcess()
+        let longType = String(repeating: "T", count: 50_000)
+        let cases: [(path: String, body: String, code: String, secret: String)] = [
+            ("/v1/entities", "{\"text\": \"a\", \"sk-SECRET123\": 1}", "unknown_field", "SECRET123"),
+            ("/v1/entities/batch", "{\"texts\": [\"a\"], \"sk-SECRET123\": 1}", "unknown_field", "SECRET123"),
+            ("/v1/entities", "{\"text\": \"a\", \"types\": [\"PER\", \"sk-SECRET123\"]}", "unknown_type", "SECRET123"),
+            ("/v1/entities", "{\"text\": \"a\", \"types\": [\"\(longType)\"]}", "unknown_type", "TTTTTTTTTT"),
+        ]
+        for c in cases {
+            let r = try server.post(c.path, json: c.body)
+            #expect(r.status == 400)
+            #expect(r.errorCode == c.code, "\(r.text.prefix(200))")
+            #expect(!r.text.contains(c.secret), "\(r.text.prefix(200))")
+            #expect(r.body.count < 500)
+        }
+        let named = try server.post("/v1/entities", json: "{\"text\": \"a\", \"types\": [\"PER\", \"sk-SECRET123\"]}")
+        #expect(named.text.contains("\\\"types\\\"[1]"), "\(named.text)")
+    }
+
     @Test func notFoundAndMethodNotAllowed() throws {
         let server = try ServerProcess()
         for path in ["/v1/entity", "/v2/entities", "/healthz/", "/index.html"] {
@@ -60,7 +82,8 @@ import Testing
     @Test func postsMustBeJSON() throws {
         let server = try ServerProcess()
         let body = Data("{\"text\": \"北京\"}".utf8)
-        for type in [nil, "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin-1"] {
+        for type in [nil, "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin-1",
+                     "application/json; charset=utf-16"] {
             let r = try server.request("POST", "/v1/entities", headers: type.map { ["Content-Type": $0] } ?? [:], body: body)
             #expect(r.status == 415, "\(type ?? "none")")
             #expect(r.errorCode == "unsupported_media_type")

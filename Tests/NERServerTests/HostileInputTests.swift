@@ -40,6 +40,14 @@ import Testing
         Body("escaped NUL", "{\"text\": \"\\u0000张伟\\u0000在北京工作。\"}", 200),
         Body("raw NUL in a string", Data("{\"text\": \"a".utf8) + Data([0]) + Data("b\"}".utf8), 400, "invalid_json"),
         Body("NUL after the object", Data(text("北京").utf8) + Data([0]), 400, "invalid_json"),
+        // Valid UTF-8 byte by byte (ASCII text), but Foundation would decode them as UTF-16/32.
+        Body("UTF-16LE body", text("Tim Cook in Beijing").data(using: .utf16LittleEndian)!, 400, "invalid_utf8"),
+        Body("UTF-16BE body", text("Tim Cook in Beijing").data(using: .utf16BigEndian)!, 400, "invalid_utf8"),
+        Body("UTF-32LE body", text("Tim Cook in Beijing").data(using: .utf32LittleEndian)!, 400, "invalid_utf8"),
+        // RFC 8259 has no trailing commas; Foundation's parser accepts them.
+        Body("trailing comma in the object", "{\"text\": \"a\",}", 400, "invalid_json"),
+        Body("trailing comma in types", "{\"text\": \"a\", \"types\": [\"PER\", ]}", 400, "invalid_json"),
+        Body("comma and brace inside a string", text("a,}b,]"), 200),
         Body("100 000 nested arrays", "{\"text\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}",
              400, "invalid_json"),
         Body("50 000 nested objects", "{\"text\": \"a\", \"x\": " + String(repeating: "{\"a\": ", count: 50_000) + "1"
@@ -116,6 +124,7 @@ import Testing
                 + String(n - 5, radix: 16) + "\r\n" + String(body.dropFirst(5)) + "\r\n0\r\n\r\n", 200, ""),
             ("Content-Length not a number", head + "Content-Length: ten\r\n\r\n" + body, 400, nil),
             ("negative Content-Length", head + "Content-Length: -1\r\n\r\n" + body, 400, nil),
+            ("20-digit Content-Length", head + "Content-Length: 99999999999999999999\r\n\r\n" + body, 413, nil),
             ("bad chunk size", head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n" + body + "\r\n0\r\n\r\n", 400, nil),
         ]
         for c in cases {
@@ -135,6 +144,69 @@ import Testing
         short.finishSending()
         #expect(try short.receiveAll().isEmpty)
         try expectAlive(impatient, after: "Content-Length over the body")
+    }
+
+    /// Framing a proxy in front could read another way than libmicrohttpd does (RFC 9112 requires
+    /// 400 for each). Sent keep-alive with a second request behind: that request must never be
+    /// answered, and the server closes the connection after its 400 (the short timeout only makes
+    /// the old behaviour, a connection left open, fail quickly).
+    @Test func smugglingShapesAre400AndClose() throws {
+        let server = try ServerProcess(["--connection-timeout-s", "2"])
+        let smuggled = "GET /readyz HTTP/1.1\r\nHost: a\r\n\r\n"
+        let n = smuggled.utf8.count
+        let head = "POST /v1/entities HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+        let chunked = "\(String(n, radix: 16))\r\n\(smuggled)\r\n0\r\n\r\n"
+        let cases: [(name: String, wire: String, code: String)] = [
+            ("obs-fold Content-Length", head + "Content-Length:\r\n \(n)\r\n\r\n" + smuggled, "malformed_header"),
+            ("obs-fold of another header", head + "Content-Length: \(n)\r\nX-A: b\r\n\tc\r\n\r\n" + smuggled, "malformed_header"),
+            ("space before the colon", head + "Content-Length : \(n)\r\n\r\n" + smuggled, "malformed_header"),
+            ("tab before the colon", head + "Content-Length\t: \(n)\r\n\r\n" + smuggled, "malformed_header"),
+            ("first header line indented", "POST /v1/entities HTTP/1.1\r\n Host: a\r\nContent-Length: \(n)\r\n\r\n" + smuggled, "malformed_header"),
+            ("control byte in a value", head + "Content-Length: \(n)\r\nX-A: a\u{01}b\r\n\r\n" + smuggled, "malformed_header"),
+            ("Transfer-Encoding: identity", head + "Transfer-Encoding: identity\r\n\r\n" + smuggled, "bad_transfer_encoding"),
+            ("Transfer-Encoding: chunked, identity", head + "Transfer-Encoding: chunked, identity\r\n\r\n" + chunked, "bad_transfer_encoding"),
+            ("Transfer-Encoding: gzip", head + "Transfer-Encoding: gzip\r\n\r\n" + smuggled, "bad_transfer_encoding"),
+            ("Transfer-Encoding: chunked with a trailing space", head + "Transfer-Encoding: chunked \r\n\r\n" + chunked, "bad_transfer_encoding"),
+            ("Transfer-Encoding twice", head + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked, "bad_transfer_encoding"),
+            // libmicrohttpd ends the header block at a line starting with a colon.
+            ("header line without a name", "GET /healthz HTTP/1.1\r\nHost: a\r\n: x\r\n" + smuggled, "malformed_header"),
+            ("two Host headers", "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n" + smuggled, "bad_host"),
+            ("HTTP/1.1 without Host", "GET /healthz HTTP/1.1\r\n\r\n" + smuggled, "bad_host"),
+        ]
+        for c in cases {
+            let client = try RawHTTP(port: server.port)
+            try client.sendAll(Data(c.wire.utf8))
+            let raw = try client.receiveAll()
+            let answers = String(decoding: raw, as: UTF8.self).components(separatedBy: "HTTP/1.1 ").count - 1
+            #expect(answers == 1, "\(c.name): \(answers) answers")
+            guard !raw.isEmpty else { continue }
+            let r = try RawHTTP.parse(raw)
+            #expect(r.status == 400, "\(c.name): \(r.text.prefix(200))")
+            #expect(r.headers["connection"] == "close", "\(c.name)")
+            expectJSONError(r, c.code, c.name)
+        }
+        #expect(!server.stderr.contains("/readyz"), "a smuggled request was answered")
+        // Sound requests these checks must not refuse: HTTP/1.0 without Host, bare LF line ends,
+        // whitespace after the last value.
+        for wire in ["GET /healthz HTTP/1.0\r\n\r\n", "GET /healthz HTTP/1.1\nHost: a\nConnection: close\n\n",
+                     "GET /healthz HTTP/1.1\r\nHost: a\r\nConnection: close \t \r\n\r\n"] {
+            let client = try RawHTTP(port: server.port)
+            try client.sendAll(Data(wire.utf8))
+            #expect(try client.response().status == 200, "\(wire.debugDescription)")
+        }
+        try expectAlive(server, after: "smuggling shapes")
+    }
+
+    /// The method is the client's choice of any length; the access log cuts it.
+    @Test func longMethodIsCutInTheAccessLog() throws {
+        let server = try ServerProcess()
+        let method = String(repeating: "A", count: 8192)
+        let r = try server.request(method, "/healthz")
+        #expect(r.status == 405)
+        try expectAlive(server, after: "an 8 KB method")
+        let line = try #require(server.stderr.split(separator: "\n").first { $0.contains("\"status\": 405") })
+        #expect(line.utf8.count < 300, "\(line.prefix(300))")
+        #expect(line.contains("\"method\": \"AAAAAAAAAAAAAAAAAAAAAAAA...\""))
     }
 
     @Test func methodsRoutesAndHeaders() throws {

@@ -61,6 +61,10 @@ import Testing
 
         let other = try server.request("OPTIONS", "/v1/entities", headers: preflight.merging(["Origin": "http://evil.example"]) { $1 })
         #expect(other.headers["access-control-allow-origin"] == nil)
+        // With an allow-list every answer depends on Origin, allowed or not, sent or not.
+        #expect(other.headers["vary"] == "Origin")
+        #expect(try server.request("GET", "/healthz").headers["vary"] == "Origin")
+        #expect(try server.request("GET", "/nope", headers: ["Origin": "http://evil.example"]).headers["vary"] == "Origin")
 
         let post = try server.post("/v1/entities", json: Texts.json(["text": "北京"]), headers: ["Origin": "http://c.example"])
         #expect(post.status == 200)
@@ -73,6 +77,10 @@ import Testing
 
         let any = try ServerProcess(["--cors-origin", "*"])
         #expect(try any.request("GET", "/healthz", headers: ["Origin": "http://x.example"]).headers["access-control-allow-origin"] == "http://x.example")
+        #expect(try any.request("GET", "/healthz").headers["vary"] == "Origin")
+        // Without CORS nothing depends on Origin.
+        let none = try ServerProcess()
+        #expect(try none.request("GET", "/healthz", headers: ["Origin": "http://x.example"]).headers["vary"] == nil)
     }
 
     @Test func accessLogHasOneJSONLinePerRequestWithoutTextOrKey() throws {

@@ -38,9 +38,14 @@ final class RawHTTP {
 
     private let fd: Int32
 
-    init(port: Int) throws {
+    /// `receiveBuffer` (bytes) shrinks the socket's receive buffer before connecting, so that a
+    /// client that does not read stalls the server's writes quickly.
+    init(port: Int, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure("socket: \(errno)") }
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         // A generous bound so that a server bug fails the test instead of hanging it.
         var timeout = timeval(tv_sec: 120, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -88,6 +93,13 @@ final class RawHTTP {
 
     /// Ends the request side (a half-close): the server sees end of input, the answer can still come.
     func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
+
+    /// Up to `max` bytes already received, without waiting; 0 when none are there (or the
+    /// connection is closed).
+    func receiveAvailable(max: Int) -> Int {
+        var buffer = [UInt8](repeating: 0, count: max)
+        return Swift.max(0, recv(fd, &buffer, max, Int32(MSG_DONTWAIT)))
+    }
 
     /// Reads to the end of the connection and parses the answer.
     func response() throws -> HTTPResult { try Self.parse(receiveAll()) }

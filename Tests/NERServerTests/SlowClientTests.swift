@@ -28,6 +28,25 @@ import Testing
         #expect(try server.request("GET", "/healthz").status == 200)
     }
 
+    /// The deadline counts the wait for a worker, not the upload: a body sent over longer than
+    /// deadline-ms to an idle server is answered 200, not 504.
+    @Test func slowUploadIsNotCountedAgainstTheDeadline() throws {
+        let server = try ServerProcess(["--workers", "1", "--deadline-ms", "1000"])
+        let body = Data(Texts.json(["text": Texts.long]).utf8)
+        let client = try RawHTTP(port: server.port)
+        try client.sendAll(Data(("POST /v1/entities HTTP/1.1\r\nHost: a\r\nConnection: close\r\n"
+            + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n").utf8))
+        let pieces = 6
+        let step = (body.count + pieces - 1) / pieces
+        for start in stride(from: 0, to: body.count, by: step) {
+            usleep(400_000)  // 6 × 0.4 s: the upload outlasts the 1 s deadline
+            try client.sendAll(body[start..<min(start + step, body.count)])
+        }
+        let r = try client.response()
+        #expect(r.status == 200, "\(r.text.prefix(200))")
+        try expectEntities(r, sentBody: body, "slow upload")
+    }
+
     @Test func connectionCapHolds() throws {
         let cap = 4
         let server = try ServerProcess(["--max-connections", "\(cap)", "--connection-timeout-s", "60"])
