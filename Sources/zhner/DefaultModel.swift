@@ -5,9 +5,9 @@ import Darwin
 #endif
 import Foundation
 
-/// Where `zhner` finds its model when no `--model` is given (HelpText.modelSearch states the order). Everything but `ZHNER_MODEL` is found
-/// relative to the executable's real path (not the working directory), so an installed or copied
-/// binary works from any folder.
+/// Where `zhner` finds its model when no `--model` is given (HelpText.modelSearch states the
+/// order). Everything but `ZHNER_MODEL` is found relative to the executable's real path, not the
+/// working directory, so an installed or copied binary works from any folder.
 enum DefaultModel {
     /// A place a model may be, with the name of the rule that gives it, for messages.
     struct Candidate {

@@ -50,8 +50,8 @@ enum EvalCommand: Command {
         let workers = try args.int("threads", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
         let batch = try args.int("batch", default: 64, range: 1...100_000)
         let model = try DefaultModel.resolve(args.value("model"))
-        let sentences = try readCorpus(data, format: format, encoding: encoding, map: map)
         let recognizer = try Recognizer(modelDirectory: model, options: .init(threads: 1, concurrency: workers))
+        let sentences = try readCorpus(data, format: format, encoding: encoding, map: map)
         try EvalTypeCheck.check(sentences, format: format, modelTypes: recognizer.entityTypes)
 
         let started = DispatchTime.now()

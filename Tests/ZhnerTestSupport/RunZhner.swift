@@ -10,6 +10,13 @@ public enum Zhner {
     public static let tinyModel: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../NERCoreTests/Fixtures/models/tiny-bert").standardized.path
 
+    /// A new empty folder under the system's temporary directory; the caller removes it.
+    public static func scratchDirectory(_ prefix: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
     public struct Result: Sendable {
         public let status: Int32
         public let stdout: String
@@ -22,12 +29,20 @@ public enum Zhner {
         ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ZHNER_") }.merging(extra) { $1 }
     }
 
-    /// Runs `zhner` once to completion, with `environment(adding:)`.
-    public static func run(_ args: [String], stdin: Data = Data(), environment: [String: String] = [:]) throws -> Result {
+    /// The repository the tests were built from.
+    public static let repository: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../..").standardized.path
+
+    /// Runs `zhner` (or `executable`: a copy of it, or a tool such as make) once to completion,
+    /// with `environment(adding:)`, in `directory` (default: this process's working directory).
+    public static func run(_ args: [String], stdin: Data = Data(), environment: [String: String] = [:],
+                           executable: String = binary, directory: String? = nil) throws -> Result
+    {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
         p.environment = Self.environment(adding: environment)
+        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
         // Files rather than pipes for stdin/stderr: no extra threads, no pipe-buffer deadlocks.
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-run-\(UUID())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
