@@ -103,6 +103,25 @@ struct CLITests {
         #expect(tag.stdout.hasPrefix("{\"text\": \"北京欢迎你\""))
     }
 
+    /// Only the files a model folder is read for are copied; the rest are named on stderr.
+    @Test func quantizeCopiesOnlyWhatAModelReads() throws {
+        let dir = try Zhner.scratchDirectory("zhner-q-files")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fm = FileManager.default
+        try fm.copyItem(atPath: Zhner.tinyModel, toPath: dir + "/in")
+        // A newer model's config declares an extra table in its "files" map.
+        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/in/config.json"))) as! [String: Any]
+        config["files"] = ["charmap": "charmap.txt"]
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: dir + "/in/config.json"))
+        for extra in ["charmap.txt", "model.onnx", "README.md"] { try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/in/" + extra)) }
+        let q = try Zhner.run(["quantize", dir + "/in", dir + "/out"])
+        #expect(q.status == 0, "\(q.stderr)")
+        #expect(q.stderr.contains("not copied (an INT8 folder does not read them): README.md, model.onnx"), "\(q.stderr)")
+        #expect(try fm.contentsOfDirectory(atPath: dir + "/out").sorted()
+            == ["charmap.txt", "config.json", "model.safetensors", "tokenizer_config.json", "vocab.txt"])
+        #expect(try Zhner.run(["tag", "--model", dir + "/out"], stdin: Data("北京".utf8)).status == 0)
+    }
+
     @Test func evalScoresACorpus() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-eval-\(UUID())").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
