@@ -74,16 +74,15 @@ final class LineReader {
     /// A BOM sets UTF-16's byte order and `auto`'s encoding; it is consumed, so offsets count
     /// from the text's first character.
     private func skipByteOrderMark() throws {
-        while buffer.count - start < 3, !eof { try fill() }
+        let utf8: [UInt8] = [0xEF, 0xBB, 0xBF], little: [UInt8] = [0xFF, 0xFE], big: [UInt8] = [0xFE, 0xFF]
+        let marks = (encoding == .utf8 || encoding == .auto ? [utf8] : []) + (encoding == .utf16 || encoding == .auto ? [little, big] : [])
+        // Read only while the bytes so far could still begin a BOM: an interactive writer that
+        // sends "a\n" and waits for its record must get it.
+        while !eof, marks.contains(where: { $0.count > buffer.count - start && $0.starts(with: buffer[start...]) }) { try fill() }
         checkedByteOrderMark = true
-        let head = buffer[start...].prefix(3)
-        if encoding == .utf8 || encoding == .auto, head.elementsEqual([0xEF, 0xBB, 0xBF]) {
-            decoder = .utf8
-            start += 3
-        } else if encoding == .utf16 || encoding == .auto, head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) {
-            decoder = .utf16(bigEndian: head.first == 0xFE)
-            start += 2
-        }
+        guard let mark = marks.first(where: { buffer[start...].starts(with: $0) }) else { return }
+        decoder = mark == utf8 ? .utf8 : .utf16(bigEndian: mark == big)
+        start += mark.count
     }
 
     /// The first newline at or after `start`, on a code-unit boundary.
