@@ -32,7 +32,9 @@ enum EvalCommand: Command {
 
         \(HelpText.modelSearch)
 
-        Environment: ZHNER_MODEL (model folder); \(HelpText.isa)
+        Environment:
+        \(HelpText.modelVariable)
+        \(HelpText.isa)
 
         Exit codes: 0 ok, 2 usage, 65 bad corpus (undecodable bytes or a malformed line, named by
         line; no sentences; no gold type the model predicts), 66 bad or missing model, 74 corpus
@@ -45,7 +47,7 @@ enum EvalCommand: Command {
         guard let data = args.value("data") else { throw CLIError.usage("eval needs --data FILE") }
         let format = try CorpusFormat(rawValue: args.choice("format", CorpusFormat.allCases.map(\.rawValue),
                                                             default: data.hasSuffix(".json") ? "cluener" : "bio"))!
-        let encoding = InputEncoding(rawValue: try args.choice("encoding", InputEncoding.allCases.map(\.rawValue), default: "utf-8"))!
+        let encoding = try InputEncoding(option: args)
         let map = try args.value("map").map(parseMap)
         let workers = try args.int("threads", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
         let batch = try args.int("batch", default: 64, range: 1...100_000)

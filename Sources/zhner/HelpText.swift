@@ -8,6 +8,8 @@ enum HelpText {
         executable's real path, not the working directory; no model found is exit 66.
         """
 
-    /// The variable every command that runs the kernels reads.
-    static let isa = "ZHNER_ISA=scalar|avx2|avx512 forces a kernel path (default: the best this CPU has)."
+    /// Lines of an "Environment:" list: the variable of every command that loads a model, and
+    /// of every one that runs the kernels.
+    static let modelVariable = "  ZHNER_MODEL     the model folder (see Model search)"
+    static let isa = "  ZHNER_ISA       scalar|avx2|avx512: forces a kernel path (default: the best this CPU has)"
 }

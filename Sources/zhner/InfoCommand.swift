@@ -12,7 +12,9 @@ enum InfoCommand: Command {
 
         \(HelpText.modelSearch)
 
-        Environment: ZHNER_MODEL (model folder); \(HelpText.isa)
+        Environment:
+        \(HelpText.modelVariable)
+        \(HelpText.isa)
 
         Exit codes: 0 ok, 2 usage, 66 bad or missing model.
         """

@@ -18,6 +18,11 @@ enum InputEncoding: String, CaseIterable {
     case auto
 
     static let helpChoices = allCases.map(\.rawValue).joined(separator: "|")
+
+    /// The `--encoding` option of `args`; UTF-8 when it is not given.
+    init(option args: Arguments) throws {
+        self.init(rawValue: try args.choice("encoding", Self.allCases.map(\.rawValue), default: Self.utf8.rawValue))!
+    }
 }
 
 /// A decoding failure inside one line: where, in bytes from the line's start, and the bytes.

@@ -81,6 +81,7 @@ enum ServeCommand: Command {
 
             \(HelpText.modelSearch)
 
+            Environment only (no option):
             \(HelpText.isa)
 
             Exit codes: 0 stopped by a signal, 1 stopped by a second signal before every request was

@@ -49,7 +49,10 @@ enum TagCommand: Command {
 
         \(HelpText.modelSearch)
 
-        Environment: ZHNER_MODEL (model folder), ZHNER_LEXICON (--lexicon); \(HelpText.isa)
+        Environment:
+        \(HelpText.modelVariable)
+          ZHNER_LEXICON   the default --lexicon
+        \(HelpText.isa)
 
         Exit codes: 0 ok, 2 usage, 65 bad input (undecodable bytes, named by line and byte
         offset; a bad JSON record or a bad lexicon line, named by its line; the records before
@@ -59,7 +62,7 @@ enum TagCommand: Command {
 
     static func run(_ argv: [String]) throws {
         let args = try Arguments(argv, options: ["model", "input", "output", "format", "threads", "batch", "text-field", "lexicon",
-                                                       "encoding"],
+                                                 "encoding"],
                                  flags: ["progress", "no-progress"])
         guard args.positional.isEmpty else { throw CLIError.usage("unexpected argument \(args.positional[0])") }
         let format = TagRenderer.Format(rawValue: try args.choice("format", TagRenderer.Format.allCases.map(\.rawValue), default: "jsonl"))!
@@ -67,7 +70,7 @@ enum TagCommand: Command {
         let batch = try args.int("batch", default: 64, range: 1...100_000)
         if args.flag("progress"), args.flag("no-progress") { throw CLIError.usage("--progress and --no-progress exclude each other") }
         if let field = args.value("text-field"), field.isEmpty { throw CLIError.usage("--text-field needs a field name") }
-        let encoding = InputEncoding(rawValue: try args.choice("encoding", InputEncoding.allCases.map(\.rawValue), default: "utf-8"))!
+        let encoding = try InputEncoding(option: args)
         let lexiconPath = args.value("lexicon") ?? ProcessInfo.processInfo.environment["ZHNER_LEXICON"].flatMap { $0.isEmpty ? nil : $0 }
         let lexicon = try lexiconPath.map(loadLexicon)
         let model = try DefaultModel.resolve(args.value("model"))

@@ -18,8 +18,10 @@ enum VersionCommand: Command {
         Usage: zhner version (or zhner --version)
 
         Prints the version, the git commit the binary was built from ("unknown" unless built by
-        `make build` or `make install`) and the kernel path (ISA) it runs on this CPU, which
-        ZHNER_ISA=scalar|avx2|avx512 can force.
+        `make build` or `make install`) and the kernel path (ISA) it runs on this CPU.
+
+        Environment:
+        \(HelpText.isa)
         """
 
     static func run(_ argv: [String]) throws {
