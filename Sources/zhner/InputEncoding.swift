@@ -67,11 +67,14 @@ enum LineDecoder {
                 units.append(big ? a << 8 | b : b << 8 | a)
                 i += 2
             }
-            if bytes.count % 2 == 1 { throw DecodeFailure(offset: bytes.count - 1, bytes: [bytes.last!]) }
-            if let s = String(validating: units, as: UTF16.self) { return s }
-            throw Self.firstError(in: bytes, as: UTF16.self, unitWidth: 2, units: units)
+            guard let s = String(validating: units, as: UTF16.self) else {
+                throw Self.firstError(in: bytes, as: UTF16.self, unitWidth: 2, units: units)
+            }
+            // Half a code unit left at the end of the line (or of the file).
+            guard bytes.count % 2 == 0 else { throw DecodeFailure(offset: bytes.count - 1, bytes: [bytes.last!]) }
+            return s
         case .iconv(let converter):
-            // ASCII is the same in GB18030 and GBK; most lines of mixed text are worth the check.
+            // ASCII reads the same in GB18030 and GBK: such lines need no conversion.
             if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
             return try converter.convert(bytes)
         }
