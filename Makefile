@@ -53,12 +53,12 @@ test-deploy:
 
 # `zhner version` shows the commit it was built from: a generated, git-ignored source file that
 # only a build with -DZHNER_STAMPED compiles in (a plain `swift build` says "unknown").
-# COMMIT=... overrides it where there is no .git (a container build context).
-COMMIT ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+# COMMIT=... overrides it where there is no .git (a container build context); empty means unknown.
+COMMIT ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
 STAMP := Sources/zhner/BuildCommit.generated.swift
 
 build:
-	printf '#if ZHNER_STAMPED\nlet stampedCommit = "%s"\n#endif\n' '$(COMMIT)' > $(STAMP)
+	printf '#if ZHNER_STAMPED\nlet stampedCommit = "%s"\n#endif\n' '$(or $(COMMIT),unknown)' > $(STAMP)
 	$(SWIFT) build -c release --product zhner -Xswiftc -DZHNER_STAMPED
 
 ## Installs zhner where it finds its default model from any folder: $(PREFIX)/bin/zhner and
