@@ -14,6 +14,8 @@ final class LineReader {
     private let encoding: InputEncoding
     /// The decoder in use; nil while `auto` has seen only ASCII lines.
     private var decoder: LineDecoder?
+    /// What made `auto` pick `decoder`, for messages about later lines.
+    private var autoChoice = ""
     private var checkedByteOrderMark = false
     private var buffer: [UInt8] = []
     private var start = 0
@@ -82,6 +84,7 @@ final class LineReader {
         checkedByteOrderMark = true
         guard let mark = marks.first(where: { buffer[start...].starts(with: $0) }) else { return }
         decoder = mark == utf8 ? .utf8 : .utf16(bigEndian: mark == big)
+        autoChoice = " (chosen by --encoding auto from the BOM)"
         start += mark.count
     }
 
@@ -122,7 +125,7 @@ final class LineReader {
         do {
             text = try decoder.decode(bytes)
         } catch {
-            throw invalid(bytes, error, encoding: decoder.name)
+            throw invalid(bytes, error, encoding: decoder.name + (encoding == .auto ? autoChoice : ""))
         }
         if text.unicodeScalars.last == "\r" { text.unicodeScalars.removeLast() }
         return text
@@ -134,6 +137,7 @@ final class LineReader {
         if !bytes.contains(where: { $0 >= 0x80 }) { return .utf8 }
         if String(validating: bytes, as: UTF8.self) != nil {
             decoder = .utf8
+            autoChoice = " (chosen by --encoding auto from line \(lineNumber))"
             return .utf8
         }
         let gb18030 = LineDecoder.iconv(try Iconv(from: "GB18030"))
@@ -143,6 +147,7 @@ final class LineReader {
             throw invalid(bytes, error, encoding: "UTF-8 or GB18030 (--encoding auto)")
         }
         decoder = gb18030
+        autoChoice = " (chosen by --encoding auto from line \(lineNumber))"
         return gb18030
     }
 

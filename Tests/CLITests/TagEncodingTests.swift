@@ -85,7 +85,7 @@ struct TagEncodingTests {
     @Test func autoDecidesOnTheFirstNonASCIILine() throws {
         let r = try Self.tag(Array("ascii first\n北京\n".utf8) + [0xB1, 0xB1, 0x0A], ["--encoding", "auto"])
         #expect(r.status == 65)
-        #expect(r.stderr.contains("stdin line 3 is not valid UTF-8 at byte offset 19 (0xB1)"), "\(r.stderr)")
+        #expect(r.stderr.contains("stdin line 3 is not valid UTF-8 (chosen by --encoding auto from line 2) at byte offset 19 (0xB1)"), "\(r.stderr)")
         #expect(r.stdout.split(separator: "\n").count == 2)
     }
 
