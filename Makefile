@@ -4,7 +4,7 @@ RELEASE := .build/release/zhner
 # The bundled default model once it ships (models/default); until then the tiny golden-test model.
 MODEL ?= $(firstword $(wildcard models/default) Tests/NERCoreTests/Fixtures/models/tiny-bert)
 
-.PHONY: run test test-browser test-docs test-deploy test-fuzz fuzz-build stress build deps clean
+.PHONY: run test test-browser test-docs test-deploy test-fuzz fuzz-build stress build install deps clean
 
 ## Build (release) and serve the JSON API and the web page on http://127.0.0.1:8080/ with the default model.
 run: deps build
@@ -51,8 +51,25 @@ test-docs:
 test-deploy:
 	ZHNER_BIN=$(ZHNER_BIN) deploy/check.sh
 
+# `zhner version` shows the commit it was built from: a generated, git-ignored source file that
+# only a build with -DZHNER_STAMPED compiles in (a plain `swift build` says "unknown").
+# COMMIT=... overrides it where there is no .git (a container build context); empty means unknown.
+COMMIT ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+STAMP := Sources/zhner/BuildCommit.generated.swift
+
 build:
-	$(SWIFT) build -c release --product zhner
+	printf '#if ZHNER_STAMPED\nlet stampedCommit = "%s"\n#endif\n' '$(or $(COMMIT),unknown)' > $(STAMP)
+	$(SWIFT) build -c release --product zhner -Xswiftc -DZHNER_STAMPED
+
+## Installs zhner where it finds its default model from any folder: $(PREFIX)/bin/zhner and
+## $(PREFIX)/share/zhner/models/default (MODEL), replacing an older one. PREFIX defaults to
+## /usr/local; ZHNER_BIN=path installs that binary instead of building the release one.
+PREFIX ?= /usr/local
+install: $(if $(ZHNER_BIN),,build)
+	install -d '$(PREFIX)/bin' '$(PREFIX)/share/zhner/models'
+	install -m 0755 '$(or $(ZHNER_BIN),$(RELEASE))' '$(PREFIX)/bin/zhner'
+	rm -rf '$(PREFIX)/share/zhner/models/default'
+	cp -R '$(MODEL)' '$(PREFIX)/share/zhner/models/default'
 
 ## System packages the build needs (libmicrohttpd for `zhner serve`); idempotent.
 deps:

@@ -66,7 +66,8 @@ step "hadolint deploy/Dockerfile"
 "$VENV/bin/hadolint" --config deploy/.hadolint.yaml deploy/Dockerfile
 # The image must build the way the README does, and copy the model it serves.
 grep -q '^RUN make deps && make build$' deploy/Dockerfile || fail "Dockerfile does not build with 'make deps && make build'"
-grep -q '^COPY models/default ' deploy/Dockerfile || fail "Dockerfile does not copy models/default"
+grep -q '^COPY models/default /opt/zhner/share/zhner/models/default$' deploy/Dockerfile \
+    || fail "Dockerfile does not copy models/default where /opt/zhner/bin/zhner finds it (make install's layout)"
 grep -q '^HEALTHCHECK .*' deploy/Dockerfile && grep -q '/healthz' deploy/Dockerfile || fail "Dockerfile has no /healthz HEALTHCHECK"
 grep -Eq '^USER [1-9][0-9]*(:[1-9][0-9]*)?$' deploy/Dockerfile || fail "Dockerfile does not switch to a numeric non-root user"
 echo "ok"

@@ -32,7 +32,10 @@ final class HTTPServer {
          maxConnections: Int, connectionTimeoutSeconds: Int) throws(ServerError)
     {
         let driver = Unmanaged.passRetained(Driver(handler: handler, maxBodyBytes: maxBodyBytes))
-        var flags = MHD_USE_AUTO_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ERROR_LOG.rawValue
+        // No MHD_USE_ERROR_LOG: libmicrohttpd's own stderr lines ("Failed to bind to port 0") came
+        // before zhner's message for the same failure and named the wrong port; zhner reports every
+        // error it acts on itself (here, the listen failure; per request, the access log).
+        var flags = MHD_USE_AUTO_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
         if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
         let started = address.storage.withUnsafeBytes { raw in
             zhner_mhd_start(flags, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self),

@@ -65,12 +65,14 @@ enum CLIError: Error, CustomStringConvertible {
     case usage(String)
     /// Input data a command cannot process: exit 65 (EX_DATAERR).
     case data(String)
+    /// No model to load: exit 66 (EX_NOINPUT), as for a model folder the engine refuses.
+    case model(String)
     /// A file could not be read or written: exit 74 (EX_IOERR).
     case io(String)
 
     var description: String {
         switch self {
-        case .usage(let m), .data(let m), .io(let m): return m
+        case .usage(let m), .data(let m), .model(let m), .io(let m): return m
         }
     }
 
@@ -78,6 +80,7 @@ enum CLIError: Error, CustomStringConvertible {
         switch self {
         case .usage: return 2
         case .data: return 65
+        case .model: return 66
         case .io: return 74
         }
     }

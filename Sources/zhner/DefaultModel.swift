@@ -1,23 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 
-/// Where `zhner` looks for a model when no `--model` is given.
+/// Where `zhner` finds its model when no `--model` is given (HelpText.modelSearch states the
+/// order). Everything but `ZHNER_MODEL` is found relative to the executable's real path, not the
+/// working directory, so an installed or copied binary works from any folder.
 enum DefaultModel {
-    /// `ZHNER_MODEL`, then `models/default` beside the working directory, then relative to the
-    /// executable (the repo's `.build/<config>/zhner`, or an install's `bin/zhner`).
-    static var candidates: [String] {
-        var out: [String] = []
-        if let env = ProcessInfo.processInfo.environment["ZHNER_MODEL"], !env.isEmpty { out.append(env) }
-        out.append(FileManager.default.currentDirectoryPath + "/models/default")
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        out.append(exe.appendingPathComponent("../../models/default").standardized.path)
-        out.append(exe.appendingPathComponent("../share/zhner/models/default").standardized.path)
+    /// A place a model may be, with the name of the rule that gives it, for messages.
+    struct Candidate {
+        let path: String
+        let origin: String
+    }
+
+    /// The executable-relative places, in search order.
+    static func candidates(executable: String) -> [Candidate] {
+        let dir = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        var out = [
+            Candidate(path: dir.appendingPathComponent("models/default").path, origin: "beside the executable"),
+            Candidate(path: dir.appendingPathComponent("../share/zhner/models/default").standardized.path, origin: "install layout"),
+        ]
+        // A build inside a checkout lives in <checkout>/.build/<triple>/<config>/zhner.
+        if let range = executable.range(of: "/.build/") {
+            out.append(Candidate(path: String(executable[..<range.lowerBound]) + "/models/default", origin: "checkout"))
+        }
         return out
     }
 
+    /// The model folder to load: the explicit one, else `ZHNER_MODEL` (used as given, so a wrong
+    /// value is an error rather than a silent fallback), else the first candidate holding a model.
     static func resolve(_ explicit: String?) throws -> String {
         if let explicit { return explicit }
-        let fm = FileManager.default
-        if let found = candidates.first(where: { fm.fileExists(atPath: $0 + "/config.json") }) { return found }
-        throw CLIError.usage("no model found; pass --model DIR or set ZHNER_MODEL (looked in \(candidates.joined(separator: ", ")))")
+        if let env = ProcessInfo.processInfo.environment["ZHNER_MODEL"], !env.isEmpty { return env }
+        let places = candidates(executable: executablePath())
+        if let found = places.first(where: { FileManager.default.fileExists(atPath: $0.path + "/config.json") }) {
+            return found.path
+        }
+        let looked = places.map { "\($0.path) (\($0.origin))" }.joined(separator: ", ")
+        throw CLIError.model("no model found; pass --model DIR or set ZHNER_MODEL (looked in \(looked))")
+    }
+
+    /// The running binary's real path: /proc/self/exe on Linux, since argv[0] is a bare name when
+    /// the binary is found through PATH.
+    static func executablePath() -> String {
+        #if os(Linux)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = buffer.withUnsafeMutableBytes { readlink("/proc/self/exe", $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
+        if n > 0 { return String(decoding: buffer[..<n], as: UTF8.self) }
+        #endif
+        return URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
     }
 }

@@ -5,41 +5,56 @@ import NERCore
 enum EvalCommand: Command {
     static let help = """
         Usage: zhner eval --data FILE [--format bio|bmes|weibo|cluener] [--map FROM=TO,...]
-                          [--model DIR] [--threads N] [--batch N] [--json]
+                          [--encoding \(InputEncoding.helpChoices)] [--model DIR] [--threads N]
+                          [--batch N] [--json]
 
         Tags every sentence of an annotated corpus and scores the entities found against the gold
         ones: exact match of type, start and end (seqeval's default mode), precision, recall and F1
         per type and overall (micro-averaged), plus the tagging rate.
 
-          --data FILE     the corpus
-          --format F      bio (default; token<TAB>tag lines, blank line between sentences, any tag
-                          scheme: BIO, BIOES, BMES...), bmes (same reader), weibo (a trailing
-                          segmentation digit after each character is dropped), cluener (JSON lines);
-                          a .json file defaults to cluener
-          --map A=B,...   rename gold types (e.g. PER.NAM=PER,GPE.NAM=LOC); gold types not named are
-                          dropped, so only mapped types are scored
-          --model DIR     model folder (default: ZHNER_MODEL, else the bundled models/default)
-          --threads N     parallel workers (default: number of cores)
-          --batch N       sentences per forward batch (default: 64)
-          --json          print the scores as one JSON object instead of a table
+          --data FILE       the corpus
+          --format F        bio (default; token<TAB>tag lines, blank line between sentences, any
+                            tag scheme: BIO, BIOES, BMES...), bmes (same reader), weibo (a trailing
+                            segmentation digit after each character is dropped), cluener (JSON
+                            lines); a .json file defaults to cluener
+          --map A=B,...     rename gold types (e.g. PER.NAM=PER,GPE.NAM=LOC); gold types not named
+                            are dropped, so only mapped types are scored
+          --encoding E      the corpus's encoding, as for zhner tag (default: utf-8)
+          --model DIR       model folder (default: see "Model search" below)
+          --threads N       parallel workers (default: number of cores)
+          --batch N         sentences per forward batch (default: 64)
+          --json            print the scores as one JSON object instead of a table
+
+        When no gold type is one the model predicts (CLUENER without --map, Weibo without
+        --format weibo and --map), every score would be 0: eval says so, with the --format or
+        --map to pass, and exits 65 without tagging. Gold types the model never predicts, beside
+        others it does, are named on stderr and scored (recall 0).
+
+        \(HelpText.modelSearch)
+
+        Environment:
+        \(HelpText.modelVariable)
+        \(HelpText.isa)
+
+        Exit codes: 0 ok, 2 usage, 65 bad corpus (undecodable bytes or a malformed line, named by
+        line; no sentences; no gold type the model predicts), 66 bad or missing model, 74 corpus
+        missing or unreadable.
         """
 
     static func run(_ argv: [String]) throws {
-        let args = try Arguments(argv, options: ["data", "format", "map", "model", "threads", "batch"], flags: ["json"])
+        let args = try Arguments(argv, options: ["data", "format", "map", "model", "threads", "batch", "encoding"], flags: ["json"])
         guard args.positional.isEmpty else { throw CLIError.usage("unexpected argument \(args.positional[0])") }
         guard let data = args.value("data") else { throw CLIError.usage("eval needs --data FILE") }
         let format = try CorpusFormat(rawValue: args.choice("format", CorpusFormat.allCases.map(\.rawValue),
                                                             default: data.hasSuffix(".json") ? "cluener" : "bio"))!
+        let encoding = try InputEncoding(option: args)
         let map = try args.value("map").map(parseMap)
         let workers = try args.int("threads", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
         let batch = try args.int("batch", default: 64, range: 1...100_000)
         let model = try DefaultModel.resolve(args.value("model"))
-        let sentences: [AnnotatedSentence]
-        do { sentences = try CorpusFormat.read(data, format: format, map: map) } catch let e as NERError {
-            throw CLIError.data(e.description)
-        }
-        guard !sentences.isEmpty else { throw CLIError.data("\(data) holds no sentences") }
         let recognizer = try Recognizer(modelDirectory: model, options: .init(threads: 1, concurrency: workers))
+        let sentences = try readCorpus(data, format: format, encoding: encoding, map: map)
+        try EvalTypeCheck.check(sentences, format: format, modelTypes: recognizer.entityTypes)
 
         let started = DispatchTime.now()
         let found = ParallelTagger.tag(sentences.map(\.text), batch: batch, with: recognizer)
@@ -54,6 +69,22 @@ enum EvalCommand: Command {
         } else {
             print(table(scores, sentences: sentences.count, seconds: seconds, rate: rate, model: model, data: data))
         }
+    }
+
+    /// Through `LineReader`, so a corpus is opened, decoded and its errors reported as `zhner tag`
+    /// does its input (exit 74 unreadable, 65 undecodable at a named line and byte offset).
+    private static func readCorpus(_ path: String, format: CorpusFormat, encoding: InputEncoding,
+                                   map: [String: String]?) throws -> [AnnotatedSentence]
+    {
+        let reader = try LineReader(path: path, encoding: encoding)
+        var lines: [String] = []
+        while let line = try reader.next() { lines.append(line) }
+        let sentences: [AnnotatedSentence]
+        do { sentences = try CorpusFormat.parse(lines.joined(separator: "\n"), format: format, map: map, name: path) } catch let e as NERError {
+            throw CLIError.data(e.description)
+        }
+        guard !sentences.isEmpty else { throw CLIError.data("\(path) holds no sentences") }
+        return sentences
     }
 
     static func parseMap(_ raw: String) throws -> [String: String] {
@@ -71,12 +102,14 @@ enum EvalCommand: Command {
     private static func format(_ x: Double) -> String { String(format: "%.4f", x) }
 
     static func table(_ s: EntityScores, sentences: Int, seconds: Double, rate: Double, model: String, data: String) -> String {
+        // The type column is as wide as the longest name (CLUENER has "organization", "government").
+        let width = (s.byType.keys.map(\.count) + ["overall".count]).max()! + 2
+        func cell(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count + 1), withPad: " ", startingAt: 0) }
         var lines = ["model: \(model)", "data:  \(data) (\(sentences) sentences, \(s.overall.gold) gold entities)", "",
-                     "type        precision  recall     f1         gold   predicted"]
+                     cell("type", width) + "precision  recall     f1         gold   predicted"]
         func row(_ name: String, _ c: EntityScores.Counts) -> String {
-            name.padding(toLength: 12, withPad: " ", startingAt: 0) + format(c.precision) + "     " + format(c.recall)
-                + "     " + format(c.f1) + "     " + String(c.gold).padding(toLength: 7, withPad: " ", startingAt: 0)
-                + String(c.predicted)
+            cell(name, width) + cell(format(c.precision), 11) + cell(format(c.recall), 11) + cell(format(c.f1), 11)
+                + cell(String(c.gold), 7) + String(c.predicted)
         }
         for type in s.byType.keys.sorted() { lines.append(row(type, s.byType[type]!)) }
         lines.append(row("overall", s.overall))

@@ -7,7 +7,16 @@ enum InfoCommand: Command {
         Usage: zhner info [MODEL_DIR]
 
         Prints a model folder's architecture, labels, weight format, size on disk and the kernel
-        path (ISA) this machine uses. Without MODEL_DIR, describes the default model.
+        path (ISA) this machine uses. Without MODEL_DIR (or --model DIR), describes the default
+        model.
+
+        \(HelpText.modelSearch)
+
+        Environment:
+        \(HelpText.modelVariable)
+        \(HelpText.isa)
+
+        Exit codes: 0 ok, 2 usage, 66 bad or missing model.
         """
 
     static func run(_ argv: [String]) throws {

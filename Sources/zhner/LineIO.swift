@@ -4,11 +4,19 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads a file (or stdin) line by line in bounded memory; lines are split on "\n" and a trailing
-/// "\r" is dropped. A final line without "\n" still counts; invalid UTF-8 is an error naming it.
+/// Reads a file (or stdin) line by line in bounded memory, decoding each line from `encoding` (a
+/// BOM is skipped, never part of the text); lines are split on "\n" and a trailing "\r" is
+/// dropped. A final line without "\n" still counts; undecodable bytes are an error naming the
+/// line and their byte offset.
 final class LineReader {
     private let fd: Int32
     private let name: String
+    private let encoding: InputEncoding
+    /// The decoder in use; nil while `auto` has seen only ASCII lines.
+    private var decoder: LineDecoder?
+    /// What made `auto` pick `decoder`, for messages about later lines.
+    private var autoChoice = ""
+    private var checkedByteOrderMark = false
     private var buffer: [UInt8] = []
     private var start = 0
     private var eof = false
@@ -21,7 +29,15 @@ final class LineReader {
     /// Bytes of the input consumed by the lines returned so far.
     var offset: Int { dropped + start }
 
-    init(path: String) throws {
+    init(path: String, encoding: InputEncoding = .utf8) throws {
+        switch encoding {
+        case .utf8: decoder = .utf8
+        case .gb18030: decoder = .iconv(try Iconv(from: "GB18030"))
+        case .gbk: decoder = .iconv(try Iconv(from: "GBK"))
+        case .utf16: decoder = .utf16(bigEndian: false)
+        case .auto: decoder = nil
+        }
+        self.encoding = encoding
         if path == "-" {
             fd = 0
             name = "stdin"
@@ -39,10 +55,12 @@ final class LineReader {
     }
 
     func next() throws -> String? {
+        if !checkedByteOrderMark { try skipByteOrderMark() }
+        let newline = decoder?.newline ?? [0x0A]
         while true {
-            if let nl = buffer[start...].firstIndex(of: 0x0A) {
+            if let nl = findNewline(newline) {
                 let line = try decode(buffer[start..<nl])
-                start = nl + 1
+                start = nl + newline.count
                 return line
             }
             if eof {
@@ -53,6 +71,32 @@ final class LineReader {
             }
             try fill()
         }
+    }
+
+    /// A BOM sets UTF-16's byte order and `auto`'s encoding; it is consumed, so offsets count
+    /// from the text's first character.
+    private func skipByteOrderMark() throws {
+        let utf8: [UInt8] = [0xEF, 0xBB, 0xBF], little: [UInt8] = [0xFF, 0xFE], big: [UInt8] = [0xFE, 0xFF]
+        let marks = (encoding == .utf8 || encoding == .auto ? [utf8] : []) + (encoding == .utf16 || encoding == .auto ? [little, big] : [])
+        // Read only while the bytes so far could still begin a BOM: an interactive writer that
+        // sends "a\n" and waits for its record must get it.
+        while !eof, marks.contains(where: { $0.count > buffer.count - start && $0.starts(with: buffer[start...]) }) { try fill() }
+        checkedByteOrderMark = true
+        guard let mark = marks.first(where: { buffer[start...].starts(with: $0) }) else { return }
+        decoder = mark == utf8 ? .utf8 : .utf16(bigEndian: mark == big)
+        autoChoice = " (chosen by --encoding auto from the BOM)"
+        start += mark.count
+    }
+
+    /// The first newline at or after `start`, on a code-unit boundary.
+    private func findNewline(_ newline: [UInt8]) -> Int? {
+        if newline.count == 1 { return buffer[start...].firstIndex(of: newline[0]) }
+        var i = start
+        while i + newline.count <= buffer.count {
+            if buffer[i..<(i + newline.count)].elementsEqual(newline) { return i }
+            i += newline.count
+        }
+        return nil
     }
 
     private func fill() throws {
@@ -76,12 +120,44 @@ final class LineReader {
 
     private func decode(_ bytes: ArraySlice<UInt8>) throws -> String {
         lineNumber += 1
-        var b = bytes
-        if b.last == 0x0D { b = b.dropLast() }
-        guard let s = String(validating: b, as: UTF8.self) else {
-            throw CLIError.data("\(name) line \(lineNumber) is not valid UTF-8")
+        let decoder = try self.decoder ?? choose(for: bytes)
+        var text: String
+        do {
+            text = try decoder.decode(bytes)
+        } catch {
+            throw invalid(bytes, error, encoding: decoder.name + (encoding == .auto ? autoChoice : ""))
         }
-        return s
+        if text.unicodeScalars.last == "\r" { text.unicodeScalars.removeLast() }
+        return text
+    }
+
+    /// `auto` without a BOM: an ASCII line reads the same in either encoding and decides nothing;
+    /// the first other line picks UTF-8 if it is valid UTF-8, else GB18030 if it fits.
+    private func choose(for bytes: ArraySlice<UInt8>) throws -> LineDecoder {
+        if !bytes.contains(where: { $0 >= 0x80 }) { return .utf8 }
+        if String(validating: bytes, as: UTF8.self) != nil {
+            decoder = .utf8
+            autoChoice = " (chosen by --encoding auto from line \(lineNumber))"
+            return .utf8
+        }
+        let gb18030 = LineDecoder.iconv(try Iconv(from: "GB18030"))
+        do {
+            _ = try gb18030.decode(bytes)
+        } catch {
+            throw invalid(bytes, error, encoding: "UTF-8 or GB18030 (--encoding auto)")
+        }
+        decoder = gb18030
+        autoChoice = " (chosen by --encoding auto from line \(lineNumber))"
+        return gb18030
+    }
+
+    /// Names the line and the bad bytes' offset in the input (0-based, as hex editors count).
+    private func invalid(_ line: ArraySlice<UInt8>, _ failure: DecodeFailure, encoding encodingName: String) -> CLIError {
+        let at = dropped + line.startIndex + failure.offset
+        let shown = failure.bytes.map { "0x" + ($0 < 0x10 ? "0" : "") + String($0, radix: 16, uppercase: true) }
+        let hint = encoding == .utf8 ? "; for GB18030, GBK or UTF-16 text pass --encoding (auto detects them)" : ""
+        return CLIError.data("\(name) line \(lineNumber) is not valid \(encodingName) at byte offset \(at) "
+            + "(\(shown.joined(separator: " ")))\(hint)")
     }
 }
 

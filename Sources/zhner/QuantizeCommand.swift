@@ -9,7 +9,10 @@ enum QuantizeCommand: Command {
 
         Writes an INT8 copy of the model folder IN_DIR (F32, F16 or BF16 safetensors) to OUT_DIR:
         linear layers per-output-channel symmetric int8, pre-packed for the kernels, word
-        embeddings int8 per row, everything else F32. The other files of IN_DIR are copied.
+        embeddings int8 per row, everything else F32. Of IN_DIR's other files only those a model
+        folder is read for are copied: config.json, vocab.txt, tokenizer.json, tokenizer_config.json,
+        special_tokens_map.json and the files config.json's "files" map declares; the rest (a
+        model.onnx, a PyTorch checkpoint, notes) are named on stderr and left out.
         The new model.safetensors is a valid safetensors file that zhner maps without copying.
 
           --calibration FILE  BiLSTM-CRF models: a text like the one to be tagged, one sentence
@@ -39,8 +42,9 @@ enum QuantizeCommand: Command {
         for option in ["fold-bigrams", "fold-words"] where args.value(option) != nil && args.value("calibration") == nil {
             throw CLIError.usage("--\(option) needs --calibration")
         }
-        try Quantizer.quantize(input: input, output: output, calibration: args.value("calibration"), foldBigrams: bigrams,
-                               foldWords: words)
+        let skipped = try Quantizer.quantize(input: input, output: output, calibration: args.value("calibration"),
+                                             foldBigrams: bigrams, foldWords: words)
+        if !skipped.isEmpty { printError("not copied (an INT8 folder does not read them): \(skipped.joined(separator: ", "))") }
         let size = (try? fm.attributesOfItem(atPath: output + "/model.safetensors")[.size] as? Int) ?? 0
         print("wrote \(output)/model.safetensors (\(size / 1024) KiB) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
     }

@@ -21,7 +21,7 @@ enum ServeCommand: Command {
         Option(name: "host", value: "ADDR", env: "ZHNER_HOST", defaultText: defaults.host,
                help: "address to listen on; a non-loopback one needs API keys"),
         Option(name: "port", value: "N", env: "ZHNER_PORT", defaultText: "\(defaults.port)", help: "TCP port; 0 picks a free one"),
-        Option(name: "model", value: "DIR", env: "ZHNER_MODEL", defaultText: "models/default", help: "model folder"),
+        Option(name: "model", value: "DIR", env: "ZHNER_MODEL", defaultText: "see Model search below", help: "model folder"),
         Option(name: "workers", value: "N", env: "ZHNER_WORKERS", defaultText: "number of cores",
                help: "inference threads, one core each"),
         Option(name: "queue", value: "N", env: "ZHNER_QUEUE", defaultText: "\(defaults.queueCapacity)",
@@ -47,9 +47,9 @@ enum ServeCommand: Command {
         Option(name: "shutdown-grace-s", value: "S", env: "ZHNER_SHUTDOWN_GRACE_S", defaultText: "\(defaults.shutdownGraceSeconds)",
                help: "after SIGTERM, seconds requests in flight may take; then their connections are closed"),
         Option(name: "api-key", value: "KEY", env: "ZHNER_API_KEYS", defaultText: "none",
-               help: "accepted Authorization: Bearer key; repeatable or comma-separated (prefer the variable or a file: arguments show in ps)"),
+               help: "accepted Authorization: Bearer key; repeatable or comma-separated; added to ZHNER_API_KEYS's (prefer the variable or a file: arguments show in ps)"),
         Option(name: "api-key-file", value: "FILE", env: "ZHNER_API_KEY_FILE", defaultText: "none",
-               help: "file with one key per line (# comments), added to --api-key"),
+               help: "file with one key per line (# comments), added to --api-key and ZHNER_API_KEYS"),
         Option(name: "insecure-no-auth", value: nil, env: "ZHNER_INSECURE_NO_AUTH", defaultText: "off",
                help: "serve a non-loopback address without keys"),
         Option(name: "public-metrics", value: nil, env: "ZHNER_PUBLIC_METRICS", defaultText: "off",
@@ -70,7 +70,8 @@ enum ServeCommand: Command {
             accepting, finishes the requests in flight (closing those still open after
             --shutdown-grace-s) and exits 0; SIGHUP reloads --lexicon. See docs/API.md.
 
-            Every option can also be set by its environment variable; the option wins.
+            Every option can also be set by its environment variable; the option wins, except for
+            API keys: those of --api-key, ZHNER_API_KEYS and --api-key-file are all accepted.
             Boolean variables take 1/true/yes/on or 0/false/no/off.
 
             """]
@@ -81,8 +82,14 @@ enum ServeCommand: Command {
         }
         lines.append("""
 
+            \(HelpText.modelSearch)
+
+            Environment only (no option):
+            \(HelpText.isa)
+
             Exit codes: 0 stopped by a signal, 1 stopped by a second signal before every request was
-            answered, 2 usage, 65 bad lexicon file, 66 bad model, 74 cannot listen.
+            answered, 2 usage, 65 bad lexicon file, 66 bad or missing model, 74 cannot listen (port taken)
+            or read the API key file.
             """)
         return lines.joined(separator: "\n")
     }
@@ -108,7 +115,7 @@ enum ServeCommand: Command {
         config.maxConnections = try settings.int("max-connections", default: config.maxConnections, range: 1...100_000)
         config.connectionTimeoutSeconds = try settings.int("connection-timeout-s", default: config.connectionTimeoutSeconds, range: 1...86_400)
         config.shutdownGraceSeconds = try settings.int("shutdown-grace-s", default: config.shutdownGraceSeconds, range: 1...3600)
-        config.apiKeys = settings.list("api-key") + (try settings.string("api-key-file").map(readKeys) ?? [])
+        config.apiKeys = settings.list("api-key", mergingVariable: true) + (try settings.string("api-key-file").map(readKeys) ?? [])
         config.insecureNoAuth = try settings.flag("insecure-no-auth")
         config.publicMetrics = try settings.flag("public-metrics")
         config.corsOrigins = settings.list("cors-origin")
@@ -176,10 +183,12 @@ enum ServeCommand: Command {
             }
         }
 
-        /// Repeated options and comma lists; the command line's replace the variable's.
-        func list(_ name: String) -> [String] {
+        /// Repeated options and comma lists; the command line's replace the variable's unless
+        /// `mergingVariable` (API keys: docs/API.md promises every source is accepted).
+        func list(_ name: String, mergingVariable: Bool = false) -> [String] {
             let given = args.values(name)
-            let raw = given.isEmpty ? (env(name).map { [$0] } ?? []) : given
+            let variable = env(name).map { [$0] } ?? []
+            let raw = given.isEmpty || mergingVariable ? given + variable : given
             return raw.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
     }

@@ -10,15 +10,20 @@ import NERCore
 enum TagCommand: Command {
     static let help = """
         Usage: zhner tag [--model DIR] [--input FILE|-] [--output FILE|-] [--format jsonl|conll|hf]
-                         [--text-field NAME] [--lexicon FILE] [--threads N] [--batch N]
-                         [--progress | --no-progress]
+                         [--encoding \(InputEncoding.helpChoices)] [--text-field NAME]
+                         [--lexicon FILE] [--threads N] [--batch N] [--progress | --no-progress]
 
         Tags one text per input line. Every input line gives exactly one output record, in order;
         an empty line gives an empty entity list. Input and output stream: memory stays the same
         whatever the input's size (a few batches per thread are in flight at a time).
 
-          --model DIR       model folder (default: ZHNER_MODEL, else the bundled models/default)
-          --input FILE      input, UTF-8, one text (or JSON record) per line (default: - = stdin)
+          --model DIR       model folder (default: see "Model search" below)
+          --input FILE      input, one text (or JSON record) per line (default: - = stdin)
+          --encoding E      the input's encoding (default: utf-8): utf-8, gb18030, gbk, utf-16
+                            (byte order from its BOM, little-endian without one) or auto (a BOM
+                            decides; else the first non-ASCII line: UTF-8 if valid, else
+                            GB18030). A BOM is never part of the text; output is always UTF-8
+                            and offsets count code points of the decoded text
           --output FILE     where to write (default: - = stdout)
           --format F        jsonl (default): {"text": ..., "entities": [{"type", "start", "end",
                             "text", "score"}]} with code-point offsets, end exclusive;
@@ -26,14 +31,15 @@ enum TagCommand: Command {
                             line after each text;
                             hf: a JSON list per line shaped like transformers'
                             pipeline("ner", aggregation_strategy="simple") output:
-                            [{"entity_group", "score", "word", "start", "end"}] (docs/API.md)
+                            [{"entity_group", "score", "word", "start", "end"}] (docs/BATCH.md)
           --text-field NAME input lines are JSON objects; tag the string in field NAME. With
                             --format jsonl the output is the input record, every field kept as
                             it was, with "entities" added (a record that already has one is an
                             error); conll and hf write their usual records
           --lexicon FILE    names to always recognise: "text<TAB>TYPE" per line (# comments and
                             blank lines skipped); a match overrides any model entity it overlaps
-                            and has score 1 (and "source": "lexicon" in jsonl)
+                            and has score 1 (and "source": "lexicon" in jsonl). Default:
+                            ZHNER_LEXICON, as for zhner serve
           --threads N       texts tagged in parallel (default: number of cores)
           --batch N         lines per forward batch (default: 64)
           --progress        show the progress line on stderr even when it is not a terminal
@@ -41,13 +47,22 @@ enum TagCommand: Command {
                             records do not go to that terminal: lines, rate and, for a file
                             input, percent done and time left)
 
-        Exit codes: 0 ok, 2 usage, 65 bad input (invalid UTF-8, a bad JSON record or a bad
-        lexicon line, named by its line; the records before it are written), 66 bad model,
-        74 I/O error.
+        \(HelpText.modelSearch)
+
+        Environment:
+        \(HelpText.modelVariable)
+          ZHNER_LEXICON   the default --lexicon
+        \(HelpText.isa)
+
+        Exit codes: 0 ok, 2 usage, 65 bad input (undecodable bytes, named by line and byte
+        offset; a bad JSON record or a bad lexicon line, named by its line; the records before
+        it are written), 66 bad or missing model, 74 I/O error (input or lexicon missing or
+        unreadable, output not writable).
         """
 
     static func run(_ argv: [String]) throws {
-        let args = try Arguments(argv, options: ["model", "input", "output", "format", "threads", "batch", "text-field", "lexicon"],
+        let args = try Arguments(argv, options: ["model", "input", "output", "format", "threads", "batch", "text-field", "lexicon",
+                                                 "encoding"],
                                  flags: ["progress", "no-progress"])
         guard args.positional.isEmpty else { throw CLIError.usage("unexpected argument \(args.positional[0])") }
         let format = TagRenderer.Format(rawValue: try args.choice("format", TagRenderer.Format.allCases.map(\.rawValue), default: "jsonl"))!
@@ -55,12 +70,14 @@ enum TagCommand: Command {
         let batch = try args.int("batch", default: 64, range: 1...100_000)
         if args.flag("progress"), args.flag("no-progress") { throw CLIError.usage("--progress and --no-progress exclude each other") }
         if let field = args.value("text-field"), field.isEmpty { throw CLIError.usage("--text-field needs a field name") }
-        let lexicon = try args.value("lexicon").map(loadLexicon)
+        let encoding = try InputEncoding(option: args)
+        let lexiconPath = args.value("lexicon") ?? ProcessInfo.processInfo.environment["ZHNER_LEXICON"].flatMap { $0.isEmpty ? nil : $0 }
+        let lexicon = try lexiconPath.map(loadLexicon)
         let model = try DefaultModel.resolve(args.value("model"))
         let recognizer = try Recognizer(modelDirectory: model,
                                         options: .init(threads: 1, concurrency: workers))
         let inputPath = args.value("input") ?? "-"
-        let reader = try LineReader(path: inputPath)
+        let reader = try LineReader(path: inputPath, encoding: encoding)
         let outputPath = args.value("output") ?? "-"
         let writer = try OutputWriter(path: outputPath)
         // Shown on an interactive stderr, unless the records themselves go to that terminal too,

@@ -16,9 +16,12 @@ let usage = """
       quantize   write an INT8 copy of a model folder
       info       describe a model folder
       eval       score a model on an annotated corpus (precision, recall, F1)
+      version    print the version, git commit and kernel path (also zhner --version)
       help       show help for a command (zhner help tag)
 
     Run `zhner <command> --help` for a command's options.
+
+    \(HelpText.modelSearch)
     """
 
 let commands: [String: Command.Type] = [
@@ -27,6 +30,7 @@ let commands: [String: Command.Type] = [
     "quantize": QuantizeCommand.self,
     "info": InfoCommand.self,
     "eval": EvalCommand.self,
+    "version": VersionCommand.self,
 ]
 
 func printError(_ message: String) {
@@ -35,6 +39,7 @@ func printError(_ message: String) {
 }
 
 var args = Array(CommandLine.arguments.dropFirst())
+if args.first == "--version" { args[0] = "version" }
 if args.first == "help" {
     args.removeFirst()
     args = args.isEmpty ? ["--help"] : [args[0], "--help"]

@@ -67,7 +67,7 @@ struct CLITests {
         bytes.append(contentsOf: [0xE4, 0xB8, 0x41, 0x0A])
         let r = try Zhner.run(["tag", "--model", Zhner.tinyModel], stdin: bytes)
         #expect(r.status == 65)
-        #expect(r.stderr.contains("line 2 is not valid UTF-8"))
+        #expect(r.stderr.contains("line 2 is not valid UTF-8 at byte offset 7 (0xE4 0xB8)"), "\(r.stderr)")
     }
 
     @Test(arguments: [
@@ -103,6 +103,25 @@ struct CLITests {
         #expect(tag.stdout.hasPrefix("{\"text\": \"北京欢迎你\""))
     }
 
+    /// Only the files a model folder is read for are copied; the rest are named on stderr.
+    @Test func quantizeCopiesOnlyWhatAModelReads() throws {
+        let dir = try Zhner.scratchDirectory("zhner-q-files")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fm = FileManager.default
+        try fm.copyItem(atPath: Zhner.tinyModel, toPath: dir + "/in")
+        // A newer model's config declares an extra table in its "files" map.
+        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/in/config.json"))) as! [String: Any]
+        config["files"] = ["charmap": "charmap.txt"]
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: dir + "/in/config.json"))
+        for extra in ["charmap.txt", "model.onnx", "README.md"] { try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/in/" + extra)) }
+        let q = try Zhner.run(["quantize", dir + "/in", dir + "/out"])
+        #expect(q.status == 0, "\(q.stderr)")
+        #expect(q.stderr.contains("not copied (an INT8 folder does not read them): README.md, model.onnx"), "\(q.stderr)")
+        #expect(try fm.contentsOfDirectory(atPath: dir + "/out").sorted()
+            == ["charmap.txt", "config.json", "model.safetensors", "tokenizer_config.json", "vocab.txt"])
+        #expect(try Zhner.run(["tag", "--model", dir + "/out"], stdin: Data("北京".utf8)).status == 0)
+    }
+
     @Test func evalScoresACorpus() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-eval-\(UUID())").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -118,7 +137,10 @@ struct CLITests {
         #expect((obj["overall"] as! [String: Any])["gold"] as? Int == 2)
         #expect(try Zhner.run(["eval", "--model", Zhner.tinyModel]).stderr.contains("eval needs --data"))
         #expect(try Zhner.run(["eval", "--data", dir + "/c.tsv", "--map", "PER"]).status == 2)
-        #expect(try Zhner.run(["eval", "--data", dir + "/missing.tsv", "--model", Zhner.tinyModel]).status == 65)
+        // A missing corpus is an I/O error worded as tag words a missing input.
+        let missing = try Zhner.run(["eval", "--data", dir + "/missing.tsv", "--model", Zhner.tinyModel])
+        #expect(missing.status == 74)
+        #expect(missing.stderr.contains("cannot open \(dir)/missing.tsv: No such file or directory"), "\(missing.stderr)")
     }
 
     @Test func isaCanBeForcedAndIsValidated() throws {

@@ -76,6 +76,25 @@ struct TagLexiconTests {
         #expect(r.stdout.isEmpty)
     }
 
+    /// ZHNER_LEXICON is tag's default --lexicon, as it is serve's; the option wins.
+    @Test func lexiconVariableIsTheDefault() throws {
+        let r = try Self.withLexicon("王伟\tVIP\n") { path in
+            try Zhner.run(["tag", "--model", Zhner.tinyModel], stdin: Data("王伟去了".utf8), environment: ["ZHNER_LEXICON": path])
+        }
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("{\"type\": \"VIP\", \"start\": 0, \"end\": 2, \"text\": \"王伟\", \"score\": 1.0, \"source\": \"lexicon\"}"), "\(r.stdout)")
+        let overridden = try Self.withLexicon("王伟\tBOSS\n") { option in
+            try Self.withLexicon("王伟\tVIP\n") { variable in
+                try Zhner.run(["tag", "--model", Zhner.tinyModel, "--lexicon", option], stdin: Data("王伟去了".utf8),
+                              environment: ["ZHNER_LEXICON": variable])
+            }
+        }
+        #expect(overridden.stdout.contains("\"type\": \"BOSS\""), "\(overridden.stdout)")
+        let missing = try Zhner.run(["tag", "--model", Zhner.tinyModel], stdin: Data("北京".utf8),
+                                    environment: ["ZHNER_LEXICON": "/nonexistent/lexicon.tsv"])
+        #expect(missing.status == 74)
+    }
+
     @Test func missingLexiconIsAnIOError() throws {
         let r = try Zhner.run(["tag", "--model", Zhner.tinyModel, "--lexicon", "/nonexistent/lexicon.tsv"], stdin: Data("北京".utf8))
         #expect(r.status == 74)

@@ -11,8 +11,14 @@ public enum Zhner {
         .appendingPathComponent("../NERCoreTests/Fixtures/models/tiny-bert").standardized.path
 
     /// The shipped default model (BiLSTM-CRF): for behaviour that only a real model's CRF shows.
-    public static let defaultModel: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../models/default").standardized.path
+    public static var defaultModel: String { repository + "/models/default" }
+
+    /// A new empty folder under the system's temporary directory; the caller removes it.
+    public static func scratchDirectory(_ prefix: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
 
     public struct Result: Sendable {
         public let status: Int32
@@ -26,12 +32,20 @@ public enum Zhner {
         ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ZHNER_") }.merging(extra) { $1 }
     }
 
-    /// Runs `zhner` once to completion, with `environment(adding:)`.
-    public static func run(_ args: [String], stdin: Data = Data(), environment: [String: String] = [:]) throws -> Result {
+    /// The repository the tests were built from.
+    public static let repository: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../..").standardized.path
+
+    /// Runs `zhner` (or `executable`: a copy of it, or a tool such as make) once to completion,
+    /// with `environment(adding:)`, in `directory` (default: this process's working directory).
+    public static func run(_ args: [String], stdin: Data = Data(), environment: [String: String] = [:],
+                           executable: String = binary, directory: String? = nil) throws -> Result
+    {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
         p.environment = Self.environment(adding: environment)
+        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
         // Files rather than pipes for stdin/stderr: no extra threads, no pipe-buffer deadlocks.
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-run-\(UUID())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)

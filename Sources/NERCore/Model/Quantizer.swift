@@ -10,27 +10,33 @@ import Foundation
 public enum Quantizer {
     /// `calibration`: a text (one sentence per line) whose `foldBigrams` most frequent bigrams and
     /// `foldWords` most frequent (word, set) pairs a BiLSTM-CRF folds into tables at load time
-    /// (FoldCalibration); nil folds none.
+    /// (FoldCalibration); nil folds none. Returns the entries of `input` left out of `output`
+    /// because no INT8 folder reads them (other weights such as a model.onnx, notes, ...).
+    @discardableResult
     public static func quantize(input: String, output: String, calibration: String? = nil, foldBigrams: Int = 8192,
-                                foldWords: Int = 8192) throws
+                                foldWords: Int = 8192) throws -> [String]
     {
         guard FileManager.default.fileExists(atPath: input + "/config.json") else {
             throw NERError.invalidModel("\(input) has no config.json")
         }
         try ModelDirectory.checkFiles(input, needs: [])
-        let type = try JSONObjectFile(path: input + "/config.json").string("model_type", default: "bert")
+        let configFile = try JSONObjectFile(path: input + "/config.json")
+        let type = try configFile.string("model_type", default: "bert")
         var job = QuantizationJob(file: try SafeTensors(path: input + "/model.safetensors"))
         if let format = job.file.metadata[Int8Format.formatKey] {
             throw NERError.invalidModel("\(input) is already quantized (\(format))")
         }
         // Source files the INT8 folder does not need: a BiLSTM's lexicon is compiled into its weights.
         var compiledIn: Set<String> = ["model.safetensors"]
+        // Files the config's "files" map names (a BiLSTM's tables, a newer model's charmap): copied.
+        var declared = Array((configFile.object["files"] as? [String: String] ?? [:]).values)
         switch type {
         case BiLSTMConfig.modelType:
             let config = try BiLSTMConfig(contentsOf: input + "/config.json")
             try job.quantizeBiLSTM(config)
             let lexicon = try job.compileLexicon(input + "/" + config.files["lexicon"]!, config: config)
             compiledIn.insert(config.files["lexicon"]!)
+            declared += config.files.values
             if let calibration {
                 let files = config.files
                 let vocabulary = try CharVocabulary(charsPath: input + "/" + files["chars"]!, bigramsPath: input + "/" + files["bigrams"]!,
@@ -50,18 +56,29 @@ public enum Quantizer {
         }
         try job.keepRemainingAsFloat()
 
+        // Only what a model folder is read for, so a large model.onnx or checkpoint beside the
+        // weights does not double the disk the copy needs: the config, the tokenizer files, and
+        // what the config declares.
+        let needed = Set(["config.json", "vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"] + declared)
+            .subtracting(compiledIn)
         let fm = FileManager.default
+        var skipped: [String] = []
         do {
             try fm.createDirectory(atPath: output, withIntermediateDirectories: true)
-            for item in try fm.contentsOfDirectory(atPath: input) where !compiledIn.contains(item) {
-                let target = output + "/" + item
-                if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }
-                try fm.copyItem(atPath: input + "/" + item, toPath: target)
+            for item in needed.sorted() where fm.fileExists(atPath: input + "/" + item) {
+                let target = URL(fileURLWithPath: output + "/" + item)
+                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
+                try fm.copyItem(atPath: input + "/" + item, toPath: target.path)
             }
+            // A declared "tables/charmap.txt" keeps its folder "tables" from counting as skipped.
+            let kept = Set(needed.map { String($0.split(separator: "/").first ?? Substring($0)) }).union(compiledIn)
+            skipped = try fm.contentsOfDirectory(atPath: input).filter { !kept.contains($0) }.sorted()
         } catch {
             throw NERError.invalidArgument("cannot write \(output): \(error.localizedDescription)")
         }
         try job.writer.write(to: output + "/model.safetensors")
+        return skipped
     }
 }
 

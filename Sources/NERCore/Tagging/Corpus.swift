@@ -27,6 +27,12 @@ public enum CorpusFormat: String, Sendable, CaseIterable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw NERError.invalidArgument("\(path) is not valid UTF-8")
         }
+        return try parse(text, format: format, map: map, name: path)
+    }
+
+    /// Reads a corpus already decoded (the CLI decodes other encodings itself); `name` is the
+    /// file's, for messages. `map` as for `read`.
+    public static func parse(_ text: String, format: CorpusFormat, map: [String: String]?, name path: String) throws -> [AnnotatedSentence] {
         let sentences = format == .cluener ? try readCLUENER(text, path: path) : try readTagged(text, format: format, path: path)
         guard let map else { return sentences }
         return sentences.map { s in
