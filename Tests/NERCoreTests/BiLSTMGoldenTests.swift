@@ -9,24 +9,26 @@ struct BiLSTMGoldenTests {
         let emissions: [Float]
         let viterbi: [Int]
         let entities: [[Any]]
+        /// The corpus the reference's detector picked (tiny-lstm-domains only).
+        let corpus: Int?
     }
 
-    static func cases() throws -> [Case] {
-        let golden = try Fixtures.json("models/tiny-lstm.golden.json")
+    static func cases(_ model: String = "tiny-lstm") throws -> [Case] {
+        let golden = try Fixtures.json("models/\(model).golden.json")
         return (golden["cases"] as! [[String: Any]]).map { c in
             Case(text: c["text"] as! String,
                  emissions: (c["emissions"] as! [[NSNumber]]).flatMap { $0.map(\.floatValue) },
                  viterbi: (c["viterbi"] as! [NSNumber]).map(\.intValue),
-                 entities: c["entities"] as! [[Any]])
+                 entities: c["entities"] as! [[Any]], corpus: (c["corpus"] as? NSNumber)?.intValue)
         }
     }
 
-    /// Each text as one window, all in one batch.
+    /// Each text as one window, all in one batch, conditioned on the corpus its model picks for it.
     static func emissions(_ r: Recognizer, _ texts: [String]) -> [[Float]] {
         let windows = texts.map { t in
             let scalars = Array(t.unicodeScalars)
             let e = r.model.encode(scalars[...])
-            return ModelWindow(encoding: e, tokens: 0..<e.count, scalars: scalars)
+            return ModelWindow(encoding: e, tokens: 0..<e.count, scalars: scalars, corpus: r.model.corpus(of: scalars))
         }
         var out = [[Float]](repeating: [], count: texts.count)
         r.model.emissions(windows) { i, rows in
@@ -39,12 +41,18 @@ struct BiLSTMGoldenTests {
         try Recognizer(modelDirectory: dir, options: .init(threads: 2, isa: isa))
     }
 
-    @Test(arguments: ISA.supported)
-    func emissionsViterbiAndEntitiesMatchReference(_ isa: ISA) throws {
-        let cases = try Self.cases().filter { !$0.text.isEmpty }
+    /// tiny-lstm-domains adds zhner-v2's Traditional map and corpus conditioning (detector + gate deltas).
+    @Test(arguments: ISA.supported, ["tiny-lstm", "tiny-lstm-domains"])
+    func emissionsViterbiAndEntitiesMatchReference(_ isa: ISA, _ model: String) throws {
+        let cases = try Self.cases(model).filter { !$0.text.isEmpty }
         #expect(cases.count >= 20)
-        let r = try Self.recognizer(Fixtures.path("models/tiny-lstm"), isa: isa)
+        let r = try Self.recognizer(Fixtures.path("models/\(model)"), isa: isa)
         #expect(r.hasCRF)
+        if model == "tiny-lstm-domains" {
+            let picked = cases.map { r.model.corpus(of: Array($0.text.unicodeScalars)) }
+            #expect(picked == cases.map { $0.corpus! })
+            #expect(Set(picked).count == 5, "the cases must exercise every corpus and the general id")
+        }
         let got = Self.emissions(r, cases.map(\.text))
         var worst: Float = 0
         for (c, g) in zip(cases, got) {

@@ -13,6 +13,7 @@ import os
 import numpy as np
 import torch
 
+from . import charmap, domains
 from .data import LABELS
 from .export import export, load
 from .lexicon import Lexicon
@@ -168,5 +169,76 @@ def main():
         f.write("\n")
 
 
+# Traditional texts and informal ones for the corpus-conditioned fixture (tiny-lstm-domains).
+DOMAIN_CASES = CASES + [
+    "國務院總理李鵬在北京會見了美國國務卿。",
+    "張三去了廣州市天河區的中山大學。",
+    "哈哈哈@小明 今天在北京吃饭 http://t.cn/abc",
+    "王小明，男，汉族，清华大学计算机系毕业，现任中国人民银行行长。",
+]
+
+
+def main_domains():
+    """tiny-lstm-domains: the tiny model trained as if with a corpus embedding and the Traditional ->
+    Simplified char map (zhner-v2): golden emissions are the unfolded PyTorch model's, told the corpus
+    the detector picks for each text (`corpus` in the golden file)."""
+    with open(DEFAULT_CONFIG, encoding="utf-8") as f:
+        default = json.load(f)
+    cfg = dict(default, char_dim=12, bigram_dim=6, lexicon_dim=5, hidden_size=8, dropout=0.0, embed_dropout=0.0,
+               label_scheme="BIO", domain_dim=3, n_domains=5)
+    cmap = dict(charmap.build())
+    lexicon = tiny_lexicon(default["max_word_len"])
+    encoder = Encoder(build_char_vocab(CORPUS, "abcdefghijklmnopqrstuvwxyz0 ,.!?", cmap),
+                      build_bigram_vocab(CORPUS, 1, cmap), lexicon, cmap)
+    torch.manual_seed(20241207)
+    model = ZhNerModel(cfg, len(encoder.chars), len(encoder.bigram_list), len(lexicon.classes),
+                       lexicon.n_word_rows, len(LABELS))
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            std = 0.2 if name in ("classifier.bias", "crf.start_transitions", "crf.end_transitions") else \
+                {"classifier": 2.5, "crf": 0.5, "domain_embeddings": 1.5}.get(name.split(".")[0], 0.8)
+            p.normal_(0.0, std)
+    model.eval()
+    out_dir = os.path.join(FIXTURES, "tiny-lstm-domains")
+    export(model, encoder, cfg, LABELS, out_dir)
+    # four "corpora" of the tiny training text, so the detector has something to tell apart
+    table = domains.detector([CORPUS[k::4] for k in range(4)], encoder.bigram_list, cmap)
+    from safetensors.numpy import load_file, save_file
+    tensors = load_file(os.path.join(out_dir, "model.safetensors"))
+    tensors["domain.delta"] = domains.delta(model.state_dict(), cfg["domain_dim"])
+    tensors["domain.detector"] = table
+    save_file(tensors, os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
+    with open(os.path.join(out_dir, "config.json"), encoding="utf-8") as f:
+        config = json.load(f)
+    config["domains"] = ["general", "msra", "cluener", "weibo", "resume"]
+    config["domain_min_bigrams"] = 2
+    with open(os.path.join(out_dir, "config.json"), "w", encoding="utf-8") as f:
+        json.dump(config, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+    bigram_id = {b: i for i, b in enumerate(encoder.bigram_list)}
+    cases = []
+    with torch.no_grad():
+        for text in DOMAIN_CASES:
+            if not text:
+                continue
+            corpus = domains.detect(domains.bigram_ids(text, bigram_id, cmap), table, min_bigrams=2)
+            e = encoder.encode(text)
+            lex = torch.from_numpy(e["lex"])
+            lex_in = ((lex[:, 0] * 4 + lex[:, 1]).long(), lex[:, 2].long(), lex[:, 3].long(), lex[:, 4].float())
+            em = model.emissions(torch.from_numpy(e["chars"])[None], torch.from_numpy(e["left"])[None],
+                                 torch.from_numpy(e["right"])[None], lex_in, torch.tensor([corpus]))
+            path = model.crf.viterbi(em)[0]
+            cases.append({"text": text, "corpus": corpus, "emissions": [[float(v) for v in row] for row in em[0].tolist()],
+                          "viterbi": path, "entities": trim_blank_edges(entities([LABELS[i] for i in path]), text)})
+    print("corpora picked:", [c["corpus"] for c in cases])
+    golden = {"model": "tiny-lstm-domains",
+              "note": "written by tools/train/make_golden.py (main_domains); corpus = the detector's choice",
+              "cases": cases}
+    with open(os.path.join(FIXTURES, "tiny-lstm-domains.golden.json"), "w", encoding="utf-8") as f:
+        json.dump(golden, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+
+
 if __name__ == "__main__":
     main()
+    main_domains()
