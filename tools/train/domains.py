@@ -11,7 +11,7 @@ so the folder also carries what it takes to pick a corpus per text:
   corpora of the float32 sum of its left bigrams' rows (position order; ties to the lower corpus); a
   text with fewer than `min_bigrams` known bigrams stays general.
 
-    /work/venv/bin/python -m tools.train.domains RUN     # adds both to runs/RUN/export, scores the choice
+    /work/venv/bin/python -m tools.train.domains RUN [EXPORT_DIR]   # adds both (default runs/RUN/export)
 """
 import json
 import os
@@ -67,8 +67,7 @@ def detect(ids, table, min_bigrams=MIN_BIGRAMS):
     return 1 + int(np.argmax(score))
 
 
-def add_to_export(run_dir):
-    export_dir = os.path.join(run_dir, "export")
+def add_to_export(run_dir, export_dir):
     with open(os.path.join(export_dir, "config.json"), encoding="utf-8") as f:
         config = json.load(f)
     state = torch.load(os.path.join(run_dir, "best.pt"))
@@ -92,7 +91,8 @@ def add_to_export(run_dir):
 
 def main():
     run_dir = os.path.join(os.path.dirname(__file__), "runs", sys.argv[1])
-    table, bigram_list, cmap = add_to_export(run_dir)
+    export_dir = sys.argv[2] if len(sys.argv) > 2 else os.path.join(run_dir, "export")
+    table, bigram_list, cmap = add_to_export(run_dir, export_dir)
     bigram_id = {b: i for i, b in enumerate(bigram_list)}
     sets = corpora.dev_sets()
     sets["msra-traditional"] = corpora.traditional(sets["msra"])

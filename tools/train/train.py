@@ -124,12 +124,14 @@ def make_optimizers(model, cfg):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--config", required=True)
+    ap.add_argument("--export-only", metavar="DIR",
+                    help="train nothing: export the run's best.pt so far to DIR (a look at a run still training)")
     args = ap.parse_args()
     with open(args.config, encoding="utf-8") as f:
         cfg = json.load(f)
     run_dir = os.path.join(RUNS, cfg["name"])
     os.makedirs(run_dir, exist_ok=True)
-    log = Log(os.path.join(run_dir, "train.log"))
+    log = Log(os.path.join(run_dir, "export-only.log" if args.export_only else "train.log"))
     torch.set_num_threads(cfg["threads"])
     log(f"config {json.dumps(cfg)}")
 
@@ -190,7 +192,7 @@ def main():
         log(f"resumed after epoch {start_epoch}, best dev F1 {best_f1:.4f}")
 
     t_start = time.time()
-    for epoch in range(start_epoch, cfg["epochs"]):
+    for epoch in range(start_epoch, start_epoch if args.export_only else cfg["epochs"]):
         # per-epoch seeds: batch order and dropout are the same whether or not the run was resumed
         rng = np.random.default_rng(cfg["seed"] + epoch)
         torch.manual_seed(cfg["seed"] + 1000 + epoch)
@@ -249,13 +251,14 @@ def main():
             log(f"time budget of {cfg['max_minutes']} min reached after epoch {epoch + 1}")
             break
 
-    if cfg.get("average_last"):
+    if cfg.get("average_last") and not args.export_only:
         best_f1 = try_weight_average(log, model, encoder, labels, dev, cfg, run_dir, best_f1, best_path)
     model.load_state_dict(torch.load(best_path))
-    export_dir = os.path.join(run_dir, "export")
+    export_dir = args.export_only or os.path.join(run_dir, "export")
     export(model, encoder, cfg, labels, export_dir)
     log(f"exported {export_dir}")
-    final_eval(log, export_dir, cfg.get("eval_test", True), cfg)
+    # a look at a run in progress never reads the test set
+    final_eval(log, export_dir, cfg.get("eval_test", True) and not args.export_only, cfg)
 
 
 def try_weight_average(log, model, encoder, labels, dev, cfg, run_dir, best_f1, best_path):
