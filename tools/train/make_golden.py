@@ -123,23 +123,43 @@ def trim_blank_edges(ents, text):
     return out
 
 
-def main():
-    with open(DEFAULT_CONFIG, encoding="utf-8") as f:
-        default = json.load(f)
+def tiny_model(default, cmap, seed, **extra):
+    """(cfg, encoder, randomly initialised model) of the tiny fixture: the default configuration's
+    layout with tiny dimensions, BIO labels (LABELS), vocabularies of CORPUS normalised with `cmap`."""
     cfg = dict(default, char_dim=12, bigram_dim=6, lexicon_dim=5, hidden_size=8,
-               dropout=0.0, embed_dropout=0.0, label_scheme="BIO")  # the fixture keeps LABELS (BIO)
+               dropout=0.0, embed_dropout=0.0, label_scheme="BIO", **extra)
     lexicon = tiny_lexicon(default["max_word_len"])
-    encoder = Encoder(build_char_vocab(CORPUS, "abcdefghijklmnopqrstuvwxyz0 ,.!?"),
-                      build_bigram_vocab(CORPUS, 1), lexicon)
-    torch.manual_seed(20240601)
+    encoder = Encoder(build_char_vocab(CORPUS, "abcdefghijklmnopqrstuvwxyz0 ,.!?", cmap),
+                      build_bigram_vocab(CORPUS, 1, cmap), lexicon, cmap)
+    torch.manual_seed(seed)
     model = ZhNerModel(cfg, len(encoder.chars), len(encoder.bigram_list), len(lexicon.classes),
                        lexicon.n_word_rows, len(LABELS))
     with torch.no_grad():
         for name, p in model.named_parameters():
             # large random weights so that emissions and Viterbi paths vary clearly
             std = 0.2 if name in ("classifier.bias", "crf.start_transitions", "crf.end_transitions") else \
-                {"classifier": 2.5, "crf": 0.5}.get(name.split(".")[0], 0.8)
+                {"classifier": 2.5, "crf": 0.5, "domain_embeddings": 1.5}.get(name.split(".")[0], 0.8)
             p.normal_(0.0, std)
+    return cfg, encoder, model
+
+
+def golden_case(model, encoder, labels, text, corpus=None):
+    """The reference's emissions, Viterbi path and entities of one text (told `corpus` if given)."""
+    e = encoder.encode(text)
+    lex = torch.from_numpy(e["lex"])
+    lex_in = ((lex[:, 0] * 4 + lex[:, 1]).long(), lex[:, 2].long(), lex[:, 3].long(), lex[:, 4].float())
+    em = model.emissions(torch.from_numpy(e["chars"])[None], torch.from_numpy(e["left"])[None],
+                         torch.from_numpy(e["right"])[None], lex_in,
+                         None if corpus is None else torch.tensor([corpus]))
+    path = model.crf.viterbi(em)[0]
+    return {"text": text, "emissions": [[float(v) for v in row] for row in em[0].tolist()],
+            "viterbi": path, "entities": trim_blank_edges(entities([labels[i] for i in path]), text)}
+
+
+def main():
+    with open(DEFAULT_CONFIG, encoding="utf-8") as f:
+        default = json.load(f)
+    cfg, encoder, model = tiny_model(default, None, 20240601)
     out_dir = os.path.join(FIXTURES, "tiny-lstm")
     export(model, encoder, cfg, LABELS, out_dir)
 
@@ -150,15 +170,7 @@ def main():
             if not text:
                 cases.append({"text": text, "emissions": [], "viterbi": [], "entities": []})
                 continue
-            e = encoder.encode(text)
-            lex = torch.from_numpy(e["lex"])
-            lex_in = ((lex[:, 0] * 4 + lex[:, 1]).long(), lex[:, 2].long(), lex[:, 3].long(), lex[:, 4].float())
-            em = model.emissions(torch.from_numpy(e["chars"])[None], torch.from_numpy(e["left"])[None],
-                                 torch.from_numpy(e["right"])[None], lex_in)
-            path = model.crf.viterbi(em)[0]
-            ents = trim_blank_edges(entities([labels[i] for i in path]), text)
-            cases.append({"text": text, "emissions": [[float(v) for v in row] for row in em[0].tolist()],
-                          "viterbi": path, "entities": ents})
+            cases.append(golden_case(model, encoder, labels, text))
     check_against_spec(out_dir, cases)
     golden = {"model": "tiny-lstm",
               "note": "written by tools/train/make_golden.py; entities are [type, start, end_exclusive] "
@@ -184,20 +196,8 @@ def main_domains():
     the detector picks for each text (`corpus` in the golden file)."""
     with open(DEFAULT_CONFIG, encoding="utf-8") as f:
         default = json.load(f)
-    cfg = dict(default, char_dim=12, bigram_dim=6, lexicon_dim=5, hidden_size=8, dropout=0.0, embed_dropout=0.0,
-               label_scheme="BIO", domain_dim=3, n_domains=5)
     cmap = dict(charmap.build())
-    lexicon = tiny_lexicon(default["max_word_len"])
-    encoder = Encoder(build_char_vocab(CORPUS, "abcdefghijklmnopqrstuvwxyz0 ,.!?", cmap),
-                      build_bigram_vocab(CORPUS, 1, cmap), lexicon, cmap)
-    torch.manual_seed(20241207)
-    model = ZhNerModel(cfg, len(encoder.chars), len(encoder.bigram_list), len(lexicon.classes),
-                       lexicon.n_word_rows, len(LABELS))
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            std = 0.2 if name in ("classifier.bias", "crf.start_transitions", "crf.end_transitions") else \
-                {"classifier": 2.5, "crf": 0.5, "domain_embeddings": 1.5}.get(name.split(".")[0], 0.8)
-            p.normal_(0.0, std)
+    cfg, encoder, model = tiny_model(default, cmap, 20241207, domain_dim=3, n_domains=5)
     model.eval()
     out_dir = os.path.join(FIXTURES, "tiny-lstm-domains")
     export(model, encoder, cfg, LABELS, out_dir)
@@ -222,14 +222,7 @@ def main_domains():
             if not text:
                 continue
             corpus = domains.detect(domains.bigram_ids(text, bigram_id, cmap), table, min_bigrams=2)
-            e = encoder.encode(text)
-            lex = torch.from_numpy(e["lex"])
-            lex_in = ((lex[:, 0] * 4 + lex[:, 1]).long(), lex[:, 2].long(), lex[:, 3].long(), lex[:, 4].float())
-            em = model.emissions(torch.from_numpy(e["chars"])[None], torch.from_numpy(e["left"])[None],
-                                 torch.from_numpy(e["right"])[None], lex_in, torch.tensor([corpus]))
-            path = model.crf.viterbi(em)[0]
-            cases.append({"text": text, "corpus": corpus, "emissions": [[float(v) for v in row] for row in em[0].tolist()],
-                          "viterbi": path, "entities": trim_blank_edges(entities([LABELS[i] for i in path]), text)})
+            cases.append({**golden_case(model, encoder, LABELS, text, corpus), "corpus": corpus})
     print("corpora picked:", [c["corpus"] for c in cases])
     golden = {"model": "tiny-lstm-domains",
               "note": "written by tools/train/make_golden.py (main_domains); corpus = the detector's choice",
