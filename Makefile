@@ -41,9 +41,11 @@ stress: build
 test-browser:
 	ZHNER_BIN=.build/debug/zhner Tests/browser/run.sh
 
-## docs/API.md names exactly the operations of docs/openapi.json.
+## docs/API.md names exactly the operations of docs/openapi.json, and the README's and API.md's curl
+## examples run as written against a live server (.build/debug/zhner unless ZHNER_BIN is set).
 test-docs:
 	python3 scripts/check_api_docs.py
+	ZHNER_BIN=$(or $(ZHNER_BIN),.build/debug/zhner) python3 -m scripts.check_doc_examples
 
 ## Lints and validates deploy/ (installs its validators on first use) and checks the alert rules'
 ## and dashboard's metric names against a live server: .build/debug/zhner (what `test` builds),
