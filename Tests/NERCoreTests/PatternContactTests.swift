@@ -18,11 +18,11 @@ struct PatternContactTests {
     }
 
     @Test func landlines() {
-        for phone in ["010-12345678", "021-87654321", "0755-1234567", "0571 88886666", "(010)12345678", "（0755）12345678"] {
+        for phone in ["010-62345678", "021-87654321", "0755-2345678", "0571 88886666", "(010)62345678", "（0755）22345678"] {
             #expect(patterns("座机\(phone)。", "PHONE") == [phone], "\(phone)")
         }
-        // 011 is no area code; 0755-0123456 starts its local part with 0; 5 digits are too few.
-        for text in ["011-12345678", "0755-0123456", "010-12345", "010-123456789", "2010-12345678"] {
+        // 011 is no area code; local numbers start with 2–9 and have 7 or 8 digits.
+        for text in ["011-62345678", "0755-0123456", "010-12345678", "010-62345", "010-623456789", "2010-62345678"] {
             #expect(patterns(text, "PHONE").isEmpty, "\(text)")
         }
     }

@@ -38,6 +38,8 @@ struct PatternQuantityTests {
         }
         // Date and time side by side stay two entities.
         #expect(PatternRecognizer.find(in: "2015-03-05 14:30").map(\.type) == ["DATE", "TIME"])
+        #expect(PatternRecognizer.find(in: "2015年3月5日下午3点").map(\.text) == ["2015年3月5日", "下午3点"])
+        #expect(PatternRecognizer.find(in: "2015/8/10十二点五十九分").map(\.text) == ["2015/8/10", "十二点五十九分"])
     }
 
     @Test func money() {

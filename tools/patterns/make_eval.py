@@ -364,7 +364,7 @@ def main():
         for _ in range(args.per_type // 2):
             sentences.append(tagged(rng.choice(templates), getattr(mk, kind)(), "INVALID"))
     # Two values in one sentence: boundaries between adjacent entities.
-    pairs = [("PHONE", "EMAIL", "电话{A}，邮箱{B}。"), ("DATE", "TIME", "{A}{B}出发"), ("MONEY", "PERCENT", "净利润{A}，同比增长{B}。"),
+    pairs = [("PHONE", "EMAIL", "电话{A}，邮箱{B}。"), ("DATE", "TIME", "{A}，{B}出发"), ("MONEY", "PERCENT", "净利润{A}，同比增长{B}。"),
              ("PLATE", "PHONE", "车主驾驶{A}，手机{B}"), ("URL", "IP", "网站{A}解析到{B}。")]
     for _ in range(args.per_type):
         a, b, t = rng.choice(pairs)

@@ -64,13 +64,13 @@ enum Amounts {
         guard let whole = Numeral.read(t, at: i), whole.isArabic else { return nil }
         var end = whole.end
         if whole.count <= 3 {
-            while t.isASCII(end), t.isScalar(end, ","), let group = Numeral.read(t, at: end + 1), group.isArabic, group.count == 3 {
+            while t.isOriginal(end, ","), let group = Numeral.read(t, at: end + 1), group.isArabic, group.count == 3 {
                 end = group.end
             }
         }
         if t.isScalar(end, "."), let fraction = Numeral.read(t, at: end + 1), fraction.isArabic { end = fraction.end }
         // 1,2345 or 1.2.3 is not an amount.
-        return t.isScalar(end, ",") && t.isDigit(end + 1) || t.isScalar(end, ".") && t.isDigit(end + 1) ? nil : end
+        return (t.isOriginal(end, ",") || t.isScalar(end, ".")) && t.isDigit(end + 1) ? nil : end
     }
 
     static func percents(in t: PatternText) -> [Range<Int>] {

@@ -23,7 +23,7 @@ enum IPAddresses {
 
     /// Hex digits and ASCII `.` and `:`.
     static func isAddressChar(_ t: PatternText, _ i: Int) -> Bool {
-        isHex(t[i]) || (t.isASCII(i) && (t.isScalar(i, ".") || t.isScalar(i, ":")))
+        isHex(t[i]) || t.isOriginal(i, ".") || t.isOriginal(i, ":")
     }
 
     static func isHex(_ v: UInt32) -> Bool { (0x30...0x39).contains(v) || (0x41...0x46).contains(v) || (0x61...0x66).contains(v) }

@@ -24,11 +24,11 @@ struct Numeral {
 
     static func isChinese(_ v: UInt32) -> Bool { digits[v] != nil || units[v] != nil }
 
-    /// Whether a number may start at `i`: not inside another number (digits, numerals, or a
-    /// decimal or thousands mark between digits).
+    /// Whether a number may start at `i`: not inside another number of its kind (digits, or a
+    /// decimal or thousands mark between digits; numerals). The kinds may touch: 2015/8/10十二点.
     static func startsAt(_ t: PatternText, _ i: Int) -> Bool {
-        (t.isDigit(i) || isChinese(t[i])) && !t.isDigit(i - 1) && !isChinese(t[i - 1])
-            && !((t.isScalar(i - 1, ".") || t.isScalar(i - 1, ",")) && t.isDigit(i - 2))
+        if isChinese(t[i]) { return !isChinese(t[i - 1]) }
+        return t.isDigit(i) && !t.isDigit(i - 1) && !((t.isScalar(i - 1, ".") || t.isOriginal(i - 1, ",")) && t.isDigit(i - 2))
     }
 
     /// The number starting at `i` (ASCII digits only, or Chinese numerals only), if any.

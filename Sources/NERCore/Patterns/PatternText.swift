@@ -32,6 +32,8 @@ struct PatternText {
     /// Whether the original (unfolded) code point at `i` is ASCII: URL, e-mail and IP punctuation
     /// must be, or a Chinese sentence's full-width `，：。` would join the address.
     func isASCII(_ i: Int) -> Bool { i >= 0 && i < count && original[i].value < 0x80 }
+    /// `c` as written, not folded: a thousands comma is `,`, never the sentence's `，`.
+    func isOriginal(_ i: Int, _ c: Unicode.Scalar) -> Bool { i >= 0 && i < count && original[i] == c }
 
     /// The ASCII letters and digits from `i` on (after `i` itself when it is not one): the end of
     /// the run. Runs are how "a digit run inside a longer digit/letter run" is refused: every
