@@ -19,17 +19,7 @@ enum Amounts {
     static let point: UInt32 = 0x70B9  // 点
 
     static func money(in t: PatternText) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        var i = 0
-        while i < t.count {
-            if let end = signed(t, i) ?? worded(t, i) {
-                out.append(i..<end)
-                i = end
-            } else {
-                i += 1
-            }
-        }
-        return out
+        t.scan { i in (signed(t, i) ?? worded(t, i)).map { ($0, true) } }
     }
 
     /// `¥1,200`, `US$ 3.5亿`: the sign, an optional space, the amount, an optional scale and
@@ -74,17 +64,7 @@ enum Amounts {
     }
 
     static func percents(in t: PatternText) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        var i = 0
-        while i < t.count {
-            if let end = spelled(t, i) ?? signedPercent(t, i) {
-                out.append(i..<end)
-                i = end
-            } else {
-                i += 1
-            }
-        }
-        return out
+        t.scan { i in (spelled(t, i) ?? signedPercent(t, i)).map { ($0, true) } }
     }
 
     /// `30%`, `12.5％`.

@@ -6,19 +6,11 @@ enum Dates {
     static let separators: [UInt32] = [0x2D, 0x2F, 0x2E]
 
     static func find(in t: PatternText) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        var i = 0
-        while i < t.count {
-            if Numeral.startsAt(t, i), let first = Numeral.read(t, at: i), let found = chinese(t, first) ?? numeric(t, first) {
-                // An impossible date is skipped whole, so its tail (2月29日 of 2019年2月29日) is not
-                // read as a date of its own.
-                if found.valid { out.append(i..<found.end) }
-                i = found.end
-            } else {
-                i += 1
-            }
+        // An impossible date is skipped whole: the 2月29日 of 2019年2月29日 is no date either.
+        t.scan { i in
+            guard Numeral.startsAt(t, i), let first = Numeral.read(t, at: i) else { return nil }
+            return chinese(t, first) ?? numeric(t, first)
         }
-        return out
     }
 
     static func isYear(_ n: Numeral) -> Bool {
@@ -27,7 +19,7 @@ enum Dates {
 
     /// The 年/月/日 forms starting with `first`: where the date ends, and whether it is real. A
     /// month or day that is written but impossible (2015年13月, 2月30日) refuses the whole date.
-    static func chinese(_ t: PatternText, _ first: Numeral) -> (end: Int, valid: Bool)? {
+    static func chinese(_ t: PatternText, _ first: Numeral) -> (end: Int, keep: Bool)? {
         var y: Int?
         var m = first
         if t[first.end] == year {
@@ -49,7 +41,7 @@ enum Dates {
 
     /// `YYYY-MM-DD` with one separator (-, / or .) used twice and no letter, digit or further
     /// separated digits after.
-    static func numeric(_ t: PatternText, _ first: Numeral) -> (end: Int, valid: Bool)? {
+    static func numeric(_ t: PatternText, _ first: Numeral) -> (end: Int, keep: Bool)? {
         let sep = t[first.end]
         guard isYear(first), first.isArabic, separators.contains(sep), !t.isAlnum(first.start - 1),
               let m = Numeral.read(t, at: first.end + 1), m.isArabic, m.count <= 2, t[m.end] == sep,

@@ -3,22 +3,15 @@
 /// further letters, digits, dots or colons.
 enum IPAddresses {
     static func find(in t: PatternText) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        var i = 0
-        while i < t.count {
+        t.scan { i in
             // Candidates start where the previous character cannot belong to an address.
-            guard isAddressChar(t, i), !isAddressChar(t, i - 1), !t.isAlnum(i - 1) else {
-                i += 1
-                continue
-            }
+            guard isAddressChar(t, i), !isAddressChar(t, i - 1), !t.isAlnum(i - 1) else { return nil }
             var end = i
             while isAddressChar(t, end) { end += 1 }
-            var last = end
-            while last > i, t.isScalar(last - 1, ".") { last -= 1 }
-            if !t.isAlnum(end), isIPv4((i..<last).map { t[$0] }[...]) || isIPv6(t, i..<last) { out.append(i..<last) }
-            i = end
+            let touches = t.isAlnum(end)
+            while end > i, t.isScalar(end - 1, ".") { end -= 1 }  // a sentence's full stop
+            return (end, !touches && (isIPv4((i..<end).map { t[$0] }[...]) || isIPv6(t, i..<end)))
         }
-        return out
     }
 
     /// Hex digits and ASCII `.` and `:`.

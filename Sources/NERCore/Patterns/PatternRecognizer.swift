@@ -32,6 +32,25 @@ public enum PatternType: String, CaseIterable, Sendable {
         }
     }
 
+    /// The spans of this type's recognizer, before context and overlaps.
+    func spans(in t: PatternText) -> [Range<Int>] {
+        switch self {
+        case .url: WebAddresses.urls(in: t)
+        case .email: WebAddresses.emails(in: t)
+        case .idCard: IdentityNumbers.residentIDs(in: t)
+        case .uscc: CreditCodes.find(in: t)
+        case .bankCard: BankCards.find(in: t)
+        case .passport: IdentityNumbers.passports(in: t)
+        case .plate: LicencePlates.find(in: t)
+        case .phone: PhoneNumbers.find(in: t)
+        case .ip: IPAddresses.find(in: t)
+        case .date: Dates.find(in: t)
+        case .time: Times.find(in: t)
+        case .money: Amounts.money(in: t)
+        case .percent: Amounts.percents(in: t)
+        }
+    }
+
     /// A match's score without context: higher where validation is stronger (a check digit or a
     /// calendar check against a shape alone).
     var baseScore: Float {
@@ -73,24 +92,11 @@ public enum PatternRecognizer {
 
     /// Every recognizer's matches, context applied (PASSPORT dropped without its context).
     static func candidates(in t: PatternText) -> [PatternMatch] {
-        var raw: [(PatternType, Range<Int>)] = []
-        func add(_ type: PatternType, _ spans: [Range<Int>]) { raw += spans.map { (type, $0) } }
-        add(.url, WebAddresses.urls(in: t))
-        add(.email, WebAddresses.emails(in: t))
-        add(.ip, IPAddresses.find(in: t))
-        add(.phone, PhoneNumbers.find(in: t))
-        add(.idCard, IdentityNumbers.residentIDs(in: t))
-        add(.passport, IdentityNumbers.passports(in: t))
-        add(.bankCard, BankCards.find(in: t))
-        add(.uscc, CreditCodes.find(in: t))
-        add(.plate, LicencePlates.find(in: t))
-        add(.date, Dates.find(in: t))
-        add(.time, Times.find(in: t))
-        add(.money, Amounts.money(in: t))
-        add(.percent, Amounts.percents(in: t))
+        var words: [PatternType: [[UInt32]]] = [:]
+        for type in PatternType.allCases { words[type] = type.contextWords.map { Array($0.unicodeScalars.map(\.value)) } }
+        let raw = PatternType.allCases.flatMap { type in type.spans(in: t).map { (type, $0) } }
         return raw.compactMap { type, span in
-            let words = type.contextWords.map { Array($0.unicodeScalars.map(\.value)) }
-            let context = words.contains { t.hasWord($0, before: span.lowerBound, window: contextWindow) }
+            let context = words[type]!.contains { t.hasWord($0, before: span.lowerBound, window: contextWindow) }
             if type == .passport, !context { return nil }
             return PatternMatch(type: type, start: span.lowerBound, end: span.upperBound,
                                 score: min(1, type.baseScore + (context ? contextBoost : 0)))

@@ -96,6 +96,23 @@ struct PatternText {
         !isAlnum(s - 1) && !(separators.contains(self[s - 1]) && isDigit(s - 2))
     }
 
+    /// Left to right: where `match(i)` finds something starting at `i`, the scan resumes at its
+    /// end, and `i..<end` is kept if `keep` (a refused candidate is still skipped whole, so its
+    /// tail is not read as a match of its own); elsewhere it moves on by one.
+    func scan(_ match: (Int) -> (end: Int, keep: Bool)?) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var i = 0
+        while i < count {
+            if let found = match(i) {
+                if found.keep, found.end > i { out.append(i..<found.end) }
+                i = max(found.end, i + 1)
+            } else {
+                i += 1
+            }
+        }
+        return out
+    }
+
     /// Whether `word` (ASCII compared case-insensitively) occurs inside the `window` code points
     /// before `start`.
     func hasWord(_ word: [UInt32], before start: Int, window: Int) -> Bool {
@@ -106,7 +123,9 @@ struct PatternText {
     /// Whether `word` (lower-case ASCII or other code points) starts at `i`, ASCII compared
     /// case-insensitively.
     func startsWith(_ word: [UInt32], at i: Int) -> Bool {
-        i + word.count <= count && word.indices.allSatisfy { Self.lower(folded[i + $0]) == word[$0] }
+        guard i >= 0, i + word.count <= count else { return false }
+        for k in word.indices where Self.lower(folded[i + k]) != word[k] { return false }
+        return true
     }
 
     static func lower(_ v: UInt32) -> UInt32 { (0x41...0x5A).contains(v) ? v + 0x20 : v }

@@ -10,20 +10,11 @@ enum Times {
     static let quarters: [[UInt32]] = ["一刻", "三刻"].map { Array($0.unicodeScalars.map(\.value)) }
 
     static func find(in t: PatternText) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        var i = 0
-        while i < t.count {
+        t.scan { i in
             let period = periods.first { t.startsWith($0, at: i) }
-            let numberAt = i + (period?.count ?? 0)
-            if period != nil || Numeral.startsAt(t, i), let hour = Numeral.read(t, at: numberAt),
-               let end = colon(t, hour, period: period != nil) ?? clock(t, hour, period: period != nil) {
-                out.append(i..<end)
-                i = end
-            } else {
-                i += 1
-            }
+            guard period != nil || Numeral.startsAt(t, i), let hour = Numeral.read(t, at: i + (period?.count ?? 0)) else { return nil }
+            return (colon(t, hour, period: period != nil) ?? clock(t, hour, period: period != nil)).map { ($0, true) }
         }
-        return out
     }
 
     /// `H:MM[:SS]`, ASCII or full-width colon.

@@ -10,30 +10,21 @@ enum WebAddresses {
     static let localPunctuation = Set("._%+-".unicodeScalars.map(\.value))
 
     static func urls(in t: PatternText) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        var i = 0
-        while i < t.count {
-            guard !t.isAlnum(i - 1), !t.isScalar(i - 1, "."),
-                  let scheme = schemes.first(where: { t.startsWith($0, at: i) }) else {
-                i += 1
-                continue
+        t.scan { i in
+            guard !t.isAlnum(i - 1), !t.isScalar(i - 1, "."), let scheme = schemes.first(where: { t.startsWith($0, at: i) }) else {
+                return nil
             }
             // The host first: it is short, so a scheme without a host costs little to refuse.
             let hostStart = scheme.last == UInt32(0x2F) ? i + scheme.count : i
             var hostEnd = hostStart
             while isHostChar(t, hostEnd) { hostEnd += 1 }
             while hostEnd > hostStart, t.isScalar(hostEnd - 1, ".") { hostEnd -= 1 }
-            guard isHost(t, hostStart..<hostEnd) || isLocalhost(t, hostStart..<hostEnd) else {
-                i += 1
-                continue
-            }
+            guard isHost(t, hostStart..<hostEnd) || isLocalhost(t, hostStart..<hostEnd) else { return nil }
             var end = hostEnd
             while t.isAlnum(end) || (t.isASCII(end) && urlPunctuation.contains(t[end])) { end += 1 }
             while end > hostEnd, trailing.contains(t[end - 1]) { end -= 1 }
-            out.append(i..<end)
-            i = end
+            return (end, true)
         }
-        return out
     }
 
     static func emails(in t: PatternText) -> [Range<Int>] {
