@@ -16,6 +16,7 @@ let package = Package(
         fuzzTarget("FuzzRequestDecoding", on: "NERServer"),
         fuzzTarget("FuzzChunking", on: "NERCore"),
         fuzzTarget("FuzzModelFiles", on: "NERCore"),
+        fuzzTarget("FuzzPatterns", on: "NERCore"),
     ]
 )
 
