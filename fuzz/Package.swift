@@ -11,7 +11,8 @@ let package = Package(
     dependencies: [.package(name: "zhner", path: "..")],
     targets: [
         .target(name: "CFuzzerDriver"),
-        .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver", .product(name: "NERCore", package: "zhner")],
+                swiftSettings: [.swiftLanguageMode(.v6)]),
         fuzzTarget("FuzzTokenizer", on: "NERCore"),
         fuzzTarget("FuzzRequestDecoding", on: "NERServer"),
         fuzzTarget("FuzzChunking", on: "NERCore"),

@@ -6,15 +6,10 @@
 /// `三千万美元`. PERCENT: an Arabic number before % (or ％, ‰), or 百分之/千分之 before a number,
 /// Chinese numerals allowed with 点 decimals: `30%`, `百分之三十`, `百分之三十点五`.
 enum Amounts {
-    /// Code points, longest first (so `longest` finds 元人民币 before 元); ASCII in lower case.
-    static func words(_ list: [String]) -> [[UInt32]] {
-        list.map { Array($0.unicodeScalars.map(\.value)) }.sorted { $0.count > $1.count }
-    }
-
-    static let signs = words(["¥", "￥", "$", "€", "£", "us$", "hk$", "rmb"])
-    static let currencies = words(["元", "块钱", "美元", "港元", "港币", "欧元", "英镑", "日元", "韩元", "人民币", "元人民币", "美金"])
-    static let scales = words(["十", "百", "千", "万", "亿", "十万", "百万", "千万", "万亿"])
-    static let percentWords = words(["百分之", "千分之"])
+    static let signs = PatternText.words(["¥", "￥", "$", "€", "£", "us$", "hk$", "rmb"])
+    static let currencies = PatternText.words(["元", "块钱", "美元", "港元", "港币", "欧元", "英镑", "日元", "韩元", "人民币", "元人民币", "美金"])
+    static let scales = PatternText.words(["十", "百", "千", "万", "亿", "十万", "百万", "千万", "万亿"])
+    static let percentWords = PatternText.words(["百分之", "千分之"])
     static let percentSigns = Set("%‰".unicodeScalars.map(\.value))
     static let point: UInt32 = 0x70B9  // 点
 

@@ -93,7 +93,7 @@ public enum PatternRecognizer {
     /// Every recognizer's matches, context applied (PASSPORT dropped without its context).
     static func candidates(in t: PatternText) -> [PatternMatch] {
         var words: [PatternType: [[UInt32]]] = [:]
-        for type in PatternType.allCases { words[type] = type.contextWords.map { Array($0.unicodeScalars.map(\.value)) } }
+        for type in PatternType.allCases { words[type] = PatternText.words(type.contextWords) }
         let raw = PatternType.allCases.flatMap { type in type.spans(in: t).map { (type, $0) } }
         return raw.compactMap { type, span in
             let context = words[type]!.contains { t.hasWord($0, before: span.lowerBound, window: contextWindow) }

@@ -29,14 +29,14 @@ struct PatternText {
     func isAlnum(_ i: Int) -> Bool { isDigit(i) || isLetter(i) }
     func digit(_ i: Int) -> Int { Int(self[i]) - 0x30 }
     func isScalar(_ i: Int, _ c: Unicode.Scalar) -> Bool { self[i] == c.value }
-    /// Whether the original (unfolded) code point at `i` is ASCII: URL, e-mail and IP punctuation
-    /// must be, or a Chinese sentence's full-width `，：。` would join the address.
+    /// Whether the original (unfolded) code point at `i` is ASCII: URL punctuation must be, or a
+    /// Chinese sentence's full-width `，` and `：` would join the link.
     func isASCII(_ i: Int) -> Bool { i >= 0 && i < count && original[i].value < 0x80 }
     /// `c` as written, not folded: a thousands comma is `,`, never the sentence's `，`.
     func isOriginal(_ i: Int, _ c: Unicode.Scalar) -> Bool { i >= 0 && i < count && original[i] == c }
 
-    /// The ASCII letters and digits from `i` on (after `i` itself when it is not one): the end of
-    /// the run. Runs are how "a digit run inside a longer digit/letter run" is refused: every
+    /// The end of the run of ASCII letters and digits starting at `i` (`i` itself when there is
+    /// none). Runs are how "a digit run inside a longer digit/letter run" is refused: every
     /// fixed-length format must be a whole run.
     func alnumRunEnd(from i: Int) -> Int {
         var j = i
@@ -113,8 +113,8 @@ struct PatternText {
         return out
     }
 
-    /// Whether `word` (ASCII compared case-insensitively) occurs inside the `window` code points
-    /// before `start`.
+    /// Whether `word` (ASCII compared case-insensitively) lies within the `window` code points
+    /// before `start`, ending by `start`.
     func hasWord(_ word: [UInt32], before start: Int, window: Int) -> Bool {
         let from = max(0, start - window)
         return start - from >= word.count && (from...(start - word.count)).contains { startsWith(word, at: $0) }
@@ -126,6 +126,12 @@ struct PatternText {
         guard i >= 0, i + word.count <= count else { return false }
         for k in word.indices where Self.lower(folded[i + k]) != word[k] { return false }
         return true
+    }
+
+    /// Words as code points for `startsWith` and `hasWord`, longest first (so a search for the
+    /// first that matches finds 元人民币 before 元). ASCII must be written in lower case.
+    static func words(_ list: [String]) -> [[UInt32]] {
+        list.map { Array($0.unicodeScalars.map(\.value)) }.sorted { $0.count > $1.count }
     }
 
     static func lower(_ v: UInt32) -> UInt32 { (0x41...0x5A).contains(v) ? v + 0x20 : v }

@@ -3,11 +3,10 @@
 /// 半, 一刻, 三刻 or minutes (with or without 分) and optional seconds (秒). A bare `3点` needs the
 /// period: without it, 3点 is as often "three points".
 enum Times {
-    static let periods: [[UInt32]] = ["凌晨", "早上", "早晨", "上午", "中午", "下午", "傍晚", "晚上", "夜里", "半夜"]
-        .map { Array($0.unicodeScalars.map(\.value)) }
+    static let periods = PatternText.words(["凌晨", "早上", "早晨", "上午", "中午", "下午", "傍晚", "晚上", "夜里", "半夜"])
     static let hourMarks = Set("点时".unicodeScalars.map(\.value))
     static let half: UInt32 = 0x534A, minuteMark: UInt32 = 0x5206, secondMark: UInt32 = 0x79D2  // 半分秒
-    static let quarters: [[UInt32]] = ["一刻", "三刻"].map { Array($0.unicodeScalars.map(\.value)) }
+    static let quarters = PatternText.words(["一刻", "三刻"])
 
     static func find(in t: PatternText) -> [Range<Int>] {
         t.scan { i in

@@ -2,7 +2,7 @@
 /// Letters, digits, dots, hyphens and @ may be full-width; other punctuation in a URL must be ASCII
 /// (a Chinese sentence's ，：would otherwise join the link).
 enum WebAddresses {
-    static let schemes: [[UInt32]] = ["http://", "https://", "ftp://", "www."].map { Array($0.unicodeScalars.map(\.value)) }
+    static let schemes = PatternText.words(["http://", "https://", "ftp://", "www."])
     /// ASCII punctuation a URL may contain (RFC 3986's reserved and unreserved characters and %).
     static let urlPunctuation = Set("-._~:/?#[]@!$&'()*+,;=%".unicodeScalars.map(\.value))
     /// What a URL does not end with: sentence punctuation right after a link belongs to the sentence.
@@ -51,7 +51,7 @@ enum WebAddresses {
         t.isAlnum(i) || t.isScalar(i, ".") || t.isScalar(i, "-")
     }
 
-    static let localhost = Array("localhost".unicodeScalars.map(\.value))
+    static let localhost = PatternText.words(["localhost"])[0]
 
     static func isLocalhost(_ t: PatternText, _ r: Range<Int>) -> Bool {
         r.count == localhost.count && t.startsWith(localhost, at: r.lowerBound)

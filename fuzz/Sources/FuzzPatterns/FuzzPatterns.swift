@@ -17,17 +17,8 @@ public func fuzzPatterns(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let text = String(decoding: UnsafeBufferPointer(start: data + 1, count: size - 1), as: UTF8.self)
     let scalars = Array(text.unicodeScalars)
     let all = PatternRecognizer.find(in: text)
-    var previousEnd = 0
-    for e in all {
-        invariant(previousEnd <= e.start && e.start < e.end && e.end <= scalars.count,
-                  "entity \(e.start)..<\(e.end) overlaps the previous one (ending \(previousEnd)) or leaves the \(scalars.count)-character text")
-        var slice = ""
-        slice.unicodeScalars.append(contentsOf: scalars[e.start..<e.end])
-        invariant(e.text == slice, "entity text is not the text's slice")
-        invariant(PatternRecognizer.allTypes.contains(e.type) && e.source == .pattern, "type \(e.type), source \(e.source)")
-        invariant(e.score >= 0 && e.score <= 1, "score \(e.score)")
-        previousEnd = e.end
-    }
+    checkEntities(all, scalars, knownType: PatternRecognizer.allTypes.contains)
+    invariant(all.allSatisfy { $0.source == .pattern }, "a pattern entity whose source is not pattern")
     // Bit k of the first byte asks for types k and k + 8.
     let subset = Set(types.indices.filter { data[0] >> ($0 % 8) & 1 == 1 }.map { types[$0] })
     invariant(PatternRecognizer.find(in: text, types: subset) == all.filter { subset.contains($0.type) },
