@@ -4,7 +4,8 @@
 Writes Tests/NERCoreTests/Fixtures/patterns/eval.tsv: Chinese sentences from templates, filled with
 real-looking values of every pattern type, valid ones tagged with their type and invalid ones
 (wrong check digits, impossible dates, numbers inside longer digit runs, phone-like order numbers)
-tagged INVALID, so the Swift test can check that none of them is reported. BIO per character,
+tagged INVALID, so the Swift test can check that none of them is reported; and sentences whose
+numbers, codes and units are none of the types (all O). BIO per character,
 `char<TAB>tag`, a blank line between sentences: the format `zhner eval --format bio` reads
 (pass `--map` to drop INVALID there).
 
@@ -338,6 +339,13 @@ INVALID = {
 }
 
 
+# Sentences with numbers, codes and units that are none of the types: every tag O (precision).
+DISTRACTORS = ["共有{n}个人参加了比赛。", "第{n}届运动会开幕", "房间{n}室的灯坏了", "他提了3点建议。", "距离还有三点五公里",
+               "{n}天前我们见过", "比分3:2，主队获胜", "身高1.75米，体重{n}公斤", "GDP增长7.5，好于预期", "编号SKU-2023-{n:03d}",
+               "型号ABC-{n}X已停产", "版本号v2.3.{n}发布了", "温度降到-{n}度", "第{n}页第3行有错字", "他跑了{n}米",
+               "报名人数{n}人次", "请看图{n}和表3。", "电话费{n}，不含流量", "共计{n}件商品", "工号A{n}号员工"]
+
+
 def tagged(template, value, tag):
     before, after = template.split("{V}")
     out = [(c, "O") for c in before]
@@ -363,6 +371,8 @@ def main():
     for kind, templates in INVALID.items():
         for _ in range(args.per_type // 2):
             sentences.append(tagged(rng.choice(templates), getattr(mk, kind)(), "INVALID"))
+    for _ in range(args.per_type):
+        sentences.append([(c, "O") for c in rng.choice(DISTRACTORS).format(n=rng.randint(1, 9999))])
     # Two values in one sentence: boundaries between adjacent entities.
     pairs = [("PHONE", "EMAIL", "电话{A}，邮箱{B}。"), ("DATE", "TIME", "{A}，{B}出发"), ("MONEY", "PERCENT", "净利润{A}，同比增长{B}。"),
              ("PLATE", "PHONE", "车主驾驶{A}，手机{B}"), ("URL", "IP", "网站{A}解析到{B}。")]
