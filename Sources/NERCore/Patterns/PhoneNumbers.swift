@@ -25,7 +25,7 @@ enum PhoneNumbers {
             // The prefix is a run of its own: `+86 138…`, `(+86)138…`, `0086-138…`.
             if t.isScalar(number, ")"), start == s - 2 { number += 1 }
             if separators.contains(t[number]) { number += 1 }
-            guard t.isDigit(number), !t.isDigit(number - 1) else { return nil }
+            guard t.isDigit(number) else { return nil }
         } else if number == s, !t.startsToken(s, separators: separators) {
             return nil
         }
@@ -53,7 +53,7 @@ enum PhoneNumbers {
         if t.isScalar(start - 1, "("), t.isScalar(area.upperBound, ")") {
             start -= 1
             let next = area.upperBound + (t.isScalar(area.upperBound + 1, " ") ? 2 : 1)
-            guard t.isDigit(next), !t.isDigit(next - 1) else { return nil }
+            guard t.isDigit(next) else { return nil }
             local = next..<t.alnumRunEnd(from: next)
             guard t.isDigits(local), !separators.contains(t[local.upperBound]) || !t.isDigit(local.upperBound + 1) else { return nil }
         } else {
