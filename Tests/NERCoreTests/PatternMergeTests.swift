@@ -34,6 +34,9 @@ struct PatternMergeTests {
                                         patterns: [Self.e("PHONE", 3, 5, .pattern)])
         #expect(Self.describe(merged) == ["PER@0-2:model", "ORG@1-3:model", "PHONE@3-5:pattern"])
         #expect(PatternMerge.merge([], patterns: []).isEmpty)
+        // A malformed entity (end before start) is kept as it is, as an empty span, without a trap.
+        let odd = Self.e("X", 5, 2, .model)
+        #expect(PatternMerge.merge([odd], patterns: [Self.e("PHONE", 0, 9, .pattern)]).count == 2)
     }
 
     @Test func endToEndWithTheRecognizer() throws {

@@ -23,16 +23,21 @@ public enum PatternMerge {
         // Spans kept at higher ranks, disjoint and sorted by start once merged (see `union`).
         var blocked: [Range<Int>] = []
         for r in stride(from: 3, through: 0, by: -1) {
-            let here = all.filter { rank($0) == r && !overlaps(blocked, $0.start..<$0.end) }
+            let here = all.filter { rank($0) == r && !overlaps(blocked, span($0)) }
             kept += here
-            blocked = union(blocked + here.map { $0.start..<$0.end })
+            blocked = union(blocked + here.map(span))
         }
         return kept.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
     }
 
+    /// An entity's span; one whose end is before its start (not zhner's, but this is public) is
+    /// taken as empty rather than trapping.
+    static func span(_ e: Entity) -> Range<Int> { e.start..<max(e.start, e.end) }
+
     /// Whether `r` overlaps any of `sorted` (disjoint, sorted by start): binary search for the
-    /// first span ending after `r` starts.
+    /// first span ending after `r` starts. An empty span overlaps nothing.
     static func overlaps(_ sorted: [Range<Int>], _ r: Range<Int>) -> Bool {
+        guard !r.isEmpty else { return false }
         var lo = 0, hi = sorted.count
         while lo < hi {
             let mid = (lo + hi) / 2
