@@ -20,8 +20,8 @@ public enum PatternType: String, CaseIterable, Sendable {
     var contextWords: [String] {
         switch self {
         case .phone: ["电话", "手机", "联系", "致电", "拨打", "热线", "号码", "座机", "tel"]
-        case .email: ["邮箱", "邮件", "email", "e-mail", "mail"]
-        case .url: ["网址", "网站", "链接", "官网", "http"]
+        case .email: ["邮箱", "邮件", "mail"]  // mail: also email, e-mail
+        case .url: ["网址", "网站", "链接", "官网"]
         case .ip: ["ip", "地址", "服务器", "主机"]
         case .idCard: ["身份证", "证件", "身份号"]
         case .bankCard: ["卡号", "银行卡", "账号", "帐号", "储蓄卡", "信用卡", "借记卡"]
