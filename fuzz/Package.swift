@@ -11,11 +11,13 @@ let package = Package(
     dependencies: [.package(name: "zhner", path: "..")],
     targets: [
         .target(name: "CFuzzerDriver"),
-        .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver", .product(name: "NERCore", package: "zhner")],
+                swiftSettings: [.swiftLanguageMode(.v6)]),
         fuzzTarget("FuzzTokenizer", on: "NERCore"),
         fuzzTarget("FuzzRequestDecoding", on: "NERServer"),
         fuzzTarget("FuzzChunking", on: "NERCore"),
         fuzzTarget("FuzzModelFiles", on: "NERCore"),
+        fuzzTarget("FuzzPatterns", on: "NERCore"),
     ]
 )
 

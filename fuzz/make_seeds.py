@@ -57,6 +57,12 @@ def main() -> None:
     write("FuzzChunking", [bytes([i * 37 % 256, i * 11 % 256]) + t for i, t in enumerate(utf8)]
           + [b"\x05\x09" + "。".join(TEXTS[:4]).encode() * 3, b"\x20\x03" + ("，".join(["北京上海广州深圳"] * 20)).encode()])
 
+    # A types byte (bit k: types k and k + 8), then text with personal data of every kind.
+    pii = ["手机13812345678，邮箱zhangsan@qq.com，官网https://www.example.com/a?b=1。", "身份证11010519491231002X，卡号4111 1111 1111 1111",
+           "统一社会信用代码91350100M000100Y43，车牌粤B D12345，护照E12345678", "服务器192.168.1.1与2001:db8::1，座机(010)62345678",
+           "2015年3月5日上午九点半，营收40亿元，增长百分之三十点五，¥1,200，30%", "订单号20231381234567890123，２０１５－０３－０５"]
+    write("FuzzPatterns", [bytes([0xFF if i % 2 else i * 41 % 256]) + t.encode() for i, t in enumerate(pii + TEXTS)])
+
     bodies = [
         {"text": TEXTS[0]}, {"text": ""}, {"text": "  \n "}, {"text": TEXTS[0], "types": ["PER", "LOC"]},
         {"texts": TEXTS[:3]}, {"texts": []}, {"texts": ["a", 1]}, {"text": 5}, {"text": None}, {"types": "PER"},

@@ -10,8 +10,8 @@ cd "$(dirname "$0")"
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzTokenizer FuzzRequestDecoding FuzzChunking FuzzModelFiles)
-dict_for() { case $1 in FuzzTokenizer|FuzzChunking) echo dict/text.dict ;; *) echo dict/json.dict ;; esac; }
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzTokenizer FuzzRequestDecoding FuzzChunking FuzzModelFiles FuzzPatterns)
+dict_for() { case $1 in FuzzTokenizer|FuzzChunking) echo dict/text.dict ;; FuzzPatterns) echo dict/patterns.dict ;; *) echo dict/json.dict ;; esac; }
 mkdir -p work
 export LSAN_OPTIONS="suppressions=$PWD/lsan.supp:print_suppressions=0"
 pids=()

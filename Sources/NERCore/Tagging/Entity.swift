@@ -1,10 +1,12 @@
 /// A named entity found in a text. Offsets are Unicode code points into the original text,
 /// end exclusive (Python `text[start:end]`).
 public struct Entity: Sendable, Equatable, Codable, Hashable {
-    /// What found an entity: the model, or a user lexicon entry (which overrides the model).
+    /// What found an entity: the model, a user lexicon entry (which overrides the model), or a
+    /// pattern recognizer for personal data (`PatternRecognizer`; `PatternMerge` says who wins).
     public enum Source: String, Sendable, Codable, Hashable {
         case model
         case lexicon
+        case pattern
     }
 
     public var type: String
@@ -12,7 +14,8 @@ public struct Entity: Sendable, Equatable, Codable, Hashable {
     public var end: Int
     public var text: String
     /// Mean probability of the entity's words' labels (first sub-word piece of each word);
-    /// 1 for a lexicon match. Always in [0, 1] (see `probability(_:)`).
+    /// 1 for a lexicon match; a pattern's validation strength plus its context boost
+    /// (`PatternRecognizer`). Always in [0, 1] (see `probability(_:)`).
     public var score: Float
     public var source: Source
 
