@@ -43,8 +43,8 @@ public enum JSONWriter {
             out.append(", \"start\": \(e.start), \"end\": \(e.end), \"text\": ")
             appendString(e.text, to: &out)
             out.append(", \"score\": " + score(e.score))
-            // Only lexicon entities say where they came from: model output keeps its old shape.
-            if e.source == .lexicon { out.append(", \"source\": \"lexicon\"") }
+            // Only lexicon (and pattern) entities say where they came from: model output keeps its old shape.
+            if e.source != .model { out.append(", \"source\": \"\(e.source.rawValue)\"") }
             out.append("}")
         }
         out.append("]")
