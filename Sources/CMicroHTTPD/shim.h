@@ -54,6 +54,14 @@ static inline size_t zhner_mhd_header_size(struct MHD_Connection *connection)
     return info == NULL ? 0 : info->header_size;
 }
 
+/// The connection's socket (-1 if libmicrohttpd does not say), for checking whether a suspended
+/// connection's client is still there: libmicrohttpd does not watch a suspended connection.
+static inline int zhner_mhd_socket(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
+}
+
 /// The port the daemon actually listens on (the one the kernel picked for port 0).
 static inline uint16_t zhner_mhd_bound_port(struct MHD_Daemon *daemon)
 {

@@ -15,9 +15,20 @@ protocol HTTPHandler: Sendable {
     /// The body is in, or went over the limit (`bodyExceeded`): only for exchanges that got no
     /// answer from `headersReceived`. Answer now or later, from any thread.
     func bodyReceived(_ exchange: Exchange)
-    /// The exchange is over: answered, or the client went away (`aborted`). Last call for every
-    /// exchange.
-    func completed(_ exchange: Exchange, aborted: Bool)
+    /// The exchange is over (see `Ending`). Last call for every exchange.
+    func completed(_ exchange: Exchange, ending: Ending)
+}
+
+/// How an exchange ended.
+enum Ending: Equatable {
+    /// Its answer was sent in full.
+    case answered
+    /// Before its answer was complete, the client closed the connection, stopped reading until the
+    /// connection timed out, or its connection failed; or zhner closed it on finding the client gone
+    /// (`Exchange.abandon` after `clientGone`).
+    case clientGone
+    /// zhner closed it at the end of a drain that outlasted its grace period.
+    case closedByServer
 }
 
 /// The libmicrohttpd daemon: one internal polling thread (epoll) that reads requests and writes
@@ -141,13 +152,17 @@ private final class Driver: Sendable {
         for exchange in exchanges { exchange.abandon() }
     }
 
-    func completed(_ slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>, aborted: Bool) {
+    func completed(_ slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>, termination: MHD_RequestTerminationCode) {
         guard let raw = slot.pointee else { return }
         slot.pointee = nil
         let exchange = Unmanaged<Exchange>.fromOpaque(raw).takeRetainedValue()
-        open.withLock { _ = $0.exchanges.removeValue(forKey: ObjectIdentifier(exchange)) }
+        let closing = open.withLock { o -> Bool in
+            o.exchanges.removeValue(forKey: ObjectIdentifier(exchange))
+            return o.closing
+        }
         exchange.close()
-        handler.completed(exchange, aborted: aborted)
+        let ending: Ending = termination == .REQUEST_TERMINATED_COMPLETED_OK ? .answered : closing ? .closedByServer : .clientGone
+        handler.completed(exchange, ending: ending)
     }
 }
 
@@ -167,12 +182,17 @@ final class Exchange: @unchecked Sendable {
     /// Monotonic nanoseconds when its headers were in: durations count from here.
     let arrival = Scheduler.now()
     private let connection: OpaquePointer
+    /// The connection's socket, only peeked at (`clientGone`), and only while the connection is open.
+    private let socket: Int32
 
     // Touched only on the polling thread (the handler's callbacks), so unguarded.
     /// Route label for the log and metrics.
     var route = "other"
     /// Code points of the request's texts, for the log.
     var characters = 0
+    /// Its work went to the workers: if the client goes before the answer is complete, the request
+    /// is logged and counted 499 (nginx's "client closed request"), never as the status it began.
+    var queued = false
     /// Added to whatever answer this exchange gets (CORS).
     var extraHeaders: [(name: String, value: String)] = []
     private(set) var body: [UInt8] = []
@@ -197,7 +217,7 @@ final class Exchange: @unchecked Sendable {
         var chunks: [UInt8] = []
         var chunksRead = 0
         var ended = false
-        /// Closing everything (`abandon`): the connection is to be closed, never suspended again.
+        /// `abandon`: the connection is to be closed, never suspended again.
         var abandoned = false
     }
     private let outbox = Mutex(Outbox())
@@ -208,6 +228,7 @@ final class Exchange: @unchecked Sendable {
         self.method = String(cString: method)
         self.path = path
         self.version = version
+        socket = zhner_mhd_socket(connection)
         headerBlockEnd = Int(bitPattern: method) + zhner_mhd_header_size(connection)
     }
 
@@ -283,10 +304,33 @@ final class Exchange: @unchecked Sendable {
         MHD_resume_connection(connection)
     }
 
-    /// The exchange gets no more time: the polling thread closes its connection at its next call
-    /// (a suspended one is resumed for that), and `MHD_stop_daemon` closes the others.
-    fileprivate func abandon() {
+    /// Whether the client is gone, so that work for it can stop: its connection closed (after a
+    /// failed write, a timeout or `abandon`), or its socket reads end of input or fails. The socket
+    /// matters while the connection is suspended (waiting for a worker or a stream's next line):
+    /// libmicrohttpd does not watch a suspended connection, so a client that hung up then would
+    /// otherwise be noticed only when its whole answer was written. A peek consumes nothing; a
+    /// pipelined request behind this one reads as data, so as present. A client that half-closes
+    /// after its request counts as gone, as nginx treats it (its 499).
+    var clientGone: Bool {
         outbox.withLock { o in
+            // Under the lock `closed` is still false, so libmicrohttpd has not closed the socket
+            // yet (it does so after the completed callback, which takes this lock): the number is
+            // still this connection's.
+            if o.closed || o.abandoned { return true }
+            guard socket >= 0 else { return false }
+            var byte: UInt8 = 0
+            let n = recv(socket, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+            return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        }
+    }
+
+    /// The exchange gets no more time: the polling thread closes its connection at its next call
+    /// (a suspended one is resumed for that), and `MHD_stop_daemon` closes the others. For the
+    /// end of a drain, and for a request whose client is gone (`clientGone`).
+    func abandon() {
+        outbox.withLock { o in
+            // A closed connection is libmicrohttpd's to free: nothing to resume.
+            guard !o.closed else { return }
             o.abandoned = true
             resumeIfSuspended(&o)
         }
@@ -388,8 +432,7 @@ private let accessCallback: MHD_AccessHandlerCallback = { cls, connection, url, 
 }
 
 private let completedCallback: MHD_RequestCompletedCallback = { cls, _, slot, termination in
-    Unmanaged<Driver>.fromOpaque(cls!).takeUnretainedValue().completed(
-        slot!, aborted: termination != .REQUEST_TERMINATED_COMPLETED_OK)
+    Unmanaged<Driver>.fromOpaque(cls!).takeUnretainedValue().completed(slot!, termination: termination)
 }
 
 private let readCallback: MHD_ContentReaderCallback = { cls, _, buffer, max in

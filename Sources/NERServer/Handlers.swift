@@ -171,16 +171,24 @@ final class APIHandler: HTTPHandler {
             }
         }
         let deadline = runnable + UInt64(config.deadlineMilliseconds) * 1_000_000
-        let job = InferenceJob(work: work, characters: request.characters, deadline: deadline) { [self] in
-            ex.respond(deadlineExceeded().response)
-        }
+        let job = InferenceJob(work: work, characters: request.characters, deadline: deadline,
+                               expired: { [self] in ex.respond(deadlineExceeded().response) },
+                               isCancelled: { ex.clientGone }, cancelled: { [self] in cancel(ex) })
         switch scheduler.submit(job) {
-        case .accepted: return
+        case .accepted:
+            ex.queued = true
+            return
         case .expired: throw deadlineExceeded()
         case .full:
             metrics.recordRejected()
             throw .unavailable("queue_full", "all \(scheduler.capacity) queue places are taken; retry shortly")
         }
+    }
+
+    /// The client is gone: the work stops, and the connection (held open while suspended) closes.
+    private func cancel(_ ex: Exchange) {
+        metrics.recordCancelled()
+        ex.abandon()
     }
 
     private func deadlineExceeded() -> APIError {
@@ -223,12 +231,20 @@ final class APIHandler: HTTPHandler {
     /// NDJSON: one line per piece as it is computed, then a summary line. Lexicon matches are
     /// found in the whole text first; each line carries those starting in its piece, and model
     /// entities overlapping any match are dropped, so the lines add up to `/v1/entities`' answer.
+    /// Once the client is gone no further piece is computed.
     private func stream(_ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange, _ recognizer: Recognizer) {
         ex.beginStream(HTTPResponse(status: 200, contentType: "application/x-ndjson", body: []))
         var found = 0
         let matches = lexicon?.matches(in: request.texts[0]) ?? []
         var nextMatch = 0
-        recognizer.recognize(request.texts[0], pieceTokens: config.streamPieceTokens) { model, processed, total in
+        var counted = 0
+        var gone = false
+        recognizer.recognize(request.texts[0], pieceTokens: config.streamPieceTokens, isCancelled: {
+            gone = ex.clientGone
+            return gone
+        }) { model, processed, total in
+            metrics.recordCharacters(processed - counted)
+            counted = processed
             let first = nextMatch
             while nextMatch < matches.count, processed == total || matches[nextMatch].start < processed { nextMatch += 1 }
             let unblocked = model.filter { !UserLexicon.overrides(matches, start: $0.start, end: $0.end) }
@@ -239,15 +255,17 @@ final class APIHandler: HTTPHandler {
             JSONWriter.appendEntities(kept, to: &line)
             ex.write(line + ", \"processed\": \(processed), \"total\": \(total)}\n")
         }
+        if gone { return cancel(ex) }
         ex.write("{\"done\": true, \"entities_total\": \(found), " + trailer(ex) + "}\n")
         ex.end()
     }
 
-    func completed(_ ex: Exchange, aborted: Bool) {
+    func completed(_ ex: Exchange, ending: Ending) {
         exchanges.subtract(1, ordering: .relaxed)
         let seconds = Double(Scheduler.now() - ex.arrival) / 1e9
-        metrics.recordRequest(route: ex.route, status: ex.status, seconds: seconds)
-        AccessLog.emit(.init(method: ex.method, route: ex.route, status: ex.status, milliseconds: seconds * 1000,
-                             characters: ex.characters, aborted: aborted))
+        let status = ending == .clientGone && ex.queued ? 499 : ex.status
+        metrics.recordRequest(route: ex.route, status: status, seconds: seconds)
+        AccessLog.emit(.init(method: ex.method, route: ex.route, status: status, milliseconds: seconds * 1000,
+                             characters: ex.characters, aborted: ending != .answered))
     }
 }

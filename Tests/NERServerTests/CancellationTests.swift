@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+
+/// Clients that hang up before their answer: their work stops at the next piece or forward run (or
+/// never starts), their places free up, and they are counted as cancelled and logged 499.
+@Suite(.serialized) struct CancellationTests {
+    /// About `characters` code points of sentences: many stream pieces and forward runs.
+    static func longText(_ characters: Int) -> String {
+        String(repeating: Texts.long, count: characters / Texts.long.count + 1)
+    }
+
+    static let json = ["Content-Type": "application/json"]
+
+    @Test func abandonedStreamsStopAndFreeTheirPlaces() throws {
+        let server = try ServerProcess(["--workers", "1", "--stream-piece-tokens", "64"])
+        let text = Self.longText(90_000)
+        let body = Data(Texts.json(["text": text]).utf8)
+        // The first stream runs (its first line is in) when its client hangs up; three more hang up
+        // while they wait for the worker.
+        // (Held only by `clients`, so that emptying it closes them.)
+        var clients = [try RawHTTP(port: server.port)]
+        try clients[0].send("POST", "/v1/entities/stream", headers: Self.json, body: body)
+        poll { clients[0].receiveAvailable(max: 1) > 0 }
+        for _ in 0..<3 {
+            clients.append(try RawHTTP(port: server.port))
+            try clients.last!.send("POST", "/v1/entities/stream", headers: Self.json, body: body)
+        }
+        try poll { try metric(server, "zhner_http_inflight_requests") == 5 }
+        clients.removeAll()
+
+        try expectAllCancelled(server, count: 4, route: "/v1/entities/stream")
+        // Only the first stream ran, and only until its client was found gone.
+        let processed = try #require(try metric(server, "zhner_characters_processed_total"))
+        #expect(processed < Double(text.unicodeScalars.count / 2), "\(processed) characters computed for clients that were gone")
+        #expect(try server.post("/v1/entities", json: Texts.json(["text": Texts.sentence])).status == 200)
+    }
+
+    @Test func abandonedBatchStopsBetweenForwardRuns() throws {
+        let server = try ServerProcess(["--workers", "1"])
+        let texts = Array(repeating: Texts.long, count: 200)
+        let total = texts.joined().unicodeScalars.count
+        let body = Data(Texts.json(["texts": texts]).utf8)
+        var clients = [try RawHTTP(port: server.port)]
+        try clients[0].send("POST", "/v1/entities/batch", headers: Self.json, body: body)
+        try poll { try metric(server, "zhner_characters_processed_total") != 0 }
+        // A second one waits behind it.
+        clients.append(try RawHTTP(port: server.port))
+        try clients[1].send("POST", "/v1/entities/batch", headers: Self.json, body: body)
+        try poll { try metric(server, "zhner_http_inflight_requests") == 3 }
+        clients.removeAll()
+
+        try expectAllCancelled(server, count: 2, route: "/v1/entities/batch")
+        let processed = try #require(try metric(server, "zhner_characters_processed_total"))
+        #expect(processed < Double(total / 2), "\(processed) of \(total) characters computed for a client that was gone")
+        #expect(try server.post("/v1/entities/batch", json: Texts.json(["texts": Texts.sentences])).status == 200)
+    }
+
+    /// Asks every 50 ms until `condition` holds, for at most 2 minutes (the expectations after it
+    /// then fail rather than the suite hanging).
+    private func poll(_ condition: () throws -> Bool) rethrows {
+        for _ in 0..<2400 {
+            if try condition() { return }
+            usleep(50_000)
+        }
+    }
+
+    /// Waits (bounded) for the server to hold nothing but the metrics request, then checks that the
+    /// `count` requests on `route` were counted cancelled and logged 499, none as answered.
+    private func expectAllCancelled(_ server: ServerProcess, count: Int, route: String,
+                                    sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let cancelled = #"zhner_requests_cancelled_total{reason="client_gone"}"#
+        try poll { try metric(server, "zhner_http_inflight_requests") == 1 && metric(server, cancelled) == Double(count) }
+        #expect(try metric(server, "zhner_http_inflight_requests") == 1, "requests still held for clients that are gone", sourceLocation: sourceLocation)
+        #expect(try metric(server, cancelled) == Double(count), sourceLocation: sourceLocation)
+        #expect(try metric(server, "zhner_queue_depth") == 0, sourceLocation: sourceLocation)
+        let records = server.stderr.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }.filter { $0["route"] as? String == route }
+        #expect(records.count == count, sourceLocation: sourceLocation)
+        #expect(records.allSatisfy { $0["status"] as? Int == 499 && $0["aborted"] as? Bool == true }, "\(records)",
+                sourceLocation: sourceLocation)
+        let m = try server.request("GET", "/metrics").text
+        #expect(m.contains("zhner_http_requests_total{route=\"\(route)\",status=\"499\"} \(count)"), sourceLocation: sourceLocation)
+        #expect(!m.contains("zhner_http_requests_total{route=\"\(route)\",status=\"200\"}"), sourceLocation: sourceLocation)
+    }
+}
