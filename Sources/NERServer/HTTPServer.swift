@@ -39,10 +39,13 @@ final class HTTPServer {
     private let driver: Unmanaged<Driver>
     let port: Int
 
+    /// `maxConnectionsPerClient`: per client address, 0 for no limit; a connection over it is
+    /// closed at once. `probesOnly`: this listener serves /healthz and /readyz only (`--probe-port`).
     init(address: ListenAddress, handler: any HTTPHandler, maxBodyBytes: Int,
-         maxConnections: Int, connectionTimeoutSeconds: Int) throws(ServerError)
+         maxConnections: Int, maxConnectionsPerClient: Int = 0, connectionTimeoutSeconds: Int,
+         probesOnly: Bool = false) throws(ServerError)
     {
-        let driver = Unmanaged.passRetained(Driver(handler: handler, maxBodyBytes: maxBodyBytes))
+        let driver = Unmanaged.passRetained(Driver(handler: handler, maxBodyBytes: maxBodyBytes, probesOnly: probesOnly))
         // No MHD_USE_ERROR_LOG: libmicrohttpd's own stderr lines ("Failed to bind to port 0") came
         // before zhner's message for the same failure and named the wrong port; zhner reports every
         // error it acts on itself (here, the listen failure; per request, the access log).
@@ -51,7 +54,7 @@ final class HTTPServer {
         let started = address.storage.withUnsafeBytes { raw in
             zhner_mhd_start(flags, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self),
                             accessCallback, driver.toOpaque(), completedCallback, driver.toOpaque(),
-                            UInt32(maxConnections), UInt32(connectionTimeoutSeconds))
+                            UInt32(maxConnections), UInt32(maxConnectionsPerClient), UInt32(connectionTimeoutSeconds))
         }
         guard let started else {
             driver.release()
@@ -87,6 +90,7 @@ final class HTTPServer {
 private final class Driver: Sendable {
     let handler: any HTTPHandler
     let maxBodyBytes: Int
+    let probesOnly: Bool
 
     /// Exchanges not yet completed, so that `abandonAll` reaches the suspended ones, which
     /// `MHD_stop_daemon` cannot close (it aborts the process instead).
@@ -96,9 +100,10 @@ private final class Driver: Sendable {
     }
     private let open = Mutex(Open())
 
-    init(handler: any HTTPHandler, maxBodyBytes: Int) {
+    init(handler: any HTTPHandler, maxBodyBytes: Int, probesOnly: Bool) {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
+        self.probesOnly = probesOnly
     }
 
     func access(_ connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>,
@@ -108,7 +113,7 @@ private final class Driver: Sendable {
         guard let existing = slot.pointee else {
             // First call: headers only.
             let exchange = Exchange(connection: connection, method: method, path: String(cString: url),
-                                    version: String(cString: version))
+                                    version: String(cString: version), probesOnly: probesOnly)
             let admitted = open.withLock { o -> Bool in
                 guard !o.closing else { return false }
                 o.exchanges[ObjectIdentifier(exchange)] = exchange
@@ -176,6 +181,8 @@ final class Exchange: @unchecked Sendable {
     let path: String
     /// `HTTP/1.1` or `HTTP/1.0`, as the request line said.
     let version: String
+    /// It came to the `--probe-port` listener.
+    let probesOnly: Bool
     /// Address just past the header block in libmicrohttpd's read buffer (see `headerBlock`); an
     /// address only, never read through.
     private let headerBlockEnd: Int
@@ -223,8 +230,9 @@ final class Exchange: @unchecked Sendable {
     private let outbox = Mutex(Outbox())
 
     /// `method` is libmicrohttpd's, which starts the request line in its read buffer.
-    fileprivate init(connection: OpaquePointer, method: UnsafePointer<CChar>, path: String, version: String) {
+    fileprivate init(connection: OpaquePointer, method: UnsafePointer<CChar>, path: String, version: String, probesOnly: Bool) {
         self.connection = connection
+        self.probesOnly = probesOnly
         self.method = String(cString: method)
         self.path = path
         self.version = version

@@ -47,7 +47,7 @@ final class APIHandler: HTTPHandler {
 
     func headersReceived(_ ex: Exchange) -> HTTPResponse? {
         exchanges.add(1, ordering: .relaxed)
-        let routing = Routing(method: ex.method, path: ex.path)
+        let routing = Routing(method: ex.method, path: ex.path, probesOnly: ex.probesOnly)
         ex.route = routing.label
         ex.extraHeaders = cors.headers(origin: ex.header("Origin"))
         if let e = RequestFraming.check(ex.headerBlock(), version: ex.version) { return e.response }

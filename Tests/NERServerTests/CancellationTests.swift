@@ -58,15 +58,6 @@ import Testing
         #expect(try server.post("/v1/entities/batch", json: Texts.json(["texts": Texts.sentences])).status == 200)
     }
 
-    /// Asks every 50 ms until `condition` holds, for at most 2 minutes (the expectations after it
-    /// then fail rather than the suite hanging).
-    private func poll(_ condition: () throws -> Bool) rethrows {
-        for _ in 0..<2400 {
-            if try condition() { return }
-            usleep(50_000)
-        }
-    }
-
     /// Waits (bounded) for the server to hold nothing but the metrics request, then checks that the
     /// `count` requests on `route` were counted cancelled and logged 499, none as answered.
     private func expectAllCancelled(_ server: ServerProcess, count: Int, route: String,
