@@ -34,6 +34,7 @@ static inline size_t zhner_mhd_unescape(void *cls, struct MHD_Connection *connec
 static inline struct MHD_Daemon *zhner_mhd_start(unsigned int flags, const struct sockaddr *address,
                                                  MHD_AccessHandlerCallback handler, void *handler_cls,
                                                  MHD_RequestCompletedCallback completed, void *completed_cls,
+                                                 MHD_NotifyConnectionCallback notify, void *notify_cls,
                                                  unsigned int connection_limit,
                                                  unsigned int per_ip_connection_limit,
                                                  unsigned int connection_timeout_s)
@@ -41,6 +42,7 @@ static inline struct MHD_Daemon *zhner_mhd_start(unsigned int flags, const struc
     return MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls,
                             MHD_OPTION_SOCK_ADDR, address,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+                            MHD_OPTION_NOTIFY_CONNECTION, notify, notify_cls,
                             MHD_OPTION_CONNECTION_LIMIT, connection_limit,
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_connection_limit,
                             MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_s,

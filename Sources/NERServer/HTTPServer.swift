@@ -43,9 +43,10 @@ final class HTTPServer {
     /// closed at once. `probesOnly`: this listener serves /healthz and /readyz only (`--probe-port`).
     init(address: ListenAddress, handler: any HTTPHandler, maxBodyBytes: Int,
          maxConnections: Int, maxConnectionsPerClient: Int = 0, connectionTimeoutSeconds: Int,
-         probesOnly: Bool = false) throws(ServerError)
+         requestTimeoutSeconds: Int, probesOnly: Bool = false) throws(ServerError)
     {
-        let driver = Unmanaged.passRetained(Driver(handler: handler, maxBodyBytes: maxBodyBytes, probesOnly: probesOnly))
+        let driver = Unmanaged.passRetained(Driver(handler: handler, maxBodyBytes: maxBodyBytes, probesOnly: probesOnly,
+                                                   deadlines: ReadDeadlines(seconds: requestTimeoutSeconds)))
         // No MHD_USE_ERROR_LOG: libmicrohttpd's own stderr lines ("Failed to bind to port 0") came
         // before zhner's message for the same failure and named the wrong port; zhner reports every
         // error it acts on itself (here, the listen failure; per request, the access log).
@@ -54,9 +55,11 @@ final class HTTPServer {
         let started = address.storage.withUnsafeBytes { raw in
             zhner_mhd_start(flags, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self),
                             accessCallback, driver.toOpaque(), completedCallback, driver.toOpaque(),
+                            notifyCallback, driver.toOpaque(),
                             UInt32(maxConnections), UInt32(maxConnectionsPerClient), UInt32(connectionTimeoutSeconds))
         }
         guard let started else {
+            driver.takeUnretainedValue().deadlines.stop()
             driver.release()
             throw .system("cannot listen on \(address.host):\(address.port): \(String(cString: strerror(errno)))")
         }
@@ -74,6 +77,7 @@ final class HTTPServer {
     /// Closes every connection and ends the polling thread.
     func stop() {
         MHD_stop_daemon(daemon)
+        driver.takeUnretainedValue().deadlines.stop()
         driver.release()
     }
 
@@ -91,6 +95,7 @@ private final class Driver: Sendable {
     let handler: any HTTPHandler
     let maxBodyBytes: Int
     let probesOnly: Bool
+    let deadlines: ReadDeadlines
 
     /// Exchanges not yet completed, so that `abandonAll` reaches the suspended ones, which
     /// `MHD_stop_daemon` cannot close (it aborts the process instead).
@@ -100,10 +105,11 @@ private final class Driver: Sendable {
     }
     private let open = Mutex(Open())
 
-    init(handler: any HTTPHandler, maxBodyBytes: Int, probesOnly: Bool) {
+    init(handler: any HTTPHandler, maxBodyBytes: Int, probesOnly: Bool, deadlines: ReadDeadlines) {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
         self.probesOnly = probesOnly
+        self.deadlines = deadlines
     }
 
     func access(_ connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>,
@@ -125,6 +131,7 @@ private final class Driver: Sendable {
             if let early = handler.headersReceived(exchange) {
                 // Answering before the body is read makes libmicrohttpd close the connection,
                 // which is right for a refused upload but would end keep-alive for a GET.
+                deadlines.requestRead(connection)
                 guard exchange.hasBody else {
                     exchange.handled = true
                     exchange.respond(early)
@@ -143,6 +150,7 @@ private final class Driver: Sendable {
         if exchange.isAnswered { return .YES }
         if !exchange.handled {
             exchange.handled = true
+            deadlines.requestRead(connection)
             handler.bodyReceived(exchange)
         }
         return exchange.queuePendingOrSuspend()
@@ -157,7 +165,9 @@ private final class Driver: Sendable {
         for exchange in exchanges { exchange.abandon() }
     }
 
-    func completed(_ slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>, termination: MHD_RequestTerminationCode) {
+    func completed(_ connection: OpaquePointer, _ slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
+                   termination: MHD_RequestTerminationCode) {
+        deadlines.answered(connection)
         guard let raw = slot.pointee else { return }
         slot.pointee = nil
         let exchange = Unmanaged<Exchange>.fromOpaque(raw).takeRetainedValue()
@@ -439,8 +449,13 @@ private let accessCallback: MHD_AccessHandlerCallback = { cls, connection, url, 
         connection!, url: url!, method: method!, version: version!, upload: upload, uploadSize: uploadSize!, slot: slot!)
 }
 
-private let completedCallback: MHD_RequestCompletedCallback = { cls, _, slot, termination in
-    Unmanaged<Driver>.fromOpaque(cls!).takeUnretainedValue().completed(slot!, termination: termination)
+private let completedCallback: MHD_RequestCompletedCallback = { cls, connection, slot, termination in
+    Unmanaged<Driver>.fromOpaque(cls!).takeUnretainedValue().completed(connection!, slot!, termination: termination)
+}
+
+private let notifyCallback: MHD_NotifyConnectionCallback = { cls, connection, _, event in
+    let deadlines = Unmanaged<Driver>.fromOpaque(cls!).takeUnretainedValue().deadlines
+    if event == .CONNECTION_NOTIFY_STARTED { deadlines.opened(connection!) } else { deadlines.closed(connection!) }
 }
 
 private let readCallback: MHD_ContentReaderCallback = { cls, _, buffer, max in

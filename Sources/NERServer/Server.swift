@@ -31,13 +31,15 @@ public enum Server {
         let http = try HTTPServer(address: address, handler: handler, maxBodyBytes: config.maxBodyBytes,
                                   maxConnections: config.maxConnections,
                                   maxConnectionsPerClient: config.maxConnectionsPerClient,
-                                  connectionTimeoutSeconds: config.connectionTimeoutSeconds)
+                                  connectionTimeoutSeconds: config.connectionTimeoutSeconds,
+                                  requestTimeoutSeconds: config.requestTimeoutSeconds)
         var probes: HTTPServer?
         if let probePort = config.probePort {
             do {
                 probes = try HTTPServer(address: ListenAddress(host: config.host, port: probePort), handler: handler,
                                         maxBodyBytes: config.maxBodyBytes, maxConnections: probeConnections,
-                                        connectionTimeoutSeconds: probeTimeoutSeconds, probesOnly: true)
+                                        connectionTimeoutSeconds: probeTimeoutSeconds, requestTimeoutSeconds: probeTimeoutSeconds,
+                                        probesOnly: true)
             } catch {
                 http.stop()
                 throw error

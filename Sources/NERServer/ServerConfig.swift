@@ -37,6 +37,10 @@ public struct ServerConfig: Sendable {
     public var probePort: Int?
     /// Idle seconds before a connection is closed.
     public var connectionTimeoutSeconds = 30
+    /// Most seconds a connection may take to deliver one request, headers and body, counted from
+    /// its acceptance or its previous answer (`ReadDeadlines`): bounds clients that trickle. 1 MiB
+    /// at 20 KB/s fits.
+    public var requestTimeoutSeconds = 60
     /// After SIGTERM, how long requests in flight may take to finish; then their connections are
     /// closed and the process exits 0. Below systemd's TimeoutStopSec (30 s) and the Deployment's
     /// grace period (30 s, 5 of them spent in preStop) in deploy/.
@@ -62,7 +66,7 @@ public struct ServerConfig: Sendable {
             ("workers", workers), ("queue", queueCapacity), ("max-body-bytes", maxBodyBytes),
             ("max-text-chars", maxTextCharacters), ("max-batch-texts", maxBatchTexts),
             ("stream-piece-tokens", streamPieceTokens), ("max-connections", maxConnections),
-            ("connection-timeout-s", connectionTimeoutSeconds), ("deadline-ms", deadlineMilliseconds),
+            ("connection-timeout-s", connectionTimeoutSeconds), ("request-timeout-s", requestTimeoutSeconds), ("deadline-ms", deadlineMilliseconds),
             ("shutdown-grace-s", shutdownGraceSeconds),
         ]
         for (name, value) in positive where value < 1 {

@@ -48,6 +48,8 @@ enum ServeCommand: Command {
                help: "second port, same host, serving only /healthz and /readyz with 16 places of its own: probes are answered while clients hold every --max-connections place"),
         Option(name: "connection-timeout-s", value: "S", env: "ZHNER_CONNECTION_TIMEOUT_S", defaultText: "\(defaults.connectionTimeoutSeconds)",
                help: "idle seconds before a connection is closed"),
+        Option(name: "request-timeout-s", value: "S", env: "ZHNER_REQUEST_TIMEOUT_S", defaultText: "\(defaults.requestTimeoutSeconds)",
+               help: "most seconds to deliver one request (headers and body, from the connection's start or its previous answer); then the connection is closed"),
         Option(name: "shutdown-grace-s", value: "S", env: "ZHNER_SHUTDOWN_GRACE_S", defaultText: "\(defaults.shutdownGraceSeconds)",
                help: "after SIGTERM, seconds requests in flight may take; then their connections are closed"),
         Option(name: "api-key", value: "KEY", env: "ZHNER_API_KEYS", defaultText: "none",
@@ -121,6 +123,7 @@ enum ServeCommand: Command {
         config.maxConnectionsPerClient = try settings.int("max-connections-per-client", default: config.maxConnectionsPerClient, range: 0...100_000)
         if settings.string("probe-port") != nil { config.probePort = try settings.int("probe-port", default: 0, range: 0...65535) }
         config.connectionTimeoutSeconds = try settings.int("connection-timeout-s", default: config.connectionTimeoutSeconds, range: 1...86_400)
+        config.requestTimeoutSeconds = try settings.int("request-timeout-s", default: config.requestTimeoutSeconds, range: 1...86_400)
         config.shutdownGraceSeconds = try settings.int("shutdown-grace-s", default: config.shutdownGraceSeconds, range: 1...3600)
         config.apiKeys = settings.list("api-key", mergingVariable: true) + (try settings.string("api-key-file").map(readKeys) ?? [])
         config.insecureNoAuth = try settings.flag("insecure-no-auth")

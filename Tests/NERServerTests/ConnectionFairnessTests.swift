@@ -38,6 +38,35 @@ import Testing
         #expect(try server.post("/v1/entities", json: Texts.json(["text": Texts.sentence])).status == 200)
     }
 
+    /// A byte every 0.2 s is never silent long enough for the connection timeout; the request
+    /// timeout closes it, in the headers and in the body alike.
+    @Test func tricklingClientsAreClosedAtTheRequestTimeout() throws {
+        let server = try ServerProcess(["--request-timeout-s", "2", "--connection-timeout-s", "60"])
+        let body = Texts.json(["text": Texts.long])
+        let requests = [
+            "GET /healthz HTTP/1.1\r\nHost: a\r\nX-Padding: " + String(repeating: "x", count: 2000) + "\r\n\r\n",
+            "POST /v1/entities HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body,
+        ]
+        for (i, request) in requests.enumerated() {
+            let client = try RawHTTP(port: server.port)
+            let bytes = Array(request.utf8)
+            // The body case sends its headers at once, then trickles.
+            var sent = i == 1 ? request.utf8.count - body.utf8.count : 0
+            if sent > 0 { try client.sendAll(Data(bytes[0..<sent])) }
+            // 60 bytes take 12 s, far past the 2 s bound, and the request stays incomplete.
+            let stop = sent + 60
+            while sent < stop, !client.closedByPeer {
+                try client.sendAll(Data([bytes[sent]]))
+                sent += 1
+                usleep(200_000)
+            }
+            #expect(client.closedByPeer, "case \(i): still open after 12 s of trickling")
+            #expect(try server.request("GET", "/healthz").status == 200)
+        }
+        // A request sent at once is unaffected.
+        #expect(try server.post("/v1/entities", json: body).status == 200)
+    }
+
     @Test func oneAddressOverItsLimitIsRefusedWhileAnotherIsServed() throws {
         let server = try ServerProcess(["--max-connections-per-client", "2", "--connection-timeout-s", "60"])
         let baseline = openSockets(server.process.processIdentifier)

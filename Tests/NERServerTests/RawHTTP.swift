@@ -111,6 +111,14 @@ final class RawHTTP {
         return Swift.max(0, recv(fd, &buffer, max, Int32(MSG_DONTWAIT)))
     }
 
+    /// Whether the server has closed the connection (end of input or a reset), without waiting and
+    /// without consuming anything.
+    var closedByPeer: Bool {
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return n == 0 || (n < 0 && errno == ECONNRESET)
+    }
+
     /// Reads to the end of the connection and parses the answer.
     func response() throws -> HTTPResult { try Self.parse(receiveAll()) }
 
