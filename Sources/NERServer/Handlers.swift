@@ -140,10 +140,11 @@ final class APIHandler: HTTPHandler {
             guard let loaded = model.withLock({ $0 }) else { throw .unavailable("not_ready", "the model is still loading") }
             let route = Route(rawValue: ex.path)!
             // The request keeps the lexicon in force now, even if a reload swaps it meanwhile.
-            let lexicon = lexicons.current.lexicon
+            let state = lexicons.current
+            let lexicon = state.lexicon
             var limits = loaded.limits
-            for entry in lexicon?.entries ?? [] where !limits.entityTypes.contains(entry.type) {
-                limits.entityTypes.append(entry.type)
+            for type in state.types where !limits.entityTypes.contains(type) {
+                limits.entityTypes.append(type)
             }
             let body = ex.takeBody()
             let request = route == .batch ? try RequestDecoding.batch(body, limits: limits)
