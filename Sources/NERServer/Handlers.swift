@@ -2,8 +2,8 @@ import NERCore
 import Synchronization
 
 /// The API: routing, admission (auth, content type, limits), inference through the scheduler,
-/// and the small GET routes. Runs on the polling thread except for the job closures, which run on
-/// workers.
+/// and the small GET routes. Runs on the polling thread except for body decoding (`DecodePool`)
+/// and the job closures, which run on workers.
 final class APIHandler: HTTPHandler {
     /// What requests need from the loaded model.
     private struct Model: Sendable {
@@ -17,6 +17,7 @@ final class APIHandler: HTTPHandler {
     private let metrics: Metrics
     private let scheduler: Scheduler
     private let lexicons: LexiconStore
+    private let decoders: DecodePool
     private let model = Mutex<Model?>(nil)
     private let draining = Atomic<Bool>(false)
     private let exchanges = Atomic<Int>(0)
@@ -28,6 +29,7 @@ final class APIHandler: HTTPHandler {
         cors = CORS(origins: config.corsOrigins)
         self.metrics = metrics
         self.scheduler = scheduler
+        decoders = DecodePool(threads: config.workers)
     }
 
     /// Requests received and not yet fully answered.
@@ -135,24 +137,27 @@ final class APIHandler: HTTPHandler {
         // The deadline bounds the wait for a worker, so it starts once the request can run: a body
         // uploaded slowly (300 KB at 25 KB/s) is not the server's delay.
         let runnable = Scheduler.now()
-        do throws(APIError) {
-            guard !ex.bodyExceeded else { throw bodyTooLarge() }
-            guard let loaded = model.withLock({ $0 }) else { throw .unavailable("not_ready", "the model is still loading") }
-            let route = Route(rawValue: ex.path)!
-            // The request keeps the lexicon in force now, even if a reload swaps it meanwhile.
-            let state = lexicons.current
-            let lexicon = state.lexicon
-            var limits = loaded.limits
-            for type in state.types where !limits.entityTypes.contains(type) {
-                limits.entityTypes.append(type)
+        guard !ex.bodyExceeded else { return ex.respond(bodyTooLarge().response) }
+        guard let loaded = model.withLock({ $0 }) else {
+            return ex.respond(APIError.unavailable("not_ready", "the model is still loading").response)
+        }
+        let route = Route(rawValue: ex.path)!
+        // The request keeps the lexicon in force now, even if a reload swaps it meanwhile.
+        let state = lexicons.current
+        var limits = loaded.limits
+        for type in state.types where !limits.entityTypes.contains(type) {
+            limits.entityTypes.append(type)
+        }
+        let body = ex.takeBody()
+        decoders.submit { [self, limits] in
+            do throws(APIError) {
+                let request = route == .batch ? try RequestDecoding.batch(body, limits: limits)
+                                              : try RequestDecoding.single(body, limits: limits)
+                ex.characters = request.characters
+                try enqueue(route, request, state.lexicon, ex, runnable: runnable)
+            } catch {
+                ex.respond(error.response)
             }
-            let body = ex.takeBody()
-            let request = route == .batch ? try RequestDecoding.batch(body, limits: limits)
-                                          : try RequestDecoding.single(body, limits: limits)
-            ex.characters = request.characters
-            try enqueue(route, request, lexicon, ex, runnable: runnable)
-        } catch {
-            ex.respond(error.response)
         }
     }
 
