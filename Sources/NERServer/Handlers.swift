@@ -149,7 +149,10 @@ final class APIHandler: HTTPHandler {
             limits.entityTypes.append(type)
         }
         let body = ex.takeBody()
+        ex.admitted = true
         decoders.submit { [self, limits] in
+            // Decoding is work too: none for a client that hung up while its body waited here.
+            guard !ex.clientGone else { return cancel(ex) }
             do throws(APIError) {
                 let request = route == .batch ? try RequestDecoding.batch(body, limits: limits)
                                               : try RequestDecoding.single(body, limits: limits)
@@ -181,9 +184,7 @@ final class APIHandler: HTTPHandler {
                                expired: { [self] in ex.respond(deadlineExceeded().response) },
                                isCancelled: { ex.clientGone }, cancelled: { [self] in cancel(ex) })
         switch scheduler.submit(job) {
-        case .accepted:
-            ex.queued = true
-            return
+        case .accepted: return
         case .expired: throw deadlineExceeded()
         case .full:
             metrics.recordRejected()
@@ -269,7 +270,7 @@ final class APIHandler: HTTPHandler {
     func completed(_ ex: Exchange, ending: Ending) {
         exchanges.subtract(1, ordering: .relaxed)
         let seconds = Double(Scheduler.now() - ex.arrival) / 1e9
-        let status = ending == .clientGone && ex.queued ? 499 : ex.status
+        let status = ending == .clientGone && ex.admitted ? 499 : ex.status
         metrics.recordRequest(route: ex.route, status: status, seconds: seconds)
         AccessLog.emit(.init(method: ex.method, route: ex.route, status: status, milliseconds: seconds * 1000,
                              characters: ex.characters, aborted: ending != .answered))
