@@ -145,9 +145,9 @@ final class Scheduler: @unchecked Sendable {
         }
     }
 
-    /// The jobs' texts in forward runs of at most `maxBatchTokens` (a longer text runs alone), each
-    /// job answered once its last text has run. Between runs a job whose client is gone is dropped,
-    /// so a large batch request stops within one run of its client hanging up.
+    /// The jobs' texts in forward runs of at most `maxBatchTokens` (a longer text runs alone, piece
+    /// by piece), each job answered once its last text has run. Between runs and pieces a job whose
+    /// client is gone is dropped, so a large request stops within one run of its client hanging up.
     private func runTexts(_ batch: [InferenceJob], _ recognizer: Recognizer) {
         var pending = batch.map { (job: $0, texts: $0.texts[...], found: [[Entity]]()) }
         while !pending.isEmpty {
@@ -170,17 +170,45 @@ final class Scheduler: @unchecked Sendable {
                 }
             }
             guard !run.isEmpty else { break }
-            metrics.recordBatch(texts: run.count, characters: tokens - 2 * run.count)
             busy.add(1, ordering: .relaxed)
-            let results = recognizer.recognize(batch: run)
+            let results: [[Entity]]?
+            if tokens > maxBatchTokens {
+                results = recognizePieces(run[0], for: pending[owners[0]].job, recognizer).map { [$0] }
+            } else {
+                metrics.recordBatch(texts: run.count, characters: tokens - 2 * run.count)
+                results = recognizer.recognize(batch: run)
+            }
             // Bookkeeping first: a client that reads /metrics right after its answer sees it counted.
             busy.subtract(1, ordering: .relaxed)
+            guard let results else {
+                pending[owners[0]].job.cancelled()
+                pending.remove(at: owners[0])
+                continue
+            }
             for (i, found) in zip(owners, results) { pending[i].found.append(found) }
             for p in pending where p.texts.isEmpty {
                 if case .texts(_, let done) = p.job.work { done(p.found) }
             }
             pending.removeAll { $0.texts.isEmpty }
         }
+    }
+
+    /// One text over the batch budget, piece by piece (each about `maxBatchTokens`), so that it too
+    /// stops once its client is gone (nil then); the entities are the same as in one run.
+    private func recognizePieces(_ text: String, for job: InferenceJob, _ recognizer: Recognizer) -> [Entity]? {
+        metrics.recordBatch(texts: 1, characters: 0)
+        var found: [Entity] = []
+        var counted = 0
+        var gone = false
+        recognizer.recognize(text, pieceTokens: maxBatchTokens, isCancelled: {
+            gone = job.isCancelled()
+            return gone
+        }) { entities, processed, _ in
+            metrics.recordCharacters(processed - counted)
+            counted = processed
+            found += entities
+        }
+        return gone ? nil : found
     }
 
     /// The next batch to run and what to call for the jobs dropped on the way (expired or

@@ -38,6 +38,23 @@ import Testing
         #expect(try server.post("/v1/entities", json: Texts.json(["text": Texts.sentence])).status == 200)
     }
 
+    /// One text far over the batch budget runs piece by piece, and stops between pieces.
+    @Test func abandonedLongTextStopsBetweenPieces() throws {
+        let server = try ServerProcess(["--workers", "1"])
+        let text = Self.longText(90_000)
+        var clients = [try RawHTTP(port: server.port)]
+        try clients[0].send("POST", "/v1/entities", headers: Self.json, body: Data(Texts.json(["text": text]).utf8))
+        try poll { try metric(server, "zhner_characters_processed_total") != 0 }
+        clients.removeAll()
+
+        try expectAllCancelled(server, count: 1, route: "/v1/entities")
+        let processed = try #require(try metric(server, "zhner_characters_processed_total"))
+        #expect(processed < Double(text.unicodeScalars.count / 2), "\(processed) characters computed for a client that was gone")
+        // (That piecewise entities equal the CLI's is `APITests.entitiesAreTheCLIs`, whose
+        // `Texts.long` is over the budget too.)
+        #expect(try server.post("/v1/entities", json: Texts.json(["text": Texts.long])).status == 200)
+    }
+
     @Test func abandonedBatchStopsBetweenForwardRuns() throws {
         let server = try ServerProcess(["--workers", "1"])
         let texts = Array(repeating: Texts.long, count: 200)
