@@ -31,11 +31,8 @@ import Testing
         try poll { try metric(server, "zhner_http_inflight_requests") == 5 }
         clients.removeAll()
 
-        try expectAllCancelled(server, count: 4, route: "/v1/entities/stream")
         // Only the first stream ran, and only until its client was found gone.
-        let processed = try #require(try metric(server, "zhner_characters_processed_total"))
-        #expect(processed < Double(text.unicodeScalars.count / 2), "\(processed) characters computed for clients that were gone")
-        #expect(try server.post("/v1/entities", json: Texts.json(["text": Texts.sentence])).status == 200)
+        try expectAllCancelled(server, count: 4, route: "/v1/entities/stream", computedUnder: text.unicodeScalars.count / 2)
     }
 
     /// One text far over the batch budget runs piece by piece, and stops between pieces.
@@ -47,12 +44,9 @@ import Testing
         try poll { try metric(server, "zhner_characters_processed_total") != 0 }
         clients.removeAll()
 
-        try expectAllCancelled(server, count: 1, route: "/v1/entities")
-        let processed = try #require(try metric(server, "zhner_characters_processed_total"))
-        #expect(processed < Double(text.unicodeScalars.count / 2), "\(processed) characters computed for a client that was gone")
         // (That piecewise entities equal the CLI's is `APITests.entitiesAreTheCLIs`, whose
         // `Texts.long` is over the budget too.)
-        #expect(try server.post("/v1/entities", json: Texts.json(["text": Texts.long])).status == 200)
+        try expectAllCancelled(server, count: 1, route: "/v1/entities", computedUnder: text.unicodeScalars.count / 2)
     }
 
     @Test func abandonedBatchStopsBetweenForwardRuns() throws {
@@ -69,15 +63,13 @@ import Testing
         try poll { try metric(server, "zhner_http_inflight_requests") == 3 }
         clients.removeAll()
 
-        try expectAllCancelled(server, count: 2, route: "/v1/entities/batch")
-        let processed = try #require(try metric(server, "zhner_characters_processed_total"))
-        #expect(processed < Double(total / 2), "\(processed) of \(total) characters computed for a client that was gone")
-        #expect(try server.post("/v1/entities/batch", json: Texts.json(["texts": Texts.sentences])).status == 200)
+        try expectAllCancelled(server, count: 2, route: "/v1/entities/batch", computedUnder: total / 2)
     }
 
     /// Waits (bounded) for the server to hold nothing but the metrics request, then checks that the
-    /// `count` requests on `route` were counted cancelled and logged 499, none as answered.
-    private func expectAllCancelled(_ server: ServerProcess, count: Int, route: String,
+    /// `count` requests on `route` were counted cancelled and logged 499, none as answered, that
+    /// fewer than `computedUnder` characters were computed, and that the server still answers.
+    private func expectAllCancelled(_ server: ServerProcess, count: Int, route: String, computedUnder limit: Int,
                                     sourceLocation: SourceLocation = #_sourceLocation) throws {
         let cancelled = #"zhner_requests_cancelled_total{reason="client_gone"}"#
         try poll { try metric(server, "zhner_http_inflight_requests") == 1 && metric(server, cancelled) == Double(count) }
@@ -93,5 +85,9 @@ import Testing
         let m = try server.request("GET", "/metrics").text
         #expect(m.contains("zhner_http_requests_total{route=\"\(route)\",status=\"499\"} \(count)"), sourceLocation: sourceLocation)
         #expect(!m.contains("zhner_http_requests_total{route=\"\(route)\",status=\"200\"}"), sourceLocation: sourceLocation)
+        let processed = try #require(try metric(server, "zhner_characters_processed_total"), sourceLocation: sourceLocation)
+        #expect(processed < Double(limit), "\(processed) characters computed for clients that were gone", sourceLocation: sourceLocation)
+        #expect(try server.post(route, json: Texts.json(route.hasSuffix("batch") ? ["texts": Texts.sentences] : ["text": Texts.long])).status == 200,
+                sourceLocation: sourceLocation)
     }
 }
