@@ -30,17 +30,21 @@ static inline size_t zhner_mhd_unescape(void *cls, struct MHD_Connection *connec
 }
 
 /// Starts a daemon listening on `address` (port 0 picks a free port) with the options the
-/// server uses. Returns NULL (errno set where the failure was a system call) on failure.
+/// server uses. A per-IP limit of 0 is none. Returns NULL (errno set where the failure was a system call) on failure.
 static inline struct MHD_Daemon *zhner_mhd_start(unsigned int flags, const struct sockaddr *address,
                                                  MHD_AccessHandlerCallback handler, void *handler_cls,
                                                  MHD_RequestCompletedCallback completed, void *completed_cls,
+                                                 MHD_NotifyConnectionCallback notify, void *notify_cls,
                                                  unsigned int connection_limit,
+                                                 unsigned int per_ip_connection_limit,
                                                  unsigned int connection_timeout_s)
 {
     return MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls,
                             MHD_OPTION_SOCK_ADDR, address,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+                            MHD_OPTION_NOTIFY_CONNECTION, notify, notify_cls,
                             MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_connection_limit,
                             MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_s,
                             MHD_OPTION_UNESCAPE_CALLBACK, zhner_mhd_unescape, NULL,
                             MHD_OPTION_END);
@@ -52,6 +56,14 @@ static inline size_t zhner_mhd_header_size(struct MHD_Connection *connection)
 {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
     return info == NULL ? 0 : info->header_size;
+}
+
+/// The connection's socket (-1 if libmicrohttpd does not say), for checking whether a suspended
+/// connection's client is still there: libmicrohttpd does not watch a suspended connection.
+static inline int zhner_mhd_socket(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
 }
 
 /// The port the daemon actually listens on (the one the kernel picked for port 0).

@@ -93,9 +93,13 @@ public final class Recognizer: Sendable {
     /// A text piece by piece, for streaming: consecutive sentences are grouped into pieces of about
     /// `pieceTokens` tokens and `onPiece(entities, processed, total)` is called after each, in text
     /// order, with the code points covered so far. The entities are exactly `recognize(text)`'s.
-    public func recognize(_ text: String, pieceTokens: Int, onPiece: ([Entity], Int, Int) -> Void) {
+    /// `isCancelled` is asked before each piece: once it says yes no further piece is computed (the
+    /// server stops a text whose client has gone).
+    public func recognize(_ text: String, pieceTokens: Int, isCancelled: () -> Bool = { false },
+                          onPiece: ([Entity], Int, Int) -> Void) {
         let doc = prepare(text)
         for piece in batches(sizes: doc.sentences.map(\.encoding.count), capacity: pieceTokens) {
+            if isCancelled() { return }
             let entities = run([(doc, piece)], decode: decode)[0].flatMap { $0 }
             let last = doc.sentences[piece.upperBound - 1].encoding
             let processed = piece.upperBound == doc.sentences.count ? doc.scalars.count : Int(last.ends[last.count - 1])

@@ -15,9 +15,20 @@ protocol HTTPHandler: Sendable {
     /// The body is in, or went over the limit (`bodyExceeded`): only for exchanges that got no
     /// answer from `headersReceived`. Answer now or later, from any thread.
     func bodyReceived(_ exchange: Exchange)
-    /// The exchange is over: answered, or the client went away (`aborted`). Last call for every
-    /// exchange.
-    func completed(_ exchange: Exchange, aborted: Bool)
+    /// The exchange is over (see `Ending`). Last call for every exchange.
+    func completed(_ exchange: Exchange, ending: Ending)
+}
+
+/// How an exchange ended.
+enum Ending: Equatable {
+    /// Its answer was sent in full.
+    case answered
+    /// Before its answer was complete, the client closed the connection, stopped reading until the
+    /// connection timed out, or its connection failed; or zhner closed it on finding the client gone
+    /// (`Exchange.abandon` after `clientGone`).
+    case clientGone
+    /// zhner closed it at the end of a drain that outlasted its grace period.
+    case closedByServer
 }
 
 /// The libmicrohttpd daemon: one internal polling thread (epoll) that reads requests and writes
@@ -28,10 +39,14 @@ final class HTTPServer {
     private let driver: Unmanaged<Driver>
     let port: Int
 
+    /// `maxConnectionsPerClient`: per client address, 0 for no limit; a connection over it is
+    /// closed at once. `probesOnly`: this listener serves /healthz and /readyz only (`--probe-port`).
     init(address: ListenAddress, handler: any HTTPHandler, maxBodyBytes: Int,
-         maxConnections: Int, connectionTimeoutSeconds: Int) throws(ServerError)
+         maxConnections: Int, maxConnectionsPerClient: Int = 0, connectionTimeoutSeconds: Int,
+         requestTimeoutSeconds: Int, probesOnly: Bool = false) throws(ServerError)
     {
-        let driver = Unmanaged.passRetained(Driver(handler: handler, maxBodyBytes: maxBodyBytes))
+        let driver = Unmanaged.passRetained(Driver(handler: handler, maxBodyBytes: maxBodyBytes, probesOnly: probesOnly,
+                                                   deadlines: ReadDeadlines(seconds: requestTimeoutSeconds)))
         // No MHD_USE_ERROR_LOG: libmicrohttpd's own stderr lines ("Failed to bind to port 0") came
         // before zhner's message for the same failure and named the wrong port; zhner reports every
         // error it acts on itself (here, the listen failure; per request, the access log).
@@ -40,9 +55,11 @@ final class HTTPServer {
         let started = address.storage.withUnsafeBytes { raw in
             zhner_mhd_start(flags, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self),
                             accessCallback, driver.toOpaque(), completedCallback, driver.toOpaque(),
-                            UInt32(maxConnections), UInt32(connectionTimeoutSeconds))
+                            notifyCallback, driver.toOpaque(),
+                            UInt32(maxConnections), UInt32(maxConnectionsPerClient), UInt32(connectionTimeoutSeconds))
         }
         guard let started else {
+            driver.takeUnretainedValue().deadlines.stop()
             driver.release()
             throw .system("cannot listen on \(address.host):\(address.port): \(String(cString: strerror(errno)))")
         }
@@ -60,6 +77,7 @@ final class HTTPServer {
     /// Closes every connection and ends the polling thread.
     func stop() {
         MHD_stop_daemon(daemon)
+        driver.takeUnretainedValue().deadlines.stop()
         driver.release()
     }
 
@@ -76,6 +94,8 @@ final class HTTPServer {
 private final class Driver: Sendable {
     let handler: any HTTPHandler
     let maxBodyBytes: Int
+    let probesOnly: Bool
+    let deadlines: ReadDeadlines
 
     /// Exchanges not yet completed, so that `abandonAll` reaches the suspended ones, which
     /// `MHD_stop_daemon` cannot close (it aborts the process instead).
@@ -85,9 +105,11 @@ private final class Driver: Sendable {
     }
     private let open = Mutex(Open())
 
-    init(handler: any HTTPHandler, maxBodyBytes: Int) {
+    init(handler: any HTTPHandler, maxBodyBytes: Int, probesOnly: Bool, deadlines: ReadDeadlines) {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
+        self.probesOnly = probesOnly
+        self.deadlines = deadlines
     }
 
     func access(_ connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>,
@@ -97,7 +119,7 @@ private final class Driver: Sendable {
         guard let existing = slot.pointee else {
             // First call: headers only.
             let exchange = Exchange(connection: connection, method: method, path: String(cString: url),
-                                    version: String(cString: version))
+                                    version: String(cString: version), probesOnly: probesOnly)
             let admitted = open.withLock { o -> Bool in
                 guard !o.closing else { return false }
                 o.exchanges[ObjectIdentifier(exchange)] = exchange
@@ -109,6 +131,7 @@ private final class Driver: Sendable {
             if let early = handler.headersReceived(exchange) {
                 // Answering before the body is read makes libmicrohttpd close the connection,
                 // which is right for a refused upload but would end keep-alive for a GET.
+                deadlines.requestRead(connection)
                 guard exchange.hasBody else {
                     exchange.handled = true
                     exchange.respond(early)
@@ -127,6 +150,7 @@ private final class Driver: Sendable {
         if exchange.isAnswered { return .YES }
         if !exchange.handled {
             exchange.handled = true
+            deadlines.requestRead(connection)
             handler.bodyReceived(exchange)
         }
         return exchange.queuePendingOrSuspend()
@@ -141,13 +165,19 @@ private final class Driver: Sendable {
         for exchange in exchanges { exchange.abandon() }
     }
 
-    func completed(_ slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>, aborted: Bool) {
+    func completed(_ connection: OpaquePointer, _ slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
+                   termination: MHD_RequestTerminationCode) {
+        deadlines.answered(connection)
         guard let raw = slot.pointee else { return }
         slot.pointee = nil
         let exchange = Unmanaged<Exchange>.fromOpaque(raw).takeRetainedValue()
-        open.withLock { _ = $0.exchanges.removeValue(forKey: ObjectIdentifier(exchange)) }
+        let closing = open.withLock { o -> Bool in
+            o.exchanges.removeValue(forKey: ObjectIdentifier(exchange))
+            return o.closing
+        }
         exchange.close()
-        handler.completed(exchange, aborted: aborted)
+        let ending: Ending = termination == .REQUEST_TERMINATED_COMPLETED_OK ? .answered : closing ? .closedByServer : .clientGone
+        handler.completed(exchange, ending: ending)
     }
 }
 
@@ -161,18 +191,32 @@ final class Exchange: @unchecked Sendable {
     let path: String
     /// `HTTP/1.1` or `HTTP/1.0`, as the request line said.
     let version: String
+    /// It came to the `--probe-port` listener.
+    let probesOnly: Bool
     /// Address just past the header block in libmicrohttpd's read buffer (see `headerBlock`); an
     /// address only, never read through.
     private let headerBlockEnd: Int
     /// Monotonic nanoseconds when its headers were in: durations count from here.
     let arrival = Scheduler.now()
     private let connection: OpaquePointer
+    /// The connection's socket, only peeked at (`clientGone`), and only while the connection is open.
+    private let socket: Int32
+
+    /// Code points of the request's texts, for the log. Set by the thread that decodes the body
+    /// (`DecodePool`), read when the exchange completes.
+    var characters: Int {
+        get { decodedCharacters.load(ordering: .relaxed) }
+        set { decodedCharacters.store(newValue, ordering: .relaxed) }
+    }
+    private let decodedCharacters = Atomic<Int>(0)
 
     // Touched only on the polling thread (the handler's callbacks), so unguarded.
     /// Route label for the log and metrics.
     var route = "other"
-    /// Code points of the request's texts, for the log.
-    var characters = 0
+    /// Its body went on to decoding and inference: if the client goes before the answer is
+    /// complete, the request is logged and counted 499 (nginx's "client closed request"), never as
+    /// the status it began with.
+    var admitted = false
     /// Added to whatever answer this exchange gets (CORS).
     var extraHeaders: [(name: String, value: String)] = []
     private(set) var body: [UInt8] = []
@@ -197,17 +241,19 @@ final class Exchange: @unchecked Sendable {
         var chunks: [UInt8] = []
         var chunksRead = 0
         var ended = false
-        /// Closing everything (`abandon`): the connection is to be closed, never suspended again.
+        /// `abandon`: the connection is to be closed, never suspended again.
         var abandoned = false
     }
     private let outbox = Mutex(Outbox())
 
     /// `method` is libmicrohttpd's, which starts the request line in its read buffer.
-    fileprivate init(connection: OpaquePointer, method: UnsafePointer<CChar>, path: String, version: String) {
+    fileprivate init(connection: OpaquePointer, method: UnsafePointer<CChar>, path: String, version: String, probesOnly: Bool) {
         self.connection = connection
+        self.probesOnly = probesOnly
         self.method = String(cString: method)
         self.path = path
         self.version = version
+        socket = zhner_mhd_socket(connection)
         headerBlockEnd = Int(bitPattern: method) + zhner_mhd_header_size(connection)
     }
 
@@ -283,10 +329,33 @@ final class Exchange: @unchecked Sendable {
         MHD_resume_connection(connection)
     }
 
-    /// The exchange gets no more time: the polling thread closes its connection at its next call
-    /// (a suspended one is resumed for that), and `MHD_stop_daemon` closes the others.
-    fileprivate func abandon() {
+    /// Whether the client is gone, so that work for it can stop: its connection closed (after a
+    /// failed write, a timeout or `abandon`), or its socket reads end of input or fails. The socket
+    /// matters while the connection is suspended (waiting for a worker or a stream's next line):
+    /// libmicrohttpd does not watch a suspended connection, so a client that hung up then would
+    /// otherwise be noticed only when its whole answer was written. A peek consumes nothing; a
+    /// pipelined request behind this one reads as data, so as present. A client that half-closes
+    /// after its request counts as gone, as nginx treats it (its 499).
+    var clientGone: Bool {
         outbox.withLock { o in
+            // Under the lock `closed` is still false, so libmicrohttpd has not closed the socket
+            // yet (it does so after the completed callback, which takes this lock): the number is
+            // still this connection's.
+            if o.closed || o.abandoned { return true }
+            guard socket >= 0 else { return false }
+            var byte: UInt8 = 0
+            let n = recv(socket, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+            return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        }
+    }
+
+    /// The exchange gets no more time: the polling thread closes its connection at its next call
+    /// (a suspended one is resumed for that), and `MHD_stop_daemon` closes the others. For the
+    /// end of a drain, and for a request whose client is gone (`clientGone`).
+    func abandon() {
+        outbox.withLock { o in
+            // A closed connection is libmicrohttpd's to free: nothing to resume.
+            guard !o.closed else { return }
             o.abandoned = true
             resumeIfSuspended(&o)
         }
@@ -387,9 +456,13 @@ private let accessCallback: MHD_AccessHandlerCallback = { cls, connection, url, 
         connection!, url: url!, method: method!, version: version!, upload: upload, uploadSize: uploadSize!, slot: slot!)
 }
 
-private let completedCallback: MHD_RequestCompletedCallback = { cls, _, slot, termination in
-    Unmanaged<Driver>.fromOpaque(cls!).takeUnretainedValue().completed(
-        slot!, aborted: termination != .REQUEST_TERMINATED_COMPLETED_OK)
+private let completedCallback: MHD_RequestCompletedCallback = { cls, connection, slot, termination in
+    Unmanaged<Driver>.fromOpaque(cls!).takeUnretainedValue().completed(connection!, slot!, termination: termination)
+}
+
+private let notifyCallback: MHD_NotifyConnectionCallback = { cls, connection, _, event in
+    let deadlines = Unmanaged<Driver>.fromOpaque(cls!).takeUnretainedValue().deadlines
+    if event == .CONNECTION_NOTIFY_STARTED { deadlines.opened(connection!) } else { deadlines.closed(connection!) }
 }
 
 private let readCallback: MHD_ContentReaderCallback = { cls, _, buffer, max in

@@ -2,8 +2,8 @@ import NERCore
 import Synchronization
 
 /// The API: routing, admission (auth, content type, limits), inference through the scheduler,
-/// and the small GET routes. Runs on the polling thread except for the job closures, which run on
-/// workers.
+/// and the small GET routes. Runs on the polling thread except for body decoding (`DecodePool`)
+/// and the job closures, which run on workers.
 final class APIHandler: HTTPHandler {
     /// What requests need from the loaded model.
     private struct Model: Sendable {
@@ -17,6 +17,7 @@ final class APIHandler: HTTPHandler {
     private let metrics: Metrics
     private let scheduler: Scheduler
     private let lexicons: LexiconStore
+    private let decoders: DecodePool
     private let model = Mutex<Model?>(nil)
     private let draining = Atomic<Bool>(false)
     private let exchanges = Atomic<Int>(0)
@@ -28,6 +29,7 @@ final class APIHandler: HTTPHandler {
         cors = CORS(origins: config.corsOrigins)
         self.metrics = metrics
         self.scheduler = scheduler
+        decoders = DecodePool(threads: config.workers)
     }
 
     /// Requests received and not yet fully answered.
@@ -47,7 +49,7 @@ final class APIHandler: HTTPHandler {
 
     func headersReceived(_ ex: Exchange) -> HTTPResponse? {
         exchanges.add(1, ordering: .relaxed)
-        let routing = Routing(method: ex.method, path: ex.path)
+        let routing = Routing(method: ex.method, path: ex.path, probesOnly: ex.probesOnly)
         ex.route = routing.label
         ex.extraHeaders = cors.headers(origin: ex.header("Origin"))
         if let e = RequestFraming.check(ex.headerBlock(), version: ex.version) { return e.response }
@@ -135,23 +137,30 @@ final class APIHandler: HTTPHandler {
         // The deadline bounds the wait for a worker, so it starts once the request can run: a body
         // uploaded slowly (300 KB at 25 KB/s) is not the server's delay.
         let runnable = Scheduler.now()
-        do throws(APIError) {
-            guard !ex.bodyExceeded else { throw bodyTooLarge() }
-            guard let loaded = model.withLock({ $0 }) else { throw .unavailable("not_ready", "the model is still loading") }
-            let route = Route(rawValue: ex.path)!
-            // The request keeps the lexicon in force now, even if a reload swaps it meanwhile.
-            let lexicon = lexicons.current.lexicon
-            var limits = loaded.limits
-            for entry in lexicon?.entries ?? [] where !limits.entityTypes.contains(entry.type) {
-                limits.entityTypes.append(entry.type)
+        guard !ex.bodyExceeded else { return ex.respond(bodyTooLarge().response) }
+        guard let loaded = model.withLock({ $0 }) else {
+            return ex.respond(APIError.unavailable("not_ready", "the model is still loading").response)
+        }
+        let route = Route(rawValue: ex.path)!
+        // The request keeps the lexicon in force now, even if a reload swaps it meanwhile.
+        let state = lexicons.current
+        var limits = loaded.limits
+        for type in state.types where !limits.entityTypes.contains(type) {
+            limits.entityTypes.append(type)
+        }
+        let body = ex.takeBody()
+        ex.admitted = true
+        decoders.submit { [self, limits] in
+            // Decoding is work too: none for a client that hung up while its body waited here.
+            guard !ex.clientGone else { return cancel(ex) }
+            do throws(APIError) {
+                let request = route == .batch ? try RequestDecoding.batch(body, limits: limits)
+                                              : try RequestDecoding.single(body, limits: limits)
+                ex.characters = request.characters
+                try enqueue(route, request, state.lexicon, ex, runnable: runnable)
+            } catch {
+                ex.respond(error.response)
             }
-            let body = ex.takeBody()
-            let request = route == .batch ? try RequestDecoding.batch(body, limits: limits)
-                                          : try RequestDecoding.single(body, limits: limits)
-            ex.characters = request.characters
-            try enqueue(route, request, lexicon, ex, runnable: runnable)
-        } catch {
-            ex.respond(error.response)
         }
     }
 
@@ -171,9 +180,9 @@ final class APIHandler: HTTPHandler {
             }
         }
         let deadline = runnable + UInt64(config.deadlineMilliseconds) * 1_000_000
-        let job = InferenceJob(work: work, characters: request.characters, deadline: deadline) { [self] in
-            ex.respond(deadlineExceeded().response)
-        }
+        let job = InferenceJob(work: work, characters: request.characters, deadline: deadline,
+                               expired: { [self] in ex.respond(deadlineExceeded().response) },
+                               isCancelled: { ex.clientGone }, cancelled: { [self] in cancel(ex) })
         switch scheduler.submit(job) {
         case .accepted: return
         case .expired: throw deadlineExceeded()
@@ -181,6 +190,12 @@ final class APIHandler: HTTPHandler {
             metrics.recordRejected()
             throw .unavailable("queue_full", "all \(scheduler.capacity) queue places are taken; retry shortly")
         }
+    }
+
+    /// The client is gone: the work stops, and the connection (held open while suspended) closes.
+    private func cancel(_ ex: Exchange) {
+        metrics.recordCancelled()
+        ex.abandon()
     }
 
     private func deadlineExceeded() -> APIError {
@@ -223,12 +238,20 @@ final class APIHandler: HTTPHandler {
     /// NDJSON: one line per piece as it is computed, then a summary line. Lexicon matches are
     /// found in the whole text first; each line carries those starting in its piece, and model
     /// entities overlapping any match are dropped, so the lines add up to `/v1/entities`' answer.
+    /// Once the client is gone no further piece is computed.
     private func stream(_ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange, _ recognizer: Recognizer) {
         ex.beginStream(HTTPResponse(status: 200, contentType: "application/x-ndjson", body: []))
         var found = 0
         let matches = lexicon?.matches(in: request.texts[0]) ?? []
         var nextMatch = 0
-        recognizer.recognize(request.texts[0], pieceTokens: config.streamPieceTokens) { model, processed, total in
+        var counted = 0
+        var gone = false
+        recognizer.recognize(request.texts[0], pieceTokens: config.streamPieceTokens, isCancelled: {
+            gone = ex.clientGone
+            return gone
+        }) { model, processed, total in
+            metrics.recordCharacters(processed - counted)
+            counted = processed
             let first = nextMatch
             while nextMatch < matches.count, processed == total || matches[nextMatch].start < processed { nextMatch += 1 }
             let unblocked = model.filter { !UserLexicon.overrides(matches, start: $0.start, end: $0.end) }
@@ -239,15 +262,17 @@ final class APIHandler: HTTPHandler {
             JSONWriter.appendEntities(kept, to: &line)
             ex.write(line + ", \"processed\": \(processed), \"total\": \(total)}\n")
         }
+        if gone { return cancel(ex) }
         ex.write("{\"done\": true, \"entities_total\": \(found), " + trailer(ex) + "}\n")
         ex.end()
     }
 
-    func completed(_ ex: Exchange, aborted: Bool) {
+    func completed(_ ex: Exchange, ending: Ending) {
         exchanges.subtract(1, ordering: .relaxed)
         let seconds = Double(Scheduler.now() - ex.arrival) / 1e9
-        metrics.recordRequest(route: ex.route, status: ex.status, seconds: seconds)
-        AccessLog.emit(.init(method: ex.method, route: ex.route, status: ex.status, milliseconds: seconds * 1000,
-                             characters: ex.characters, aborted: aborted))
+        let status = ending == .clientGone && ex.admitted ? 499 : ex.status
+        metrics.recordRequest(route: ex.route, status: status, seconds: seconds)
+        AccessLog.emit(.init(method: ex.method, route: ex.route, status: status, milliseconds: seconds * 1000,
+                             characters: ex.characters, aborted: ending != .answered))
     }
 }

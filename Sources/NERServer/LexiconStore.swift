@@ -14,6 +14,16 @@ final class LexiconStore: Sendable {
         let lexicon: UserLexicon?
         /// 1 after the first load, +1 per successful reload; 0 without a lexicon.
         let generation: Int
+        /// The lexicon's entity types, in order of first use: found once per load, so that a request
+        /// (on the polling thread) never walks the entries.
+        let types: [String]
+
+        init(lexicon: UserLexicon?, generation: Int) {
+            self.lexicon = lexicon
+            self.generation = generation
+            var seen = Set<String>()
+            types = (lexicon?.entries ?? []).map(\.type).filter { seen.insert($0).inserted }
+        }
     }
 
     let path: String?

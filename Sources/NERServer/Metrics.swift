@@ -38,20 +38,27 @@ final class Metrics: Sendable {
     private let characters = Atomic<Int>(0)
     private let expired = Atomic<Int>(0)
     private let rejected = Atomic<Int>(0)
+    private let cancelled = Atomic<Int>(0)
     private let startTime = Double(time(nil))
 
     func recordRequest(route: String, status: Int, seconds: Double) {
         requests.withLock { $0[RouteStatus(route: route, status: status), default: Histogram(bounds: Self.latencyBounds)].observe(seconds) }
     }
 
-    /// A worker starts a batch (or one streamed text) of `texts` texts holding `characters` code points.
+    /// A worker starts a forward run (or one streamed text) of `texts` texts holding `characters`
+    /// code points (a stream's are added piece by piece, `recordCharacters`).
     func recordBatch(texts n: Int, characters c: Int) {
         batches.withLock { $0.observe(Double(n)) }
         texts.add(n, ordering: .relaxed)
-        characters.add(c, ordering: .relaxed)
+        recordCharacters(c)
     }
 
+    func recordCharacters(_ c: Int) { characters.add(c, ordering: .relaxed) }
+
     func recordExpired() { expired.add(1, ordering: .relaxed) }
+
+    /// An inference request stopped, or dropped unrun, because its client was gone.
+    func recordCancelled() { cancelled.add(1, ordering: .relaxed) }
 
     func recordRejected() { rejected.add(1, ordering: .relaxed) }
 
@@ -69,8 +76,10 @@ final class Metrics: Sendable {
         family(&out, "zhner_batch_texts", "histogram", "Texts per forward batch (a streamed text counts as one).")
         batches.withLock { $0 }.render(into: &out, name: "zhner_batch_texts", labels: [:])
         gauge(&out, "zhner_texts_processed_total", "counter", "Texts a worker started on (answered or streaming).", texts.load(ordering: .relaxed))
-        gauge(&out, "zhner_characters_processed_total", "counter", "Code points of the texts a worker started on.", characters.load(ordering: .relaxed))
+        gauge(&out, "zhner_characters_processed_total", "counter", "Code points the workers ran through the model (a stream's piece by piece).", characters.load(ordering: .relaxed))
         gauge(&out, "zhner_queue_rejected_total", "counter", "Requests answered 503 because the queue was full.", rejected.load(ordering: .relaxed))
+        family(&out, "zhner_requests_cancelled_total", "counter", "Inference requests stopped, or dropped unrun, because their client was gone (closed or half-closed the connection, or stopped reading).")
+        out += "zhner_requests_cancelled_total\(Self.labels(["reason": "client_gone"])) \(cancelled.load(ordering: .relaxed))\n"
         gauge(&out, "zhner_deadline_expired_total", "counter", "Requests answered 504 because their deadline passed before a worker took them.", expired.load(ordering: .relaxed))
         gauge(&out, "zhner_queue_depth", "gauge", "Requests waiting for a worker.", g.queueDepth)
         gauge(&out, "zhner_queue_capacity", "gauge", "Most requests that may wait; more are answered 503.", g.queueCapacity)

@@ -11,6 +11,9 @@ enum Route: String, CaseIterable, Sendable {
 
     var isInference: Bool { self == .entities || self == .batch || self == .stream }
 
+    /// What the `--probe-port` listener serves.
+    var isProbe: Bool { self == .healthz || self == .readyz }
+
     /// HEAD is answered as GET without the body (libmicrohttpd drops it).
     var methods: [String] { isInference ? ["POST"] : ["GET", "HEAD"] }
 
@@ -26,8 +29,9 @@ enum Routing: Equatable {
     case methodNotAllowed(Route)
     case notFound
 
-    init(method: String, path: String) {
-        guard let route = Route(rawValue: path) else {
+    /// `probesOnly`: on the `--probe-port` listener, where every other route is not found.
+    init(method: String, path: String, probesOnly: Bool = false) {
+        guard let route = Route(rawValue: path), !probesOnly || route.isProbe else {
             self = .notFound
             return
         }

@@ -9,7 +9,8 @@ struct InferenceJob: Sendable {
         /// Texts that may share forward passes with other jobs' texts; `done` gets their entities,
         /// in order.
         case texts([String], done: @Sendable ([[Entity]]) -> Void)
-        /// One text run alone, piece by piece, by the closure.
+        /// One text run alone, piece by piece, by the closure, which itself stops once
+        /// `isCancelled` says so (and then calls `cancelled`).
         case stream(@Sendable (Recognizer) -> Void)
     }
 
@@ -19,6 +20,18 @@ struct InferenceJob: Sendable {
     /// Monotonic nanoseconds (`DispatchTime.uptimeNanoseconds`); not started by then → `expired`.
     let deadline: UInt64
     let expired: @Sendable () -> Void
+    /// Whether no one waits for the answer any more (the client is gone): the job is then dropped
+    /// from the queue, or stopped between forward runs, and `cancelled` called instead of `done`.
+    let isCancelled: @Sendable () -> Bool
+    let cancelled: @Sendable () -> Void
+
+    /// What to call instead of running the job, if it must not run: its deadline passed, or its
+    /// client is gone.
+    func unrunnable(at now: UInt64) -> (@Sendable () -> Void)? {
+        if deadline <= now { return expired }
+        if isCancelled() { return cancelled }
+        return nil
+    }
 
     var textCount: Int {
         switch work {
@@ -39,7 +52,8 @@ struct InferenceJob: Sendable {
 /// behind it, so concurrent requests share forward passes. With every other worker busy it waits up
 /// to `batchWait` for more; with one idle it runs at once, since that worker will take the next
 /// request anyway. A full queue refuses (503) instead of growing; a job whose deadline passes while
-/// queued is answered `expired` (504) without running.
+/// queued is answered `expired` (504) without running. A job whose client is gone is dropped from
+/// the queue (looked for every `livenessInterval`) or stopped between forward runs.
 final class Scheduler: @unchecked Sendable {
     enum Admission { case accepted, full, expired }
 
@@ -48,6 +62,9 @@ final class Scheduler: @unchecked Sendable {
     private let maxBatchTokens: Int
     private let batchWait: UInt64
     private let metrics: Metrics
+    /// How often the queue is searched for jobs whose client is gone, so that their places and
+    /// connections are freed while the workers are busy with other work.
+    private static let livenessInterval: UInt64 = 200_000_000
 
     /// Guards every `var` below; workers and the deadline reaper wait on it.
     private let condition = NSCondition()
@@ -113,31 +130,90 @@ final class Scheduler: @unchecked Sendable {
     }
 
     private func work(_ recognizer: Recognizer) {
-        while let (batch, expired) = nextBatch() {
-            expired.forEach { $0.expired() }
+        while let (batch, dropped) = nextBatch() {
+            dropped.forEach { $0() }
             guard let first = batch.first else { continue }
-            metrics.recordBatch(texts: batch.reduce(0) { $0 + $1.textCount }, characters: batch.reduce(0) { $0 + $1.characters })
-            busy.add(1, ordering: .relaxed)
             if case .stream(let run) = first.work {
+                // The stream counts its characters piece by piece, as they are computed.
+                metrics.recordBatch(texts: 1, characters: 0)
+                busy.add(1, ordering: .relaxed)
                 run(recognizer)
                 busy.subtract(1, ordering: .relaxed)
                 continue
             }
-            // One forward run over every job's texts; each job gets its own slice back.
-            let results = recognizer.recognize(batch: batch.flatMap(\.texts))
-            // Bookkeeping first: a client that reads /metrics right after its answer sees it counted.
-            busy.subtract(1, ordering: .relaxed)
-            var offset = 0
-            for job in batch {
-                guard case .texts(let texts, let done) = job.work else { continue }
-                done(Array(results[offset..<(offset + texts.count)]))
-                offset += texts.count
-            }
+            runTexts(batch, recognizer)
         }
     }
 
-    /// The next batch to run and the expired jobs met on the way; nil once stopping with nothing queued.
-    private func nextBatch() -> ([InferenceJob], expired: [InferenceJob])? {
+    /// The jobs' texts in forward runs of at most `maxBatchTokens` (a longer text runs alone, piece
+    /// by piece), each job answered once its last text has run. Between runs and pieces a job whose
+    /// client is gone is dropped, so a large request stops within one run of its client hanging up.
+    private func runTexts(_ batch: [InferenceJob], _ recognizer: Recognizer) {
+        var pending = batch.map { (job: $0, texts: $0.texts[...], found: [[Entity]]()) }
+        while !pending.isEmpty {
+            pending.removeAll { p in
+                guard p.job.isCancelled() else { return false }
+                p.job.cancelled()
+                return true
+            }
+            var run: [String] = []
+            var owners: [Int] = []
+            var tokens = 0
+            filling: for i in pending.indices {
+                while let text = pending[i].texts.first {
+                    let cost = text.unicodeScalars.count + 2
+                    if !run.isEmpty, tokens + cost > maxBatchTokens { break filling }
+                    run.append(text)
+                    owners.append(i)
+                    tokens += cost
+                    pending[i].texts.removeFirst()
+                }
+            }
+            guard !run.isEmpty else { break }
+            busy.add(1, ordering: .relaxed)
+            let results: [[Entity]]?
+            if tokens > maxBatchTokens {
+                results = recognizePieces(run[0], for: pending[owners[0]].job, recognizer).map { [$0] }
+            } else {
+                metrics.recordBatch(texts: run.count, characters: tokens - 2 * run.count)
+                results = recognizer.recognize(batch: run)
+            }
+            // Bookkeeping first: a client that reads /metrics right after its answer sees it counted.
+            busy.subtract(1, ordering: .relaxed)
+            guard let results else {
+                pending[owners[0]].job.cancelled()
+                pending.remove(at: owners[0])
+                continue
+            }
+            for (i, found) in zip(owners, results) { pending[i].found.append(found) }
+            for p in pending where p.texts.isEmpty {
+                if case .texts(_, let done) = p.job.work { done(p.found) }
+            }
+            pending.removeAll { $0.texts.isEmpty }
+        }
+    }
+
+    /// One text over the batch budget, piece by piece (each about `maxBatchTokens`), so that it too
+    /// stops once its client is gone (nil then); the entities are the same as in one run.
+    private func recognizePieces(_ text: String, for job: InferenceJob, _ recognizer: Recognizer) -> [Entity]? {
+        metrics.recordBatch(texts: 1, characters: 0)
+        var found: [Entity] = []
+        var counted = 0
+        var gone = false
+        recognizer.recognize(text, pieceTokens: maxBatchTokens, isCancelled: {
+            gone = job.isCancelled()
+            return gone
+        }) { entities, processed, _ in
+            metrics.recordCharacters(processed - counted)
+            counted = processed
+            found += entities
+        }
+        return gone ? nil : found
+    }
+
+    /// The next batch to run and what to call for the jobs dropped on the way (expired or
+    /// cancelled); nil once stopping with nothing queued.
+    private func nextBatch() -> ([InferenceJob], dropped: [@Sendable () -> Void])? {
         condition.lock()
         defer { condition.unlock() }
         while queue.isEmpty {
@@ -147,14 +223,15 @@ final class Scheduler: @unchecked Sendable {
             idle -= 1
         }
         var batch: [InferenceJob] = []
-        var expired: [InferenceJob] = []
+        var dropped: [@Sendable () -> Void] = []
         var tokens = 0
         let waitEnd = Self.now() + batchWait
         gathering: while true {
             let now = Self.now()
             while let head = queue.first {
-                if head.deadline <= now {
-                    expired.append(queue.popFirst()!)
+                if let drop = head.unrunnable(at: now) {
+                    _ = queue.popFirst()
+                    dropped.append(drop)
                     continue
                 }
                 // A stream runs alone: its pieces are answered as they are computed.
@@ -170,23 +247,25 @@ final class Scheduler: @unchecked Sendable {
             if batch.isEmpty || tokens >= maxBatchTokens || idle > 0 || stopping || now >= waitEnd { break }
             _ = condition.wait(until: Date(timeIntervalSinceNow: Double(waitEnd - now) / 1e9))
         }
-        return (batch, expired)
+        return (batch, dropped)
     }
 
-    /// Answers queued jobs as their deadlines pass, rather than when a worker next gets to them.
+    /// Answers queued jobs as their deadlines pass, and drops those whose client is gone, rather
+    /// than when a worker next gets to them.
     private func reapExpired() {
         condition.lock()
         while !stopping {
             let now = Self.now()
-            let expired = queue.removeAll { $0.deadline <= now }
-            if !expired.isEmpty {
+            let dropped = queue.remove { $0.unrunnable(at: now) }
+            if !dropped.isEmpty {
                 condition.unlock()
-                expired.forEach { $0.expired() }
+                dropped.forEach { $0() }
                 condition.lock()
                 continue
             }
             if let next = queue.earliest(by: \.deadline) {
-                _ = condition.wait(until: Date(timeIntervalSinceNow: Double(next - now) / 1e9))
+                let wake = min(next, now + Self.livenessInterval)
+                _ = condition.wait(until: Date(timeIntervalSinceNow: Double(wake - now) / 1e9))
             } else {
                 condition.wait()
             }
@@ -222,12 +301,12 @@ struct Ring<Element> {
         return e
     }
 
-    /// Removes the elements matching `predicate`, keeping the others in order.
-    mutating func removeAll(where predicate: (Element) -> Bool) -> [Element] {
-        var removed: [Element] = []
+    /// Removes the elements for which `pick` gives a value, keeping the others in order; the values.
+    mutating func remove<T>(_ pick: (Element) -> T?) -> [T] {
+        var removed: [T] = []
         for _ in 0..<count {
             let e = popFirst()!
-            if predicate(e) { removed.append(e) } else { _ = push(e) }
+            if let t = pick(e) { removed.append(t) } else { _ = push(e) }
         }
         return removed
     }

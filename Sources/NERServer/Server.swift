@@ -7,11 +7,18 @@ import NERCore
 
 /// `zhner serve`: the HTTP API over one shared `Recognizer`.
 public enum Server {
+    /// Places of the `--probe-port` listener: a probe is one short request, and the orchestrator
+    /// sends few at a time.
+    static let probeConnections = 16
+    /// Idle seconds before a probe connection is closed: short, so that whoever can reach the probe
+    /// port holds its places only briefly.
+    static let probeTimeoutSeconds = 5
+
     /// Listens, loads the model (probes answer meanwhile: /readyz says 503), calls `ready` with the
-    /// URL, and serves until SIGTERM or SIGINT; SIGHUP rereads the lexicon file (`LexiconStore`). Then it stops accepting, lets every request in
+    /// URL (and the `--probe-port` listener's), and serves until SIGTERM or SIGINT; SIGHUP rereads the lexicon file (`LexiconStore`). Then it stops accepting, lets every request in
     /// flight finish within `shutdownGraceSeconds`, closes the connections of those that did not, and
     /// returns. A second signal while draining gives up (`ServerError.interrupted`).
-    public static func run(_ config: ServerConfig, ready: (String) -> Void) throws {
+    public static func run(_ config: ServerConfig, ready: (_ url: String, _ probeURL: String?) -> Void) throws {
         let signals = TerminationSignals.block()
         // A client that hangs up must not kill the process; writes then fail with EPIPE instead.
         signal(SIGPIPE, SIG_IGN)
@@ -23,24 +30,39 @@ public enum Server {
         let handler = APIHandler(config: config, metrics: metrics, scheduler: scheduler, lexicons: lexicons)
         let http = try HTTPServer(address: address, handler: handler, maxBodyBytes: config.maxBodyBytes,
                                   maxConnections: config.maxConnections,
-                                  connectionTimeoutSeconds: config.connectionTimeoutSeconds)
+                                  maxConnectionsPerClient: config.maxConnectionsPerClient,
+                                  connectionTimeoutSeconds: config.connectionTimeoutSeconds,
+                                  requestTimeoutSeconds: config.requestTimeoutSeconds)
+        var probes: HTTPServer?
+        if let probePort = config.probePort {
+            do {
+                probes = try HTTPServer(address: ListenAddress(host: config.host, port: probePort), handler: handler,
+                                        maxBodyBytes: config.maxBodyBytes, maxConnections: probeConnections,
+                                        connectionTimeoutSeconds: probeTimeoutSeconds, requestTimeoutSeconds: probeTimeoutSeconds,
+                                        probesOnly: true)
+            } catch {
+                http.stop()
+                throw error
+            }
+        }
+        let listeners = [http] + (probes.map { [$0] } ?? [])
         let recognizer: Recognizer
         do {
             // One core per forward pass: parallelism comes from the workers, each with a workspace.
             recognizer = try Recognizer(modelDirectory: config.modelDirectory, options: .init(
                 threads: 1, concurrency: config.workers, maxBatchTokens: config.maxBatchTokens))
         } catch {
-            http.stop()
+            listeners.forEach { $0.stop() }
             throw error
         }
         scheduler.start(recognizer)
         handler.modelLoaded(recognizer)
-        ready(address.url(port: http.port))
+        ready(address.url(port: http.port), probes.map { address.url(port: $0.port) })
 
         // SIGHUP reloads the lexicon and goes on serving; SIGTERM or SIGINT stops.
         while signals.wait() == SIGHUP { lexicons.reload() }
         handler.beginDraining()
-        http.stopAccepting()
+        listeners.forEach { $0.stopAccepting() }
         let graceEnd = Scheduler.now() + UInt64(config.shutdownGraceSeconds) * 1_000_000_000
         while handler.inflight > 0 {
             if Scheduler.now() >= graceEnd {
@@ -48,7 +70,7 @@ public enum Server {
                 // process past its grace period (the supervisor would kill it, logging nothing).
                 EventLog.emit(["event": "shutdown_grace_expired", "grace_s": "\(config.shutdownGraceSeconds)",
                                "closed_requests": "\(handler.inflight)"])
-                http.closeAll()
+                listeners.forEach { $0.closeAll() }
                 // No wait for the workers: a request still running has no client left.
                 return
             }
@@ -57,6 +79,6 @@ public enum Server {
             }
         }
         scheduler.stop()
-        http.stop()
+        listeners.forEach { $0.stop() }
     }
 }

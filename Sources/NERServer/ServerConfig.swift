@@ -29,8 +29,18 @@ public struct ServerConfig: Sendable {
     /// About how many tokens each line of `/v1/entities/stream` covers.
     public var streamPieceTokens = 256
     public var maxConnections = 256
+    /// Open connections per client address; 0 for no limit (the default: behind a proxy every
+    /// client shares its address). One address cannot then take every place.
+    public var maxConnectionsPerClient = 0
+    /// A second listener, on the same host, serving only /healthz and /readyz with places of its
+    /// own, so that probes are answered while clients hold every place of the main one; nil for none.
+    public var probePort: Int?
     /// Idle seconds before a connection is closed.
     public var connectionTimeoutSeconds = 30
+    /// Most seconds a connection may take to deliver one request, headers and body, counted from
+    /// its acceptance or its previous answer (`ReadDeadlines`): bounds clients that trickle. 1 MiB
+    /// at 20 KB/s fits.
+    public var requestTimeoutSeconds = 60
     /// After SIGTERM, how long requests in flight may take to finish; then their connections are
     /// closed and the process exits 0. Below systemd's TimeoutStopSec (30 s) and the Deployment's
     /// grace period (30 s, 5 of them spent in preStop) in deploy/.
@@ -56,13 +66,16 @@ public struct ServerConfig: Sendable {
             ("workers", workers), ("queue", queueCapacity), ("max-body-bytes", maxBodyBytes),
             ("max-text-chars", maxTextCharacters), ("max-batch-texts", maxBatchTexts),
             ("stream-piece-tokens", streamPieceTokens), ("max-connections", maxConnections),
-            ("connection-timeout-s", connectionTimeoutSeconds), ("deadline-ms", deadlineMilliseconds),
+            ("connection-timeout-s", connectionTimeoutSeconds), ("request-timeout-s", requestTimeoutSeconds), ("deadline-ms", deadlineMilliseconds),
             ("shutdown-grace-s", shutdownGraceSeconds),
         ]
         for (name, value) in positive where value < 1 {
             throw .config("\(name) must be at least 1, got \(value)")
         }
         guard (0...65535).contains(port) else { throw .config("port must be in 0...65535, got \(port)") }
+        if let probePort, !(0...65535).contains(probePort) { throw .config("probe-port must be in 0...65535, got \(probePort)") }
+        if let probePort, probePort != 0, probePort == port { throw .config("probe-port must differ from port (\(port))") }
+        guard maxConnectionsPerClient >= 0 else { throw .config("max-connections-per-client must not be negative") }
         guard batchWaitMilliseconds >= 0 else { throw .config("batch-wait-ms must not be negative") }
         guard maxBatchTokens >= 512 else { throw .config("max-batch-tokens must hold one 512-token window, got \(maxBatchTokens)") }
         if apiKeys.contains(where: \.isEmpty) { throw .config("an API key is empty") }

@@ -42,8 +42,14 @@ enum ServeCommand: Command {
                help: "about how many tokens each streamed line covers"),
         Option(name: "max-connections", value: "N", env: "ZHNER_MAX_CONNECTIONS", defaultText: "\(defaults.maxConnections)",
                help: "open connections; more are refused"),
+        Option(name: "max-connections-per-client", value: "N", env: "ZHNER_MAX_CONNECTIONS_PER_CLIENT", defaultText: "0 (no limit)",
+               help: "open connections per client address; more are closed at once (leave 0 behind a proxy)"),
+        Option(name: "probe-port", value: "N", env: "ZHNER_PROBE_PORT", defaultText: "none",
+               help: "second port, same host, serving only /healthz and /readyz with 16 places of its own: probes are answered while clients hold every --max-connections place"),
         Option(name: "connection-timeout-s", value: "S", env: "ZHNER_CONNECTION_TIMEOUT_S", defaultText: "\(defaults.connectionTimeoutSeconds)",
                help: "idle seconds before a connection is closed"),
+        Option(name: "request-timeout-s", value: "S", env: "ZHNER_REQUEST_TIMEOUT_S", defaultText: "\(defaults.requestTimeoutSeconds)",
+               help: "most seconds to deliver one request (headers and body, from the connection's start or its previous answer); then the connection is closed"),
         Option(name: "shutdown-grace-s", value: "S", env: "ZHNER_SHUTDOWN_GRACE_S", defaultText: "\(defaults.shutdownGraceSeconds)",
                help: "after SIGTERM, seconds requests in flight may take; then their connections are closed"),
         Option(name: "api-key", value: "KEY", env: "ZHNER_API_KEYS", defaultText: "none",
@@ -66,7 +72,8 @@ enum ServeCommand: Command {
 
             Serves the JSON API (POST /v1/entities, /v1/entities/batch, /v1/entities/stream), the web
             page at /, /openapi.json, /healthz, /readyz and /metrics. Prints
-            "zhner serving http://HOST:PORT/" once the model is loaded. SIGTERM or SIGINT stops
+            "zhner serving http://HOST:PORT/" once the model is loaded (after "zhner probes at
+            http://HOST:PORT/" with --probe-port). SIGTERM or SIGINT stops
             accepting, finishes the requests in flight (closing those still open after
             --shutdown-grace-s) and exits 0; SIGHUP reloads --lexicon. See docs/API.md.
 
@@ -113,7 +120,10 @@ enum ServeCommand: Command {
         config.maxBatchTexts = try settings.int("max-batch-texts", default: config.maxBatchTexts, range: 1...1_000_000)
         config.streamPieceTokens = try settings.int("stream-piece-tokens", default: config.streamPieceTokens, range: 1...1_000_000)
         config.maxConnections = try settings.int("max-connections", default: config.maxConnections, range: 1...100_000)
+        config.maxConnectionsPerClient = try settings.int("max-connections-per-client", default: config.maxConnectionsPerClient, range: 0...100_000)
+        if settings.string("probe-port") != nil { config.probePort = try settings.int("probe-port", default: 0, range: 0...65535) }
         config.connectionTimeoutSeconds = try settings.int("connection-timeout-s", default: config.connectionTimeoutSeconds, range: 1...86_400)
+        config.requestTimeoutSeconds = try settings.int("request-timeout-s", default: config.requestTimeoutSeconds, range: 1...86_400)
         config.shutdownGraceSeconds = try settings.int("shutdown-grace-s", default: config.shutdownGraceSeconds, range: 1...3600)
         config.apiKeys = settings.list("api-key", mergingVariable: true) + (try settings.string("api-key-file").map(readKeys) ?? [])
         config.insecureNoAuth = try settings.flag("insecure-no-auth")
@@ -121,7 +131,8 @@ enum ServeCommand: Command {
         config.corsOrigins = settings.list("cors-origin")
         config.lexiconPath = settings.string("lexicon")
         do {
-            try Server.run(config) { url in
+            try Server.run(config) { url, probeURL in
+                if let probeURL { print("zhner probes at \(probeURL)") }
                 print("zhner serving \(url)")
                 // Scripts wait for this line; stdout is block-buffered when it is a pipe.
                 // (nil flushes every stream: Swift 6 flags the global `stdout` as shared state.)

@@ -103,6 +103,15 @@ func metric(_ server: ServerProcess, _ name: String, headers: [String: String] =
     return text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
 }
 
+/// Asks every 50 ms until `condition` holds, for at most 2 minutes (the expectations after it then
+/// fail rather than the suite hanging).
+func poll(_ condition: () throws -> Bool) rethrows {
+    for _ in 0..<2400 {
+        if try condition() { return }
+        usleep(50_000)
+    }
+}
+
 /// The server process's open sockets, from /proc (Linux).
 func openSockets(_ pid: Int32) -> Int {
     let dir = "/proc/\(pid)/fd"

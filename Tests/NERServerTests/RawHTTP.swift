@@ -39,10 +39,20 @@ final class RawHTTP {
     private let fd: Int32
 
     /// `receiveBuffer` (bytes) shrinks the socket's receive buffer before connecting, so that a
-    /// client that does not read stalls the server's writes quickly.
-    init(port: Int, receiveBuffer: Int32? = nil) throws {
+    /// client that does not read stalls the server's writes quickly. `source` (an IPv4 address in
+    /// host order, e.g. 127.0.0.2) is the client's own address, so that tests can be two clients.
+    init(port: Int, receiveBuffer: Int32? = nil, source: UInt32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure("socket: \(errno)") }
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = source.bigEndian
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else { throw Failure("bind to the source address: errno \(errno)") }
+        }
         if var size = receiveBuffer {
             setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
         }
@@ -99,6 +109,14 @@ final class RawHTTP {
     func receiveAvailable(max: Int) -> Int {
         var buffer = [UInt8](repeating: 0, count: max)
         return Swift.max(0, recv(fd, &buffer, max, Int32(MSG_DONTWAIT)))
+    }
+
+    /// Whether the server has closed the connection (end of input or a reset), without waiting and
+    /// without consuming anything.
+    var closedByPeer: Bool {
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return n == 0 || (n < 0 && errno == ECONNRESET)
     }
 
     /// Reads to the end of the connection and parses the answer.

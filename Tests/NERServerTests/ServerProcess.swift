@@ -11,6 +11,8 @@ final class ServerProcess {
 
     let process = Process()
     let port: Int
+    /// The `--probe-port` listener's port, when the server has one.
+    private(set) var probePort: Int?
     /// Where stderr (the access log) goes: a file, so that no pipe can fill up and block the server.
     private let stderrURL: URL
     private let scratch: URL
@@ -37,6 +39,8 @@ final class ServerProcess {
             let text = String(decoding: output, as: UTF8.self)
             if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("zhner serving http://127.0.0.1:") }) {
                 found = Int(line.dropFirst("zhner serving http://127.0.0.1:".count).dropLast())
+                probePort = text.split(separator: "\n").first { $0.hasPrefix("zhner probes at http://127.0.0.1:") }
+                    .flatMap { Int($0.dropFirst("zhner probes at http://127.0.0.1:".count).dropLast()) }
             }
         }
         guard let found else {
