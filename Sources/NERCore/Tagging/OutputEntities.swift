@@ -6,7 +6,8 @@ public enum OutputEntities {
     /// `model`, `lexicon` and `patterns` (each any order) merged and filtered by `types` (nil keeps
     /// every type); sorted by start.
     public static func finalEntities(model: [Entity], lexicon: [Entity], patterns: [Entity], types: Set<String>?) -> [Entity] {
-        let merged = PatternMerge.merge(model + lexicon, patterns: patterns)
+        // The common case (no lexicon, no patterns) is the model's list as it came: nothing to rank.
+        let merged = lexicon.isEmpty && patterns.isEmpty ? model : PatternMerge.merge(model + lexicon, patterns: patterns)
         guard let types else { return merged }
         return merged.filter { types.contains($0.type) }
     }
