@@ -39,7 +39,8 @@ final class APIHandler: HTTPHandler {
     func modelLoaded(_ r: Recognizer) {
         let types = r.entityTypes
         model.withLock {
-            $0 = Model(limits: RequestLimits(maxTextCharacters: config.maxTextCharacters, maxBatchTexts: config.maxBatchTexts, entityTypes: types),
+            $0 = Model(limits: RequestLimits(maxTextCharacters: config.maxTextCharacters, maxBatchTexts: config.maxBatchTexts,
+                                             entityTypes: types, patterns: config.patterns),
                        info: (config.modelName, r.architecture, r.isa.rawValue, types))
         }
     }
@@ -175,8 +176,11 @@ final class APIHandler: HTTPHandler {
             work = .stream { [self] recognizer in stream(request, lexicon, ex, recognizer) }
         } else {
             work = .texts(request.texts) { [self] results in
-                let merged = zip(request.texts, results).map { text, found in lexicon?.apply(to: found, text: text) ?? found }
-                ex.respond(.json(200, entitiesBody(route, merged.map { filter($0, request.types) }, ex)))
+                let final = zip(request.texts, results).map { text, model in
+                    OutputEntities.finalEntities(text: text, model: model, lexicon: lexicon,
+                                                 patternTypes: request.patternTypes, types: request.types)
+                }
+                ex.respond(.json(200, entitiesBody(route, final, ex)))
             }
         }
         let deadline = runnable + UInt64(config.deadlineMilliseconds) * 1_000_000
@@ -202,11 +206,6 @@ final class APIHandler: HTTPHandler {
         metrics.recordExpired()
         return APIError(status: 504, code: "deadline_exceeded",
                  message: "not started within deadline-ms = \(config.deadlineMilliseconds) ms of the body's arrival; the server is overloaded")
-    }
-
-    private func filter(_ entities: [Entity], _ types: Set<String>?) -> [Entity] {
-        guard let types else { return entities }
-        return entities.filter { types.contains($0.type) }
     }
 
     /// `/v1/entities`: `{"entities": [...], ...}`; `/v1/entities/batch`: `{"results": [{"entities": [...]}, ...], ...}`.
@@ -235,14 +234,17 @@ final class APIHandler: HTTPHandler {
         return out + ", \"took_ms\": \((ms * 1000).rounded() / 1000)"
     }
 
-    /// NDJSON: one line per piece as it is computed, then a summary line. Lexicon matches are
-    /// found in the whole text first; each line carries those starting in its piece, and model
-    /// entities overlapping any match are dropped, so the lines add up to `/v1/entities`' answer.
-    /// Once the client is gone no further piece is computed.
+    /// NDJSON: one line per piece as it is computed, then a summary line. Lexicon matches and
+    /// pattern entities are found and merged in the whole text first (a pattern may cross a piece's
+    /// edge); each line carries those starting in its piece, and the model entities that survive
+    /// all of them, so the lines add up to `/v1/entities`' answer. Once the client is gone no
+    /// further piece is computed.
     private func stream(_ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange, _ recognizer: Recognizer) {
         ex.beginStream(HTTPResponse(status: 200, contentType: "application/x-ndjson", body: []))
         var found = 0
-        let matches = lexicon?.matches(in: request.texts[0]) ?? []
+        // Types are filtered per line: an entity left out must still block the model's beneath it.
+        let fixed = OutputEntities.finalEntities(text: request.texts[0], model: [], lexicon: lexicon,
+                                                 patternTypes: request.patternTypes, types: nil)
         var nextMatch = 0
         var counted = 0
         var gone = false
@@ -253,10 +255,12 @@ final class APIHandler: HTTPHandler {
             metrics.recordCharacters(processed - counted)
             counted = processed
             let first = nextMatch
-            while nextMatch < matches.count, processed == total || matches[nextMatch].start < processed { nextMatch += 1 }
-            let unblocked = model.filter { !UserLexicon.overrides(matches, start: $0.start, end: $0.end) }
-            let entities = UserLexicon.merge(model: unblocked, lexicon: Array(matches[first..<nextMatch]))
-            let kept = filter(entities, request.types)
+            while nextMatch < fixed.count, processed == total || fixed[nextMatch].start < processed { nextMatch += 1 }
+            // A model entity of this piece may overlap one of `fixed` that starts in an earlier or later piece.
+            let unblocked = model.filter { !UserLexicon.overrides(fixed, start: $0.start, end: $0.end) }
+            // `fixed` is merged already, so its entities go in as one list: their sources rank them.
+            let kept = OutputEntities.finalEntities(model: unblocked, lexicon: [], patterns: Array(fixed[first..<nextMatch]),
+                                                    types: request.types)
             found += kept.count
             var line = "{\"entities\": "
             JSONWriter.appendEntities(kept, to: &line)

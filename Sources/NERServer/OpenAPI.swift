@@ -130,7 +130,8 @@ enum OpenAPI {
         "additionalProperties": false,
         "properties": {
           "text": {"type": "string", "description": "At most max-text-chars code points (default 100000)."},
-          "types": {"$ref": "#/components/schemas/Types"}
+          "types": {"$ref": "#/components/schemas/Types"},
+          "patterns": {"$ref": "#/components/schemas/Patterns"}
         }
       },
       "BatchRequest": {
@@ -139,10 +140,12 @@ enum OpenAPI {
         "additionalProperties": false,
         "properties": {
           "texts": {"type": "array", "items": {"type": "string"}, "description": "At most max-batch-texts texts (default 256), each at most max-text-chars code points."},
-          "types": {"$ref": "#/components/schemas/Types"}
+          "types": {"$ref": "#/components/schemas/Types"},
+          "patterns": {"$ref": "#/components/schemas/Patterns"}
         }
       },
-      "Types": {"type": "array", "items": {"type": "string"}, "description": "Keep only entities of these types (names the model or the custom lexicon knows, e.g. PER, LOC, ORG); all when absent.", "example": ["PER", "LOC"]},
+      "Types": {"type": "array", "items": {"type": "string"}, "description": "Keep only entities of these types (names the model or the custom lexicon knows, e.g. PER, LOC, ORG, or pattern types: PHONE, EMAIL, URL, IP, ID_CARD, BANK_CARD, PASSPORT, PLATE, USCC, DATE, TIME, MONEY, PERCENT); all when absent. A pattern type named here is recognised whatever patterns says.", "example": ["PER", "LOC", "PHONE"]},
+      "Patterns": {"type": "string", "enum": ["none", "pii", "all"], "description": "Pattern recognizers of personal data to run: none; pii = PHONE, EMAIL, URL, IP, ID_CARD, BANK_CARD, PASSPORT, PLATE, USCC; all = pii and DATE, TIME, MONEY, PERCENT. When absent, the server's --patterns (default none). URL and EMAIL entities beat lexicon matches, lexicon matches beat other patterns, and all beat the model's entities they overlap."},
       "Entity": {
         "type": "object",
         "required": ["type", "start", "end", "text", "score"],
@@ -151,8 +154,8 @@ enum OpenAPI {
           "start": {"type": "integer", "description": "First code point, from 0"},
           "end": {"type": "integer", "description": "One past the last code point"},
           "text": {"type": "string", "description": "The text's code points start..<end"},
-          "score": {"type": "number", "minimum": 0, "maximum": 1, "description": "Mean probability of the entity's words' labels, 4 decimals; 1 for a lexicon match"},
-          "source": {"type": "string", "enum": ["lexicon"], "description": "Present only on matches of the server's custom lexicon (--lexicon), which override any model entity they overlap; absent on model entities"}
+          "score": {"type": "number", "minimum": 0, "maximum": 1, "description": "Mean probability of the entity's words' labels, 4 decimals; 1 for a lexicon match; for a pattern, its validation strength plus a context boost"},
+          "source": {"type": "string", "enum": ["lexicon", "pattern"], "description": "lexicon on matches of the server's custom lexicon (--lexicon), which override any model entity they overlap; pattern on pattern entities (see patterns); absent on model entities"}
         }
       },
       "Entities": {"type": "array", "items": {"$ref": "#/components/schemas/Entity"}},
@@ -210,7 +213,7 @@ enum OpenAPI {
       }
     },
     "responses": {
-      "BadRequest": {"description": "invalid_json (trailing commas included), invalid_utf8 (UTF-16 and UTF-32 included), missing_field, wrong_type, unknown_field, unknown_type, or a framing error as in BadFraming", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "BadRequest": {"description": "invalid_json (trailing commas included), invalid_utf8 (UTF-16 and UTF-32 included), missing_field, wrong_type, unknown_field, unknown_type, unknown_patterns, or a framing error as in BadFraming", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "BadFraming": {"description": "malformed_header (obs-fold, whitespace before the colon, a control byte in a value), bad_host (HTTP/1.1 without Host, or two), bad_transfer_encoding (anything but one Transfer-Encoding: chunked) or ambiguous_length; the connection is closed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "Unauthorized": {"description": "unauthorized: no valid Authorization: Bearer key", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "TooLarge": {"description": "body_too_large, text_too_long or too_many_texts; the message names the limit", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},

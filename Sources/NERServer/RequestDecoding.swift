@@ -1,10 +1,14 @@
 import Foundation
+import NERCore
 
 /// A validated inference request.
 struct InferenceRequest: Sendable {
     let texts: [String]
     /// Entity types to keep; nil keeps all.
     let types: Set<String>?
+    /// The pattern types to recognise: the request's `"patterns"` (else the server's default),
+    /// narrowed by `types` (`PatternMode.types(filter:)`).
+    let patternTypes: Set<String>
     /// Code points of all texts: what the access log and the batch budget count.
     let characters: Int
 }
@@ -15,6 +19,8 @@ struct RequestLimits: Sendable {
     let maxBatchTexts: Int
     /// The model's types, and the lexicon's in force when the request arrived.
     var entityTypes: [String]
+    /// For requests without a `"patterns"` field (`zhner serve --patterns`).
+    var patterns: PatternMode = .none
 }
 
 /// JSON bodies of the inference routes, checked strictly: UTF-8 only, RFC 8259 JSON (no trailing
@@ -22,20 +28,20 @@ struct RequestLimits: Sendable {
 /// names the field and what to change, and repeats nothing the client sent: a field name or type
 /// name can be anything, a key or 50 KB included.
 enum RequestDecoding {
-    /// `{"text": "...", "types"?: [...]}` for `/v1/entities` and `/v1/entities/stream`.
+    /// `{"text": "...", "types"?: [...], "patterns"?: "..."}` for `/v1/entities` and `/v1/entities/stream`.
     static func single(_ body: [UInt8], limits: RequestLimits) throws(APIError) -> InferenceRequest {
-        let object = try jsonObject(body, fields: ["text", "types"])
+        let object = try jsonObject(body, fields: ["text", "types", "patterns"])
         guard let value = object["text"] else { throw .badRequest("missing_field", "the body needs a \"text\" string") }
         guard let text = value as? String else {
             throw .badRequest("wrong_type", "\"text\" must be a string, got \(typeName(value))")
         }
         let characters = try checkedLength(text, name: "\"text\"", limits: limits)
-        return InferenceRequest(texts: [text], types: try types(object, limits: limits), characters: characters)
+        return try request([text], object, limits: limits, characters: characters)
     }
 
-    /// `{"texts": ["...", ...], "types"?: [...]}` for `/v1/entities/batch`.
+    /// `{"texts": ["...", ...], "types"?: [...], "patterns"?: "..."}` for `/v1/entities/batch`.
     static func batch(_ body: [UInt8], limits: RequestLimits) throws(APIError) -> InferenceRequest {
-        let object = try jsonObject(body, fields: ["texts", "types"])
+        let object = try jsonObject(body, fields: ["texts", "types", "patterns"])
         guard let value = object["texts"] else { throw .badRequest("missing_field", "the body needs a \"texts\" array of strings") }
         guard let array = value as? [Any] else {
             throw .badRequest("wrong_type", "\"texts\" must be an array of strings, got \(typeName(value))")
@@ -53,7 +59,28 @@ enum RequestDecoding {
             characters += try checkedLength(text, name: "\"texts\"[\(i)]", limits: limits)
             texts.append(text)
         }
-        return InferenceRequest(texts: texts, types: try types(object, limits: limits), characters: characters)
+        return try request(texts, object, limits: limits, characters: characters)
+    }
+
+    /// The request of `texts` with the body's `"types"` and `"patterns"`, checked.
+    private static func request(_ texts: [String], _ object: [String: Any], limits: RequestLimits,
+                                characters: Int) throws(APIError) -> InferenceRequest {
+        let types = try types(object, limits: limits)
+        let mode = try patterns(object) ?? limits.patterns
+        return InferenceRequest(texts: texts, types: types, patternTypes: mode.types(filter: types), characters: characters)
+    }
+
+    private static func patterns(_ object: [String: Any]) throws(APIError) -> PatternMode? {
+        guard let value = object["patterns"] else { return nil }
+        let modes = PatternMode.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+        guard let name = value as? String else {
+            throw .badRequest("wrong_type", "\"patterns\" must be a string, one of \(modes); got \(typeName(value))")
+        }
+        // The name is not repeated: it can be anything the client sent.
+        guard let mode = PatternMode(rawValue: name) else {
+            throw .badRequest("unknown_patterns", "\"patterns\" must be one of \(modes)")
+        }
+        return mode
     }
 
     private static func jsonObject(_ body: [UInt8], fields: Set<String>) throws(APIError) -> [String: Any] {
@@ -81,7 +108,7 @@ enum RequestDecoding {
         }
         // Unknown fields are refused: a typo such as "type" for "types" would otherwise pass silently.
         if object.keys.contains(where: { !fields.contains($0) }) {
-            throw .badRequest("unknown_field", "the body has a field other than \(fields.sorted().map { "\"\($0)\"" }.joined(separator: " and "))")
+            throw .badRequest("unknown_field", "the body has a field other than \(fields.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
         }
         return object
     }
@@ -127,8 +154,9 @@ enum RequestDecoding {
         guard let array = value as? [Any], let names = array as? [String], names.count == array.count else {
             throw .badRequest("wrong_type", "\"types\" must be an array of strings such as [\"PER\"]")
         }
-        if let i = names.firstIndex(where: { !limits.entityTypes.contains($0) }) {
-            throw .badRequest("unknown_type", "\"types\"[\(i)] is not an entity type this model knows; it knows \(limits.entityTypes.joined(separator: ", "))")
+        let patternTypes = PatternType.allCases.map(\.rawValue)
+        if let i = names.firstIndex(where: { !limits.entityTypes.contains($0) && !patternTypes.contains($0) }) {
+            throw .badRequest("unknown_type", "\"types\"[\(i)] is not an entity type this model knows; it knows \(limits.entityTypes.joined(separator: ", ")), and the pattern types \(patternTypes.joined(separator: ", "))")
         }
         return Set(names)
     }

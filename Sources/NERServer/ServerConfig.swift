@@ -1,4 +1,5 @@
 import Foundation
+import NERCore
 
 /// Everything `zhner serve` can be told. The defaults are the documented ones; `validate()` says
 /// what is wrong in the words of the option to change.
@@ -55,6 +56,9 @@ public struct ServerConfig: Sendable {
     public var corsOrigins: [String] = []
     /// Custom lexicon file (`text<TAB>TYPE` lines), reloaded on SIGHUP; nil for none.
     public var lexiconPath: String?
+    /// Pattern recognizers for requests that do not choose (`"patterns"`): off, so clients see
+    /// the model's types unless the operator or the request asks.
+    public var patterns: PatternMode = .none
 
     public init() {}
 

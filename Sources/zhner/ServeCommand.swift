@@ -1,4 +1,5 @@
 import Foundation
+import NERCore
 import NERServer
 
 /// `zhner serve`: the HTTP API and web page.
@@ -64,6 +65,8 @@ enum ServeCommand: Command {
                help: "origin browsers may call from (* for any); repeatable or comma-separated"),
         Option(name: "lexicon", value: "FILE", env: "ZHNER_LEXICON", defaultText: "none",
                help: "names always recognised (text<TAB>TYPE lines, override the model); SIGHUP rereads it"),
+        Option(name: "patterns", value: "P", env: "ZHNER_PATTERNS", defaultText: defaults.patterns.rawValue,
+               help: "pattern recognizers for requests without a \"patterns\" field: none, pii (PHONE, EMAIL, URL, IP, ID_CARD, BANK_CARD, PASSPORT, PLATE, USCC) or all (pii and DATE, TIME, MONEY, PERCENT)"),
     ]
 
     static var help: String {
@@ -130,6 +133,7 @@ enum ServeCommand: Command {
         config.publicMetrics = try settings.flag("public-metrics")
         config.corsOrigins = settings.list("cors-origin")
         config.lexiconPath = settings.string("lexicon")
+        config.patterns = try settings.choice("patterns", default: config.patterns)
         do {
             try Server.run(config) { url, probeURL in
                 if let probeURL { print("zhner probes at \(probeURL)") }
@@ -180,6 +184,14 @@ enum ServeCommand: Command {
             guard let raw = string(name) else { return def }
             guard let v = Int(raw), range.contains(v) else {
                 throw CLIError.usage("\(source(name)) must be an integer in \(range.lowerBound)...\(range.upperBound), got \(raw)")
+            }
+            return v
+        }
+
+        func choice<T: RawRepresentable & CaseIterable>(_ name: String, default def: T) throws -> T where T.RawValue == String {
+            guard let raw = string(name) else { return def }
+            guard let v = T(rawValue: raw) else {
+                throw CLIError.usage("\(source(name)) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), got \(raw)")
             }
             return v
         }

@@ -11,7 +11,8 @@ enum TagCommand: Command {
     static let help = """
         Usage: zhner tag [--model DIR] [--input FILE|-] [--output FILE|-] [--format jsonl|conll|hf]
                          [--encoding \(InputEncoding.helpChoices)] [--text-field NAME]
-                         [--lexicon FILE] [--threads N] [--batch N] [--progress | --no-progress]
+                         [--lexicon FILE] [--patterns none|pii|all] [--entities TYPE,...]
+                         [--threads N] [--batch N] [--progress | --no-progress]
 
         Tags one text per input line. Every input line gives exactly one output record, in order;
         an empty line gives an empty entity list. Input and output stream: memory stays the same
@@ -40,6 +41,14 @@ enum TagCommand: Command {
                             blank lines skipped); a match overrides any model entity it overlaps
                             and has score 1 (and "source": "lexicon" in jsonl). Default:
                             ZHNER_LEXICON, as for zhner serve
+          --patterns P      also find personal data by pattern (docs/PRIVACY.md): none (default),
+                            pii = PHONE, EMAIL, URL, IP, ID_CARD, BANK_CARD, PASSPORT, PLATE,
+                            USCC; all = pii and DATE, TIME, MONEY, PERCENT. Pattern entities
+                            have "source": "pattern" in jsonl; a URL or EMAIL beats the
+                            lexicon, the lexicon beats the other patterns, all beat the model
+          --entities T,...  output only these types (model, lexicon or pattern types; a pattern
+                            type named here is recognised whatever --patterns says). Default:
+                            the model's and lexicon's types and those --patterns turns on
           --threads N       texts tagged in parallel (default: number of cores)
           --batch N         lines per forward batch (default: 64)
           --progress        show the progress line on stderr even when it is not a terminal
@@ -62,7 +71,7 @@ enum TagCommand: Command {
 
     static func run(_ argv: [String]) throws {
         let args = try Arguments(argv, options: ["model", "input", "output", "format", "threads", "batch", "text-field", "lexicon",
-                                                 "encoding"],
+                                                 "encoding", "patterns", "entities"],
                                  flags: ["progress", "no-progress"])
         guard args.positional.isEmpty else { throw CLIError.usage("unexpected argument \(args.positional[0])") }
         let format = TagRenderer.Format(rawValue: try args.choice("format", TagRenderer.Format.allCases.map(\.rawValue), default: "jsonl"))!
@@ -71,11 +80,20 @@ enum TagCommand: Command {
         if args.flag("progress"), args.flag("no-progress") { throw CLIError.usage("--progress and --no-progress exclude each other") }
         if let field = args.value("text-field"), field.isEmpty { throw CLIError.usage("--text-field needs a field name") }
         let encoding = try InputEncoding(option: args)
+        let patterns = PatternMode(rawValue: try args.choice("patterns", PatternMode.allCases.map(\.rawValue), default: "none"))!
+        let entities = try args.value("entities").map(entityFilter)
+        let typeFilter = entities.map(Set.init)
         let lexiconPath = args.value("lexicon") ?? ProcessInfo.processInfo.environment["ZHNER_LEXICON"].flatMap { $0.isEmpty ? nil : $0 }
         let lexicon = try lexiconPath.map(loadLexicon)
         let model = try DefaultModel.resolve(args.value("model"))
         let recognizer = try Recognizer(modelDirectory: model,
                                         options: .init(threads: 1, concurrency: workers))
+        if let entities {
+            let known = recognizer.entityTypes + (lexicon?.entries.map(\.type) ?? []) + PatternRecognizer.allTypes.sorted()
+            if let unknown = entities.first(where: { !known.contains($0) }) {
+                throw CLIError.usage("--entities: \(unknown) is not a type of this model, the lexicon or the patterns")
+            }
+        }
         let inputPath = args.value("input") ?? "-"
         let reader = try LineReader(path: inputPath, encoding: encoding)
         let outputPath = args.value("output") ?? "-"
@@ -86,6 +104,7 @@ enum TagCommand: Command {
             || (!args.flag("no-progress") && isatty(2) != 0 && !(outputPath == "-" && isatty(1) != 0))
         let progress = showProgress ? TagProgress(totalBytes: reader.totalBytes) : nil
         let renderer = TagRenderer(format: format, recognizer: recognizer, lexicon: lexicon,
+                                   patternTypes: patterns.types(filter: typeFilter), types: typeFilter,
                                    textField: args.value("text-field"), inputName: inputPath == "-" ? "stdin" : inputPath)
 
         // Two groups per worker in flight: one running, one ready to start, so no worker waits
@@ -132,6 +151,13 @@ enum TagCommand: Command {
             throw error
         }
         progress?.finish()
+    }
+
+    /// `--entities PER,PHONE`: the type names, in order; empty names are a usage error.
+    private static func entityFilter(_ value: String) throws -> [String] {
+        let names = value.split(separator: ",", omittingEmptySubsequences: false).map { String($0.trimmingCharacters(in: .whitespaces)) }
+        guard !names.contains(where: \.isEmpty) else { throw CLIError.usage("--entities needs type names separated by commas, such as PER,PHONE") }
+        return names
     }
 
     /// Unreadable: I/O error (74); a bad line: bad input (65), named by its line.

@@ -3,7 +3,8 @@ import NERCore
 import NERServer
 
 /// One group of input lines → its output text, on a worker thread: reads the texts (plain lines or
-/// a JSONL field), recognises them, applies the lexicon, and formats each record.
+/// a JSONL field), recognises them, merges in the lexicon's and the patterns' entities
+/// (`OutputEntities`), and formats each record.
 struct TagRenderer: Sendable {
     enum Format: String, CaseIterable {
         case jsonl, conll, hf
@@ -12,6 +13,10 @@ struct TagRenderer: Sendable {
     let format: Format
     let recognizer: Recognizer
     let lexicon: UserLexicon?
+    /// The pattern types to recognise (`--patterns`, `--entities`).
+    let patternTypes: Set<String>
+    /// The types to output (`--entities`); nil keeps all.
+    let types: Set<String>?
     /// JSONL input: the field holding the text.
     let textField: String?
     /// For messages.
@@ -41,7 +46,8 @@ struct TagRenderer: Sendable {
         case .jsonl, .conll:
             let found = recognizer.recognize(batch: texts)
             for (i, (text, model)) in zip(texts, found).enumerated() {
-                let entities = lexicon?.apply(to: model, text: text) ?? model
+                let entities = OutputEntities.finalEntities(text: text, model: model, lexicon: lexicon,
+                                                            patternTypes: patternTypes, types: types)
                 if format == .conll {
                     out += CoNLL.record(text: text, entities: entities)
                 } else if textField != nil {
@@ -53,7 +59,9 @@ struct TagRenderer: Sendable {
         case .hf:
             let found = recognizer.recognizePipeline(batch: texts)
             for (text, model) in zip(texts, found) {
-                out += Self.pipelineLine(Self.merge(model, lexicon?.matches(in: text) ?? [])) + "\n"
+                let entities = OutputEntities.finalEntities(text: text, pipeline: model, lexicon: lexicon,
+                                                            patternTypes: patternTypes, types: types)
+                out += Self.pipelineLine(entities) + "\n"
             }
         }
         return (out, error)
@@ -95,15 +103,6 @@ struct TagRenderer: Sendable {
         out += ", \"entities\": "
         JSONWriter.appendEntities(entities, to: &out)
         return out + "}"
-    }
-
-    /// Lexicon matches override the pipeline entities they overlap (the rule of `UserLexicon`);
-    /// they read as score 1 and `word` their own text.
-    static func merge(_ model: [PipelineEntity], _ lexicon: [Entity]) -> [PipelineEntity] {
-        guard !lexicon.isEmpty else { return model }
-        let kept = model.filter { !UserLexicon.overrides(lexicon, start: $0.start, end: $0.end) }
-        let added = lexicon.map { PipelineEntity(entityGroup: $0.type, score: 1, word: $0.text, start: $0.start, end: $0.end) }
-        return (kept + added).sorted { $0.start < $1.start }
     }
 
     /// `[{"entity_group": ..., "score": ..., "word": ..., "start": ..., "end": ...}]`: the keys and

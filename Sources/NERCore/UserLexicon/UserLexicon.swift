@@ -106,32 +106,14 @@ public struct UserLexicon: Sendable {
     }
 
     /// `model` (entities of `text`, sorted by start) with this lexicon's matches added and every
-    /// model entity that overlaps one removed; sorted by start.
+    /// model entity that overlaps one removed; sorted by start (`OutputEntities` without patterns).
     public func apply(to model: [Entity], text: String) -> [Entity] {
-        UserLexicon.merge(model: model, lexicon: matches(in: text))
+        OutputEntities.finalEntities(model: model, lexicon: matches(in: text), patterns: [], types: nil)
     }
 
     /// Whether a model entity at `start..<end` gives way to one of the lexicon `matches` (rule 2:
     /// it overlaps one, even partly).
     public static func overrides(_ matches: [Entity], start: Int, end: Int) -> Bool {
         matches.contains { $0.start < end && start < $0.end }
-    }
-
-    /// Both lists sorted by start; lexicon entities do not overlap each other.
-    public static func merge(model: [Entity], lexicon: [Entity]) -> [Entity] {
-        guard !lexicon.isEmpty else { return model }
-        let kept = model.filter { !overrides(lexicon, start: $0.start, end: $0.end) }
-        var out: [Entity] = []
-        out.reserveCapacity(kept.count + lexicon.count)
-        var i = 0
-        for l in lexicon {
-            while i < kept.count, kept[i].start < l.start {
-                out.append(kept[i])
-                i += 1
-            }
-            out.append(l)
-        }
-        out.append(contentsOf: kept[i...])
-        return out
     }
 }
