@@ -67,6 +67,8 @@ def main() -> None:
         {"text": TEXTS[0]}, {"text": ""}, {"text": "  \n "}, {"text": TEXTS[0], "types": ["PER", "LOC"]},
         {"texts": TEXTS[:3]}, {"texts": []}, {"texts": ["a", 1]}, {"text": 5}, {"text": None}, {"types": "PER"},
         {"text": "a", "type": ["PER"]}, {"texts": ["a"] * 5}, {"text": "x" * 70}, {"text": "a", "types": ["PERSON"]},
+        # pattern types are accepted in "types" (naming one turns its recognizer on)
+        {"text": "参", "types": ["URL"]}, {"text": "a", "types": ["PHONE", "PER"], "patterns": "pii"},
     ]
     raw = [json.dumps(b, ensure_ascii=i % 2 == 0).encode() for i, b in enumerate(bodies)]
     raw += [b"", b"{", b"[1,2]", b"\"s\"", b"null", b"{\"text\": \"\\ud800\"}", b"{\"text\": \"\\u0000\"}",

@@ -12,6 +12,7 @@ so the folder also carries what it takes to pick a corpus per text:
   text with fewer than `min_bigrams` known bigrams stays general.
 
     /work/venv/bin/python -m tools.train.domains RUN [EXPORT_DIR]   # adds both (default runs/RUN/export)
+    /work/venv/bin/python -m tools.train.domains margins RUN [EXPORT_DIR]   # dev F1 per detector margin
 """
 import json
 import os
@@ -19,6 +20,7 @@ import sys
 
 import numpy as np
 import torch
+from safetensors import safe_open
 from safetensors.numpy import load_file, save_file
 
 from . import charmap, corpora
@@ -59,12 +61,18 @@ def detector(texts_by_corpus, bigram_list, cmap):
 
 def detect(ids, table, min_bigrams=MIN_BIGRAMS):
     """The corpus id (1…) of a text from its left-bigram ids, or 0 (general); float32 sums in order."""
+    return detect_with_margin(ids, table, min_bigrams)[0]
+
+
+def detect_with_margin(ids, table, min_bigrams=MIN_BIGRAMS):
+    """(corpus id, how far its score is ahead of the runner-up's; 0 for general)."""
     if sum(1 for i in ids if i != 0) < min_bigrams:
-        return 0
+        return 0, 0.0
     score = np.zeros(table.shape[1], np.float32)
     for i in ids:
         score += table[i]
-    return 1 + int(np.argmax(score))
+    best = int(np.argmax(score))
+    return 1 + best, float(score[best] - np.partition(score, -2)[-2])
 
 
 def add_to_export(run_dir, export_dir):
@@ -89,7 +97,52 @@ def add_to_export(run_dir, export_dir):
     return tensors["domain.detector"], bigram_list, cmap
 
 
+def margins(run_dir, export_dir):
+    """Dev F1 per set when the detector's corpus is used only if it leads the runner-up by at least a
+    margin (else the general id), for a few margins: the data for choosing one (on dev)."""
+    from .export import load
+    from .model import ZhNerModel
+    from .train import predict
+    from .metrics import score
+    _, encoder, labels = load(export_dir)
+    state = torch.load(os.path.join(run_dir, "best.pt"))
+    with open(os.path.join(export_dir, "config.json"), encoding="utf-8") as f:
+        config = json.load(f)
+    cfg = {k: config[k] for k in ("char_dim", "bigram_dim", "lexicon_dim", "hidden_size", "num_layers")}
+    cfg.update(dropout=0.0, embed_dropout=0.0, domain_dim=state["domain_embeddings.weight"].shape[1],
+               n_domains=state["domain_embeddings.weight"].shape[0])
+    model = ZhNerModel(cfg, config["char_vocab_size"], config["bigram_vocab_size"], config["lexicon_num_classes"],
+                       config["lexicon_word_rows"], len(labels))
+    model.load_state_dict(state)
+    model.eval()
+    with safe_open(os.path.join(export_dir, "model.safetensors"), "np") as f:
+        table = f.get_tensor("domain.detector")
+    bigram_id = {b: i for i, b in enumerate(encoder.bigram_list)}
+    thresholds = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0, float("inf"))
+    rows = {}
+    for name, sents in corpora.dev_sets().items():
+        enc = [encoder.encode(t) for t, _ in sents]
+        found = [detect_with_margin(bigram_ids(t, bigram_id, encoder.charmap), table) for t, _ in sents]
+        general = predict(model, enc, labels, domain=0)
+        told = list(general)
+        for d in set(c for c, _ in found) - {0}:
+            idx = [i for i, (c, _) in enumerate(found) if c == d]
+            for i, p in zip(idx, predict(model, [enc[i] for i in idx], labels, domain=d)):
+                told[i] = p
+        gold = [tags for _, tags in sents]
+        rows[name] = [score(gold, [told[i] if found[i][1] >= t else general[i] for i in range(len(sents))])
+                      ["overall"]["f1"] for t in thresholds]
+    print("margin   " + " ".join(f"{n:>8s}" for n in rows) + "     mean")
+    for k, t in enumerate(thresholds):
+        f1s = [rows[n][k] for n in rows]
+        print(f"{t:6.1f}   " + " ".join(f"{f:8.4f}" for f in f1s) + f" {sum(f1s) / len(f1s):8.4f}")
+
+
 def main():
+    if sys.argv[1] == "margins":
+        run_dir = os.path.join(os.path.dirname(__file__), "runs", sys.argv[2])
+        margins(run_dir, sys.argv[3] if len(sys.argv) > 3 else os.path.join(run_dir, "export"))
+        return
     run_dir = os.path.join(os.path.dirname(__file__), "runs", sys.argv[1])
     export_dir = sys.argv[2] if len(sys.argv) > 2 else os.path.join(run_dir, "export")
     table, bigram_list, cmap = add_to_export(run_dir, export_dir)

@@ -99,6 +99,8 @@ def load(out_dir):
     cfg.update(dropout=0.0, embed_dropout=0.0, n_domains=1)
     model = ZhNerModel(cfg, config["char_vocab_size"], config["bigram_vocab_size"],
                        config["lexicon_num_classes"], config["lexicon_word_rows"], len(labels))
-    model.load_state_dict(load_file(os.path.join(out_dir, "model.safetensors")))
+    # corpus tensors (domains.py) are the engine's, not the network's
+    model.load_state_dict({k: v for k, v in load_file(os.path.join(out_dir, "model.safetensors")).items()
+                           if not k.startswith("domain.")})
     model.eval()
     return model, encoder, labels

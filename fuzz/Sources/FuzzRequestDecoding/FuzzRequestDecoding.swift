@@ -1,5 +1,6 @@
 import Foundation
 import FuzzSupport
+import NERCore
 @testable import NERServer
 
 // Request bodies of the inference routes. Any bytes either decode into a request inside the limits
@@ -15,7 +16,9 @@ private func check(_ decode: () throws(APIError) -> InferenceRequest, batch: Boo
         invariant(r.texts.count <= limits.maxBatchTexts, "\(r.texts.count) texts over the limit")
         invariant(r.texts.allSatisfy { $0.unicodeScalars.count <= limits.maxTextCharacters }, "a text over the limit")
         invariant(r.characters == r.texts.reduce(0) { $0 + $1.unicodeScalars.count }, "characters miscounted")
-        invariant(r.types.map { $0.isSubset(of: limits.entityTypes) } ?? true, "an unknown type accepted")
+        // the model's types, or pattern types (naming one turns its recognizer on)
+        invariant(r.types.map { $0.isSubset(of: Set(limits.entityTypes).union(PatternRecognizer.allTypes)) } ?? true,
+                  "an unknown type accepted")
     } catch {
         invariant(error.status == 400 || error.status == 413, "status \(error.status) for a bad body")
         let body = error.response.body
