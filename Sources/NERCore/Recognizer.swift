@@ -202,15 +202,7 @@ public final class Recognizer: Sendable {
         var out: [Range<Int>] = []
         var start = range.lowerBound
         while range.upperBound - start > limit {
-            var cut = start + limit
-            var best = Int.min
-            for p in stride(from: start + limit, to: start + limit * 3 / 4, by: -1) {
-                let priority = cutPriority(p)
-                if priority > best {
-                    best = priority
-                    cut = p
-                }
-            }
+            let cut = Chunker.bestCut(in: (start + limit * 3 / 4 + 1)...(start + limit), cutPriority: cutPriority)
             out.append(start..<cut)
             start = cut
         }

@@ -29,18 +29,24 @@ enum Chunker {
             }
             let latest = windowEnd - overlap
             let earliest = max(coreStart + 1, latest - capacity / 4)
-            var cut = latest
-            var best = Int.min
-            for p in stride(from: latest, through: earliest, by: -1) {
-                let priority = cutPriority(p)
-                if priority > best {
-                    best = priority
-                    cut = p
-                }
-            }
+            let cut = bestCut(in: earliest...latest, cutPriority: cutPriority)
             out.append(TokenWindow(tokens: windowStart..<windowEnd, core: coreStart..<cut))
             coreStart = cut
             windowStart = cut - overlap
         }
+    }
+
+    /// The place in `range` with the highest `cutPriority`, the rightmost on ties.
+    static func bestCut(in range: ClosedRange<Int>, cutPriority: (Int) -> Int) -> Int {
+        var cut = range.upperBound
+        var best = Int.min
+        for p in stride(from: range.upperBound, through: range.lowerBound, by: -1) {
+            let priority = cutPriority(p)
+            if priority > best {
+                best = priority
+                cut = p
+            }
+        }
+        return cut
     }
 }
