@@ -159,7 +159,7 @@ def golden_case(model, encoder, labels, text, corpus=None):
 def main():
     with open(DEFAULT_CONFIG, encoding="utf-8") as f:
         default = json.load(f)
-    cfg, encoder, model = tiny_model(default, None, 20240601)
+    cfg, encoder, model = tiny_model(default, None, 20240601, domain_dim=0)
     out_dir = os.path.join(FIXTURES, "tiny-lstm")
     export(model, encoder, cfg, LABELS, out_dir)
 
@@ -202,11 +202,12 @@ def main_domains():
     out_dir = os.path.join(FIXTURES, "tiny-lstm-domains")
     export(model, encoder, cfg, LABELS, out_dir)
     # four "corpora" of the tiny training text, so the detector has something to tell apart
-    table = domains.detector([CORPUS[k::4] for k in range(4)], encoder.bigram_list, cmap)
+    table, bias = domains.detector([CORPUS[k::4] for k in range(4)], encoder.bigram_list, cmap)
     from safetensors.numpy import load_file, save_file
     tensors = load_file(os.path.join(out_dir, "model.safetensors"))
     tensors["domain.delta"] = domains.delta(model.state_dict(), cfg["domain_dim"])
     tensors["domain.detector"] = table
+    tensors["domain.detector_bias"] = bias
     save_file(tensors, os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
     with open(os.path.join(out_dir, "config.json"), encoding="utf-8") as f:
         config = json.load(f)
@@ -221,7 +222,7 @@ def main_domains():
         for text in DOMAIN_CASES:
             if not text:
                 continue
-            corpus = domains.detect(domains.bigram_ids(text, bigram_id, cmap), table, min_bigrams=2)
+            corpus = domains.detect(domains.bigram_ids(text, bigram_id, cmap), table, bias, min_bigrams=2)
             cases.append({**golden_case(model, encoder, LABELS, text, corpus), "corpus": corpus})
     print("corpora picked:", [c["corpus"] for c in cases])
     golden = {"model": "tiny-lstm-domains",

@@ -1,21 +1,25 @@
 /// A BiLSTM-CRF trained with a corpus embedding can be told which corpus a text resembles
 /// (tools/train/domains.py, SPEC.md §4a): each training corpus annotates names its own way, and a
 /// model told the right one scores 2–4 F1 points higher on that corpus's text than with the general id
-/// folded into its weights. Per text, a naive-Bayes table over the model's bigram ids picks the corpus;
-/// its row of `domain.delta` is then added to layer 0's gate pre-activations of every token.
+/// folded into its weights.
+/// Per text, a linear classifier over the model's bigram ids (a logistic regression, tools/train/domains.py)
+/// picks the corpus; its row of `domain.delta` is then added to layer 0's gate pre-activations of every token.
 struct CorpusConditioning: @unchecked Sendable {
     // Pointers into the model's WeightStorage, read-only after loading.
     /// Corpus names, the general one (id 0) first.
     let names: [String]
     /// [names.count, 8H]: gate changes per corpus id; row 0 is zero.
     let delta: UnsafePointer<Float>
-    /// [bigram vocabulary, names.count − 1]: log-likelihood of each bigram under each corpus.
+    /// [bigram vocabulary, names.count − 1]: each bigram's weight towards each corpus (row 0, unknown: zero).
     let detector: UnsafePointer<Float>
+    /// [names.count − 1]: each corpus's score before any bigram is counted.
+    let bias: UnsafePointer<Float>
     let minBigrams: Int
     let width: Int
 
     static let deltaName = "domain.delta"
     static let detectorName = "domain.detector"
+    static let biasName = "domain.detector_bias"
 
     /// nil when the model carries no corpus tensors (every model before v4).
     init?(storage: WeightStorage, config c: BiLSTMConfig) throws {
@@ -24,15 +28,17 @@ struct CorpusConditioning: @unchecked Sendable {
         width = 8 * c.hiddenSize
         delta = try storage.floats(Self.deltaName, shape: [names.count, width])
         detector = try storage.floats(Self.detectorName, shape: [c.bigramVocabSize, names.count - 1])
+        bias = try storage.floats(Self.biasName, shape: [names.count - 1])
         minBigrams = c.domainMinBigrams
     }
 
-    /// The corpus id of a text, given its left-bigram ids (position order): 1 + the argmax of the
-    /// summed detector rows (float32, ties to the lower id), or 0 (general) below `minBigrams` known ones.
+    /// The corpus id of a text, given its left-bigram ids (position order): 1 + the argmax of the bias
+    /// plus the summed detector rows (float32, ties to the lower id), or 0 (general) below `minBigrams`
+    /// known ones.
     func detect(leftBigrams ids: [Int]) -> Int {
         let k = names.count - 1
         guard ids.lazy.filter({ $0 != 0 }).count >= minBigrams else { return 0 }
-        var score = [Float](repeating: 0, count: k)
+        var score = (0..<k).map { bias[$0] }
         for id in ids {
             let row = detector + id * k
             for j in 0..<k { score[j] += row[j] }
