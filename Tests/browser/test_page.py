@@ -239,6 +239,17 @@ class PageTest(unittest.TestCase):
         first_astral = next(i for i, c in enumerate(text) if ord(c) > 0xFFFF)
         self.assertTrue(any(e["start"] > first_astral for e in expected))
 
+    def test_04b_traditional_sample_keeps_its_characters(self):
+        """The Traditional sample is tagged through the model's Traditional→Simplified table: the page
+        shows the user's own characters (entity texts are slices of the Traditional text)."""
+        self.open()
+        text = self.click_sample("traditional")
+        self.wait_done(text)
+        expected = self.assert_page_matches_api(text)
+        self.assertIn("李強", [e["text"] for e in expected])
+        for e in expected:
+            self.assertEqual(e["text"], text[e["start"]:e["end"]])
+
     def test_05_long_sample_streams_with_progress(self):
         self.open()
         # Record every value the progress bar takes (oldValue catches values set within one task).

@@ -81,7 +81,8 @@ class LstmEngine:
         from tools.train.data import collate
         from tools.train.export import load
         self.torch, self.collate = torch, collate
-        model, self.encoder, self.labels = load(model_dir)
+        # with its corpus detector, as the engine runs it (tools/train/export.py)
+        model, self.corpus_of, self.encoder, self.labels = load(model_dir, corpora=True)
         if dtype == "int8":
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear, torch.nn.LSTM},
                                                            dtype=torch.qint8)
@@ -89,8 +90,9 @@ class LstmEngine:
 
     def _run_same_length(self, texts):
         batch = self.collate([(self.encoder.encode(t), None) for t in texts])
+        corpora = self.torch.tensor([self.corpus_of(t) for t in texts]) if self.corpus_of else None
         with self.torch.inference_mode():
-            em = self.model.emissions(batch["chars"], batch["left"], batch["right"], batch["lex"])
+            em = self.model.emissions(batch["chars"], batch["left"], batch["right"], batch["lex"], domain=corpora)
             paths = self.model.crf.viterbi(em)
         return [[[s, e, kind] for kind, s, e in common.spans([self.labels[i] for i in p])] for p in paths]
 

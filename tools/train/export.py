@@ -80,8 +80,10 @@ def fold_domain(state, domain):
     return state
 
 
-def load(out_dir):
-    """(model in eval mode, encoder, labels) from an exported folder."""
+def load(out_dir, corpora=False):
+    """(model in eval mode, encoder, labels) from an exported folder. With corpora=True and a folder
+    that has corpus tensors (domains.py), also a function text -> corpus id, and the model takes that id
+    (`emissions(..., domain=ids)`) as the engine does (below); else the function is None."""
     with open(os.path.join(out_dir, "config.json"), encoding="utf-8") as f:
         config = json.load(f)
     entries = {}
@@ -97,10 +99,40 @@ def load(out_dir):
     labels = [config["id2label"][str(i)] for i in range(len(config["id2label"]))]
     cfg = {k: config[k] for k in ARCH_KEYS}
     cfg.update(dropout=0.0, embed_dropout=0.0, n_domains=1)
+    tensors = load_file(os.path.join(out_dir, "model.safetensors"))
     model = ZhNerModel(cfg, config["char_vocab_size"], config["bigram_vocab_size"],
                        config["lexicon_num_classes"], config["lexicon_word_rows"], len(labels))
     # corpus tensors (domains.py) are the engine's, not the network's
-    model.load_state_dict({k: v for k, v in load_file(os.path.join(out_dir, "model.safetensors")).items()
-                           if not k.startswith("domain.")})
-    model.eval()
-    return model, encoder, labels
+    model.load_state_dict({k: v for k, v in tensors.items() if not k.startswith("domain.")})
+    if not corpora:
+        model.eval()
+        return model, encoder, labels
+    if "domain.delta" not in tensors:
+        model.eval()
+        return model, encoder, labels, None
+    return _with_corpus_input(model, cfg, config, tensors, encoder) + (encoder, labels)
+
+
+def _with_corpus_input(model, cfg, config, tensors, encoder):
+    """The engine's corpus conditioning in PyTorch: a one-hot corpus input whose layer-0 weights are
+    `domain.delta` (so the gates gain delta[d], CorpusConditioning.swift), and its detector."""
+    import numpy as np
+    import torch
+    from . import domains
+    delta = tensors["domain.delta"]
+    n, h = delta.shape[0], cfg["hidden_size"]
+    conditioned = ZhNerModel(dict(cfg, domain_dim=n, n_domains=n), config["char_vocab_size"],
+                             config["bigram_vocab_size"], config["lexicon_num_classes"],
+                             config["lexicon_word_rows"], model.classifier.out_features)
+    state = model.state_dict()
+    for suffix, half in (("", delta[:, :4 * h]), ("_reverse", delta[:, 4 * h:])):
+        key = f"lstm.weight_ih_l0{suffix}"
+        state[key] = torch.cat([state[key], half.T], dim=1)
+    state["domain_embeddings.weight"] = torch.eye(n)
+    conditioned.load_state_dict(state)
+    conditioned.eval()
+    table, bias = tensors["domain.detector"].numpy(), tensors["domain.detector_bias"].numpy()
+    bigram_id = {b: i for i, b in enumerate(encoder.bigram_list)}
+    min_bigrams = config["domain_min_bigrams"]
+    return conditioned, lambda text: domains.detect(
+        domains.bigram_ids(text, bigram_id, encoder.charmap), table, bias, min_bigrams)

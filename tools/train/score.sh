@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Scores a training run's export the way docs/MODEL.md reports the shipped model: FP32 (the export)
 # and INT8 (`zhner quantize --calibration`, into a temporary folder) on MSRA dev (the held-out last
-# 5 % of train), the synthetic name lists built from dev's names (train.dev_name_lists), MSRA test,
-# Weibo dev and Resume dev (mapped to PER/LOC/ORG).
+# 5 % of train), the synthetic name lists built from dev's names (train.dev_name_lists), CLUENER dev (the
+# last 1,000 records of its train), Weibo dev, Resume dev (mapped to PER/LOC/ORG), MSRA dev in Traditional
+# characters (OpenCC s2t) and MSRA test: one line of F1 (P / R) per set and model.
 #
 #   tools/train/score.sh RUN        # e.g. default, bioes; from the repo root
 #
@@ -23,9 +24,11 @@ trap 'rm -rf "$TMP"' EXIT
 "$PY" - "$TMP" <<'PYEOF'
 import sys
 from tools.train import corpora, train
-dev = corpora.msra_train_dev()[1]
-for name, sents in (("msra_dev.tsv", dev), ("msra_dev_lists.tsv", train.dev_name_lists(dev))):
-    with open(f"{sys.argv[1]}/{name}", "w", encoding="utf-8") as f:
+sets = corpora.dev_sets()
+sets["msra_lists"] = train.dev_name_lists(sets["msra"])
+sets["msra_traditional"] = corpora.traditional(sets["msra"])
+for name, sents in sets.items():
+    with open(f"{sys.argv[1]}/{name}.tsv", "w", encoding="utf-8") as f:
         for text, tags in sents:
             f.write("".join(f"{c}\t{t}\n" for c, t in zip(text, tags)) + "\n")
 PYEOF
@@ -33,11 +36,12 @@ PYEOF
 "$ZHNER" quantize "$DIR/export" "$TMP/int8" --calibration "$DIR/calibration.txt" >/dev/null
 for model in "$DIR/export" "$TMP/int8"; do
     [ "$model" = "$DIR/export" ] && echo "=== FP32 ($model)" || echo "=== INT8"
-    echo "--- MSRA dev";  "$ZHNER" eval --model "$model" --data "$TMP/msra_dev.tsv" | tail -6
-    echo "--- MSRA dev name lists"; "$ZHNER" eval --model "$model" --data "$TMP/msra_dev_lists.tsv" | tail -6
-    echo "--- MSRA test"; "$ZHNER" eval --model "$model" --data ../shared/data/msra/test.tsv | tail -6
-    echo "--- Weibo dev"; "$ZHNER" eval --model "$model" --data ../shared/data/weibo/weiboNER_2nd_conll.dev --format weibo \
-        --map PER.NAM=PER,LOC.NAM=LOC,GPE.NAM=LOC,ORG.NAM=ORG | tail -6
-    echo "--- Resume dev"; "$ZHNER" eval --model "$model" --data ../shared/data/resume/dev.char.bmes --format bmes \
-        --map NAME=PER,LOC=LOC,ORG=ORG | tail -6
+    for set in msra msra_lists cluener weibo resume msra_traditional test; do
+        data=$TMP/$set.tsv
+        [ "$set" = test ] && data=../shared/data/msra/test.tsv
+        printf '%-17s ' "$set"
+        "$ZHNER" eval --model "$model" --data "$data" --json | "$PY" -c 'import json, sys
+o = json.load(sys.stdin)["overall"]
+print("%.4f (%.3f / %.3f)" % (o["f1"], o["precision"], o["recall"]))'
+    done
 done

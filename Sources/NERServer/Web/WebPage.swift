@@ -282,7 +282,8 @@ footer a:hover { text-shadow: 0 0 8px var(--cyan); }
     <div class="samples" role="group" aria-label="Sample texts">
       <span class="hint">Samples:</span>
       <button type="button" data-sample="news">News</button>
-      <button type="button" data-sample="social">Social media 🎉</button>
+      <button type="button" data-sample="social">Weibo post 🎉</button>
+      <button type="button" data-sample="traditional">繁體中文</button>
       <button type="button" data-sample="long" class="magenta">Long text (stream)</button>
     </div>
     <textarea id="text" spellcheck="false" aria-describedby="text-help"
@@ -346,7 +347,8 @@ footer a:hover { text-shadow: 0 0 8px var(--cyan); }
 
   const SAMPLES = {
     news: "新华社北京3月5日电 国务院总理李强5日在人民大会堂作政府工作报告。报告指出，华为技术有限公司和中国科学院等单位在人工智能领域取得重要进展，上海、深圳和杭州将继续扩大对外开放。",
-    social: "今天和小王去了上海迪士尼🎢🏰排队两小时😭 晚上在外滩看夜景✨ 明天飞成都吃火锅🌶️ @李娜 你在北京还是杭州？#周末vlog 👍",
+    social: "哈哈哈今天在三里屯偶遇@王一博 了😭😭 #三里屯# 晚上和@李娜 在工体吃火锅🌶️ 明天飞成都 http://t.cn/A6xYz",
+    traditional: "國務院總理李強在北京人民大會堂會見香港特別行政區行政長官李家超，雙方就粵港澳大灣區建設交換了意見，臺灣大學教授陳志明也出席了會議。",
     long: [
       "新华社北京电 国家统计局今天发布数据显示，今年前三季度国内生产总值同比增长百分之五点二。国家统计局新闻发言人付凌晖在国务院新闻办公室举行的发布会上表示，消费对经济增长的贡献率持续提升，长三角、粤港澳大湾区和京津冀等地区发挥了重要的带动作用。上海市、江苏省和浙江省的外贸进出口总额均创历史同期新高，广东省深圳市的高新技术产业增加值增长明显。中国人民银行有关负责人指出，下一阶段将继续实施稳健的货币政策，保持流动性合理充裕，支持实体经济发展。",
       "在深圳举行的开发者大会上，华为技术有限公司常务董事余承东介绍了公司在人工智能和智能终端领域的最新进展。他说，华为与清华大学、北京大学以及中国科学院计算技术研究所开展了多项联合研究，相关成果已应用于医疗、交通和能源等行业。腾讯公司和阿里巴巴集团的技术负责人也出席了会议，并就大模型的安全与开放问题进行了讨论。与会专家认为，杭州、合肥和成都正在成为新的创新高地，吸引了大量年轻工程师前往创业。",
