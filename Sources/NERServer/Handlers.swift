@@ -245,6 +245,7 @@ final class APIHandler: HTTPHandler {
         // Types are filtered per line: an entity left out must still block the model's beneath it.
         let fixed = OutputEntities.finalEntities(text: request.texts[0], model: [], lexicon: lexicon,
                                                  patternTypes: request.patternTypes, types: nil)
+        let addresses = PatternRecognizer.webAddressSpans(in: request.texts[0])
         var nextMatch = 0
         var counted = 0
         var gone = false
@@ -257,7 +258,7 @@ final class APIHandler: HTTPHandler {
             let first = nextMatch
             while nextMatch < fixed.count, processed == total || fixed[nextMatch].start < processed { nextMatch += 1 }
             // A model entity of this piece may overlap one of `fixed` that starts in an earlier or later piece.
-            let unblocked = model.filter { !UserLexicon.overrides(fixed, start: $0.start, end: $0.end) }
+            let unblocked = OutputEntities.off(addresses, model).filter { !UserLexicon.overrides(fixed, start: $0.start, end: $0.end) }
             // `fixed` is merged already, so its entities go in as one list: their sources rank them.
             let kept = OutputEntities.finalEntities(model: unblocked, lexicon: [], patterns: Array(fixed[first..<nextMatch]),
                                                     types: request.types)

@@ -25,6 +25,27 @@ struct OutputEntitiesTests {
         #expect(Self.describe(phones) == ["PHONE@5-16:pattern"])
     }
 
+    /// With no pattern requested, URLs and e-mail addresses still keep model entities off them
+    /// (the model reads an address as an ORG); the addresses themselves are not reported, and
+    /// entities beside them stay, in the text and the transformers shapes alike.
+    @Test func webAddressesBlockModelEntitiesEvenWithoutPatterns() throws {
+        let text = "请联系zhangsan@example.com的张三，官网ｗｗｗ．ｅｘａｍｐｌｅ．ｃｎ，见http://t.cn/A6x"
+        let model = [Entity(type: "ORG", start: 3, end: 23, text: "zhangsan@example.com", score: 0.5),
+                     Entity(type: "PER", start: 24, end: 26, text: "张三", score: 0.9),
+                     Entity(type: "PER", start: 12, end: 19, text: "example", score: 0.6),
+                     Entity(type: "ORG", start: 29, end: 43, text: "ｗｗｗ．ｅｘａｍｐｌｅ．ｃｎ", score: 0.5),
+                     Entity(type: "PER", start: 45, end: 49, text: "http", score: 0.5)]
+        for patterns in [PatternMode.none.types, PatternMode.pii.types] {
+            let merged = OutputEntities.finalEntities(text: text, model: model, lexicon: nil, patternTypes: patterns, types: nil)
+            #expect(merged.filter { $0.source == .model }.map(\.text) == ["张三"])
+            #expect(merged.contains { $0.type == "EMAIL" } == patterns.contains("EMAIL"))
+        }
+        let pipeline = model.map { PipelineEntity(entityGroup: $0.type, score: $0.score, word: $0.text, start: $0.start, end: $0.end) }
+        #expect(OutputEntities.finalEntities(text: text, pipeline: pipeline, lexicon: nil, patternTypes: [], types: nil).map(\.word) == ["张三"])
+        // Text with no address character is not scanned, and its entities pass untouched.
+        #expect(PatternRecognizer.webAddressSpans(in: "张三在北京，李四在上海。").isEmpty)
+    }
+
     /// Without patterns the merge is the lexicon's rule: a match replaces every model entity it
     /// overlaps, and the rest stay as the model gave them.
     @Test func withoutPatternsTheLexiconOverridesTheModel() throws {

@@ -15,19 +15,17 @@ mapped, so Simplified text passes through unchanged (checked on every corpus in 
 import os
 import sys
 
-import opencc
-
 PROVENANCE = ("OpenCC character tables TSCharacters, TWVariantsRev, HKVariantsRev (Apache-2.0, "
               "https://github.com/BYVoid/OpenCC) as packaged by opencc-python-reimplemented 0.1.7; "
               "one char to one char, Simplified chars never mapped (tools/train/charmap.py)")
-DICT_DIR = os.path.join(os.path.dirname(opencc.__file__), "dictionary")
 
 
 def _read(name):
     """{single char: first single-char candidate} of an OpenCC dictionary file, leaving out a char
     that is one of its own candidates (乾 -> 干 乾: both forms are in Simplified use)."""
+    import opencc  # building the table needs it; reading a written one (read()) does not
     out = {}
-    with open(os.path.join(DICT_DIR, name), encoding="utf-8") as f:
+    with open(os.path.join(os.path.dirname(opencc.__file__), "dictionary", name), encoding="utf-8") as f:
         for line in f:
             key, _, values = line.rstrip("\n").partition("\t")
             candidates = values.split(" ")

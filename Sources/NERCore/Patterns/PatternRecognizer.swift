@@ -73,6 +73,16 @@ public enum PatternRecognizer {
     static let contextWindow = 10
     static let contextBoost: Float = 0.1
 
+    /// The spans of the URLs and e-mail addresses in `text` (code points, any order, possibly
+    /// overlapping): what no model entity may overlap, whether or not patterns are reported. A text
+    /// without `@`, `.`, `/`, `＠` or `．` holds none, and most Chinese text is spared the scan.
+    public static func webAddressSpans(in text: String) -> [Range<Int>] {
+        guard text.utf8.contains(where: { $0 == 0x40 || $0 == 0x2E || $0 == 0x2F }) || text.contains("＠") || text.contains("．")
+        else { return [] }
+        let t = PatternText(text)
+        return WebAddresses.urls(in: t) + WebAddresses.emails(in: t)
+    }
+
     /// The entities of the requested `types` (unknown names are ignored) in `text`: sorted by
     /// start, non-overlapping, source `.pattern`, offsets in code points of `text`.
     ///

@@ -2,7 +2,16 @@
 /// model's entities, the user lexicon's matches and the pattern entities merged by `PatternMerge`'s
 /// rule (URL/EMAIL patterns > lexicon > other patterns > model), then the requested types kept.
 /// With no patterns this is the lexicon's old rule: a match overrides the model entities it overlaps.
+/// Whatever is requested, a model entity never overlaps a URL or e-mail address of the text: the
+/// model reads `zhangsan@example.com` as an ORG (issue 14: links are never taken for names).
 public enum OutputEntities {
+    /// `model` without the entities that overlap one of `addresses` (`PatternRecognizer.webAddressSpans`).
+    public static func off(_ addresses: [Range<Int>], _ model: [Entity]) -> [Entity] {
+        guard !addresses.isEmpty, !model.isEmpty else { return model }
+        let blocked = PatternMerge.union(addresses)
+        return model.filter { !PatternMerge.overlaps(blocked, PatternMerge.span($0)) }
+    }
+
     /// `model`, `lexicon` and `patterns` (each any order) merged and filtered by `types` (nil keeps
     /// every type); sorted by start.
     public static func finalEntities(model: [Entity], lexicon: [Entity], patterns: [Entity], types: Set<String>?) -> [Entity] {
@@ -16,7 +25,7 @@ public enum OutputEntities {
     /// pattern entities of `patternTypes` found in it, merged as above.
     public static func finalEntities(text: String, model: [Entity], lexicon: UserLexicon?, patternTypes: Set<String>,
                                      types: Set<String>?) -> [Entity] {
-        finalEntities(model: model, lexicon: lexicon?.matches(in: text) ?? [],
+        finalEntities(model: off(PatternRecognizer.webAddressSpans(in: text), model), lexicon: lexicon?.matches(in: text) ?? [],
                       patterns: PatternRecognizer.find(in: text, types: patternTypes), types: types)
     }
 
