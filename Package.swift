@@ -32,6 +32,12 @@ let package = Package(
         .target(
             name: "NERServer",
             dependencies: ["NERCore", "CMicroHTTPD"],
+            // The web page and the OpenAPI spec are real files compiled into the binary (Web/WebPage.swift,
+            // Web/OpenAPI.swift); Web/openapi.json links to docs/openapi.json, the spec's one source.
+            resources: [
+                .embedInCode("Web/page/index.html"), .embedInCode("Web/page/app.js"), .embedInCode("Web/page/style.css"),
+                .embedInCode("Web/openapi.json"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(

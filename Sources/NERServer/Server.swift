@@ -63,9 +63,9 @@ public enum Server {
         while signals.wait() == SIGHUP { lexicons.reload() }
         handler.beginDraining()
         listeners.forEach { $0.stopAccepting() }
-        let graceEnd = Scheduler.now() + UInt64(config.shutdownGraceSeconds) * 1_000_000_000
+        let graceEnd = MonotonicClock.now() + UInt64(config.shutdownGraceSeconds) * 1_000_000_000
         while handler.inflight > 0 {
-            if Scheduler.now() >= graceEnd {
+            if MonotonicClock.now() >= graceEnd {
                 // Slow uploads, clients that never read or read a byte at a time: none may hold the
                 // process past its grace period (the supervisor would kill it, logging nothing).
                 EventLog.emit(["event": "shutdown_grace_expired", "grace_s": "\(config.shutdownGraceSeconds)",

@@ -1,6 +1,5 @@
 import Foundation
 import NERCore
-import NERServer
 
 /// One group of input lines → its output text, on a worker thread: reads the texts (plain lines or
 /// a JSONL field), recognises them, merges in the lexicon's and the patterns' entities

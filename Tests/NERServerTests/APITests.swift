@@ -100,12 +100,22 @@ enum Texts {
         let page = try server.request("GET", "/")
         #expect(page.status == 200)
         #expect(page.headers["content-type"] == "text/html; charset=utf-8")
-        #expect(page.text == WebPage.html)
+        // The page's files and the spec are served byte for byte as they are in the repository.
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+        func file(_ path: String) throws -> String { try String(contentsOf: repository.appendingPathComponent(path), encoding: .utf8) }
+        #expect(page.text == (try file("Sources/NERServer/Web/page/index.html")))
         #expect(page.text.contains("<title>zhner"))
+        for (path, type) in [("app.js", "text/javascript; charset=utf-8"), ("style.css", "text/css; charset=utf-8")] {
+            let asset = try server.request("GET", "/" + path)
+            #expect(asset.status == 200)
+            #expect(asset.headers["content-type"] == type)
+            #expect(asset.text == (try file("Sources/NERServer/Web/page/" + path)))
+        }
 
         let spec = try server.request("GET", "/openapi.json")
         #expect(spec.status == 200)
-        #expect(spec.text == OpenAPI.spec)
+        #expect(spec.headers["content-type"] == "application/json")
+        #expect(spec.text == (try file("docs/openapi.json")))
 
         let health = try server.request("GET", "/healthz")
         #expect(health.status == 200)

@@ -40,7 +40,7 @@ import Testing
     enum SlowClient: String, CaseIterable, CustomTestStringConvertible {
         /// An upload at a byte per tick: never idle long enough for the connection timeout.
         case tricklingUpload
-        /// Pipelined requests for the 50 KB page, never reading: the server's writes stall.
+        /// Pipelined requests for the page's 33 KB script, never reading: the server's writes stall.
         case neverReads
         /// The same, reading a little per tick: the writes crawl.
         case slowReader
@@ -56,7 +56,7 @@ import Testing
                 return c
             case .neverReads, .slowReader:
                 let c = try RawHTTP(port: port, receiveBuffer: 4096)
-                try c.sendAll(Data(String(repeating: "GET / HTTP/1.1\r\nHost: a\r\n\r\n", count: 200).utf8))
+                try c.sendAll(Data(String(repeating: "GET /app.js HTTP/1.1\r\nHost: a\r\n\r\n", count: 200).utf8))
                 return c
             }
         }

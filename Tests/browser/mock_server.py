@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A stand-in for `zhner serve`, for working on the web page without the Swift server.
 
-It serves the page straight out of Sources/NERServer/Web/WebPage.swift (so edits show on reload,
+It serves the page straight out of Sources/NERServer/Web/page/ (so edits show on reload,
 no Swift build needed) and implements the routes the page uses, with entities from `zhner tag`:
 
     python3 Tests/browser/mock_server.py [--port 8077] [--bin .build/debug/zhner] [--model DIR]
@@ -19,12 +19,9 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-PAGE = os.path.join(ROOT, "Sources", "NERServer", "Web", "WebPage.swift")
-
-
-def page_html():
-    src = open(PAGE, encoding="utf-8").read()
-    return src.split('#"""\n', 1)[1].rsplit('\n"""#', 1)[0]
+PAGE = os.path.join(ROOT, "Sources", "NERServer", "Web", "page")
+PAGE_FILES = {"/": ("index.html", "text/html; charset=utf-8"), "/app.js": ("app.js", "text/javascript; charset=utf-8"),
+              "/style.css": ("style.css", "text/css; charset=utf-8")}
 
 
 def tag(args, text):
@@ -60,8 +57,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send(status, json.dumps({"error": {"code": code, "message": message}}), extra=extra)
 
     def do_GET(self):
-        if self.path in ("/", "/index.html"):
-            self.send(200, page_html(), "text/html; charset=utf-8")
+        if self.path in PAGE_FILES:
+            name, ctype = PAGE_FILES[self.path]
+            with open(os.path.join(PAGE, name), "rb") as f:
+                self.send(200, f.read(), ctype)
         elif self.path in ("/healthz", "/readyz"):
             self.send(200, '{"status":"ok"}')
         else:

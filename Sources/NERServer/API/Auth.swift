@@ -15,7 +15,7 @@ struct Auth: Sendable {
         switch route {
         case .entities, .batch, .stream: return true
         case .metrics: return !publicMetrics
-        case .page, .openapi, .healthz, .readyz: return false
+        case .page, .pageScript, .pageStyle, .openapi, .healthz, .readyz: return false
         }
     }
 

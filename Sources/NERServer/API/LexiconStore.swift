@@ -68,22 +68,3 @@ final class LexiconStore: Sendable {
         }
     }
 }
-
-/// Server events other than requests, as JSON lines on stderr beside the access log.
-enum EventLog {
-    static func line(_ fields: [String: String]) -> String {
-        var out = "{\"ts\": \"\(AccessLog.timestamp())\""
-        for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
-            out += ", "
-            JSONWriter.appendString(key, to: &out)
-            out += ": "
-            JSONWriter.appendString(value, to: &out)
-        }
-        return out + "}\n"
-    }
-
-    static func emit(_ fields: [String: String]) {
-        var s = line(fields)
-        s.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-    }
-}

@@ -105,9 +105,13 @@ final class APIHandler: HTTPHandler {
     private func get(_ route: Route) -> HTTPResponse {
         switch route {
         case .page:
-            return HTTPResponse(status: 200, contentType: "text/html; charset=utf-8", body: WebPage.html.utf8)
+            return HTTPResponse(status: 200, contentType: "text/html; charset=utf-8", body: WebPage.html)
+        case .pageScript:
+            return HTTPResponse(status: 200, contentType: "text/javascript; charset=utf-8", body: WebPage.script)
+        case .pageStyle:
+            return HTTPResponse(status: 200, contentType: "text/css; charset=utf-8", body: WebPage.style)
         case .openapi:
-            return .json(200, OpenAPI.spec)
+            return HTTPResponse(status: 200, contentType: "application/json", body: OpenAPI.spec)
         case .healthz:
             return .json(200, "{\"status\": \"ok\"}")
         case .readyz:
@@ -137,7 +141,7 @@ final class APIHandler: HTTPHandler {
     func bodyReceived(_ ex: Exchange) {
         // The deadline bounds the wait for a worker, so it starts once the request can run: a body
         // uploaded slowly (300 KB at 25 KB/s) is not the server's delay.
-        let runnable = Scheduler.now()
+        let runnable = MonotonicClock.now()
         guard !ex.bodyExceeded else { return ex.respond(bodyTooLarge().response) }
         guard let loaded = model.withLock({ $0 }) else {
             return ex.respond(APIError.unavailable("not_ready", "the model is still loading").response)
@@ -230,7 +234,7 @@ final class APIHandler: HTTPHandler {
     private func trailer(_ ex: Exchange) -> String {
         var out = "\"model\": "
         JSONWriter.appendString(config.modelName, to: &out)
-        let ms = Double(Scheduler.now() - ex.arrival) / 1e6
+        let ms = Double(MonotonicClock.now() - ex.arrival) / 1e6
         return out + ", \"took_ms\": \((ms * 1000).rounded() / 1000)"
     }
 
@@ -274,7 +278,7 @@ final class APIHandler: HTTPHandler {
 
     func completed(_ ex: Exchange, ending: Ending) {
         exchanges.subtract(1, ordering: .relaxed)
-        let seconds = Double(Scheduler.now() - ex.arrival) / 1e9
+        let seconds = Double(MonotonicClock.now() - ex.arrival) / 1e9
         let status = ending == .clientGone && ex.admitted ? 499 : ex.status
         metrics.recordRequest(route: ex.route, status: status, seconds: seconds)
         AccessLog.emit(.init(method: ex.method, route: ex.route, status: status, milliseconds: seconds * 1000,

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NERCore
 
 /// One JSON line per request on stderr. It holds sizes, never content: no text, no header values
 /// (so no keys), no query strings.
@@ -55,5 +56,24 @@ enum AccessLog {
             return String(repeating: "0", count: max(0, width - s.count)) + s
         }
         return "\(t.tm_year + 1900)-\(pad(t.tm_mon + 1, 2))-\(pad(t.tm_mday, 2))T\(pad(t.tm_hour, 2)):\(pad(t.tm_min, 2)):\(pad(t.tm_sec, 2)).\(pad(Int32(ts.tv_nsec / 1_000_000), 3))Z"
+    }
+}
+
+/// Server events other than requests, as JSON lines on stderr beside the access log.
+enum EventLog {
+    static func line(_ fields: [String: String]) -> String {
+        var out = "{\"ts\": \"\(AccessLog.timestamp())\""
+        for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+            out += ", "
+            JSONWriter.appendString(key, to: &out)
+            out += ": "
+            JSONWriter.appendString(value, to: &out)
+        }
+        return out + "}\n"
+    }
+
+    static func emit(_ fields: [String: String]) {
+        var s = line(fields)
+        s.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
     }
 }

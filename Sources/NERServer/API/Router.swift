@@ -1,6 +1,8 @@
 /// The server's routes. Paths match exactly (the query string is not part of them).
 enum Route: String, CaseIterable, Sendable {
     case page = "/"
+    case pageScript = "/app.js"
+    case pageStyle = "/style.css"
     case openapi = "/openapi.json"
     case healthz = "/healthz"
     case readyz = "/readyz"

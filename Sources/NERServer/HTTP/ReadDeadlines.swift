@@ -36,7 +36,7 @@ final class ReadDeadlines: Sendable {
     func stop() { stopped.store(true, ordering: .relaxed) }
 
     func opened(_ connection: OpaquePointer) {
-        let clock = Clock(socket: zhner_mhd_socket(connection), since: Scheduler.now())
+        let clock = Clock(socket: zhner_mhd_socket(connection), since: MonotonicClock.now())
         clocks.withLock { $0[Int(bitPattern: connection)] = clock }
     }
 
@@ -53,7 +53,7 @@ final class ReadDeadlines: Sendable {
 
     /// The answer is complete: the connection now waits for, and reads, its next request.
     func answered(_ connection: OpaquePointer) {
-        let now = Scheduler.now()
+        let now = MonotonicClock.now()
         clocks.withLock {
             $0[Int(bitPattern: connection)]?.reading = true
             $0[Int(bitPattern: connection)]?.since = now
@@ -63,7 +63,7 @@ final class ReadDeadlines: Sendable {
     private func watch() {
         while !stopped.load(ordering: .relaxed) {
             usleep(250_000)
-            let now = Scheduler.now()
+            let now = MonotonicClock.now()
             clocks.withLock { all in
                 for (key, clock) in all where clock.reading && now - clock.since > limit {
                     shutdown(clock.socket, Int32(SHUT_RDWR))

@@ -3,49 +3,6 @@ import Foundation
 import NERCore
 import Synchronization
 
-/// A request's work for the inference workers.
-struct InferenceJob: Sendable {
-    enum Work: Sendable {
-        /// Texts that may share forward passes with other jobs' texts; `done` gets their entities,
-        /// in order.
-        case texts([String], done: @Sendable ([[Entity]]) -> Void)
-        /// One text run alone, piece by piece, by the closure, which itself stops once
-        /// `isCancelled` says so (and then calls `cancelled`).
-        case stream(@Sendable (Recognizer) -> Void)
-    }
-
-    let work: Work
-    /// Code points: what the batch budget counts (≈ tokens for Chinese, one per character).
-    let characters: Int
-    /// Monotonic nanoseconds (`DispatchTime.uptimeNanoseconds`); not started by then → `expired`.
-    let deadline: UInt64
-    let expired: @Sendable () -> Void
-    /// Whether no one waits for the answer any more (the client is gone): the job is then dropped
-    /// from the queue, or stopped between forward runs, and `cancelled` called instead of `done`.
-    let isCancelled: @Sendable () -> Bool
-    let cancelled: @Sendable () -> Void
-
-    /// What to call instead of running the job, if it must not run: its deadline passed, or its
-    /// client is gone.
-    func unrunnable(at now: UInt64) -> (@Sendable () -> Void)? {
-        if deadline <= now { return expired }
-        if isCancelled() { return cancelled }
-        return nil
-    }
-
-    var textCount: Int {
-        switch work {
-        case .texts(let texts, _): return texts.count
-        case .stream: return 1
-        }
-    }
-
-    var texts: [String] {
-        if case .texts(let texts, _) = work { return texts }
-        return []
-    }
-}
-
 /// A fixed pool of inference threads sharing one `Recognizer`, fed from a bounded queue.
 ///
 /// A worker takes the oldest job and, while the batch is under `maxBatchTokens`, the jobs queued
@@ -83,8 +40,6 @@ final class Scheduler: @unchecked Sendable {
         queue = Ring(capacity: config.queueCapacity)
     }
 
-    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
-
     var depth: Int { locked { queue.count } }
     var isFull: Bool { locked { queue.count >= capacity } }
     var busyWorkers: Int { busy.load(ordering: .relaxed) }
@@ -98,7 +53,7 @@ final class Scheduler: @unchecked Sendable {
 
     func submit(_ job: InferenceJob) -> Admission {
         locked {
-            if job.deadline <= Self.now() { return .expired }
+            if job.deadline <= MonotonicClock.now() { return .expired }
             guard queue.push(job) else { return .full }
             // Broadcast: idle workers, a worker gathering a batch and the reaper all care.
             condition.broadcast()
@@ -225,9 +180,9 @@ final class Scheduler: @unchecked Sendable {
         var batch: [InferenceJob] = []
         var dropped: [@Sendable () -> Void] = []
         var tokens = 0
-        let waitEnd = Self.now() + batchWait
+        let waitEnd = MonotonicClock.now() + batchWait
         gathering: while true {
-            let now = Self.now()
+            let now = MonotonicClock.now()
             while let head = queue.first {
                 if let drop = head.unrunnable(at: now) {
                     _ = queue.popFirst()
@@ -255,7 +210,7 @@ final class Scheduler: @unchecked Sendable {
     private func reapExpired() {
         condition.lock()
         while !stopping {
-            let now = Self.now()
+            let now = MonotonicClock.now()
             let dropped = queue.remove { $0.unrunnable(at: now) }
             if !dropped.isEmpty {
                 condition.unlock()
@@ -271,47 +226,5 @@ final class Scheduler: @unchecked Sendable {
             }
         }
         condition.unlock()
-    }
-}
-
-/// A fixed-capacity FIFO: the queue's memory is allocated once.
-struct Ring<Element> {
-    private var slots: [Element?]
-    private var head = 0
-    private(set) var count = 0
-
-    init(capacity: Int) { slots = [Element?](repeating: nil, count: capacity) }
-
-    var isEmpty: Bool { count == 0 }
-    var first: Element? { count == 0 ? nil : slots[head] }
-
-    mutating func push(_ e: Element) -> Bool {
-        guard count < slots.count else { return false }
-        slots[(head + count) % slots.count] = e
-        count += 1
-        return true
-    }
-
-    mutating func popFirst() -> Element? {
-        guard count > 0 else { return nil }
-        let e = slots[head]
-        slots[head] = nil
-        head = (head + 1) % slots.count
-        count -= 1
-        return e
-    }
-
-    /// Removes the elements for which `pick` gives a value, keeping the others in order; the values.
-    mutating func remove<T>(_ pick: (Element) -> T?) -> [T] {
-        var removed: [T] = []
-        for _ in 0..<count {
-            let e = popFirst()!
-            if let t = pick(e) { removed.append(t) } else { _ = push(e) }
-        }
-        return removed
-    }
-
-    func earliest(by key: (Element) -> UInt64) -> UInt64? {
-        (0..<count).map { key(slots[(head + $0) % slots.count]!) }.min()
     }
 }

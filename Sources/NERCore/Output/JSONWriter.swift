@@ -1,5 +1,3 @@
-import NERCore
-
 /// Hand-written JSON for the hot output paths (`zhner tag` and the HTTP API write entities the same
 /// way): a stable key order (`text` before `entities`) and no Codable overhead per entity.
 public enum JSONWriter {

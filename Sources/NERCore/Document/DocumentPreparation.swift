@@ -1,0 +1,74 @@
+/// Text → document: the code points, their tokens, the sentences a long text is cut into and the
+/// windows each sentence runs in (SentenceSplitter, Chunker), and the corpus the text resembles.
+extension Recognizer {
+    struct Sentence {
+        let encoding: Encoding
+        let windows: [TokenWindow]
+    }
+
+    struct Document {
+        let scalars: [Unicode.Scalar]
+        let sentences: [Sentence]
+        /// `TokenClassifier.corpus(of:)` of the whole text: every window of it runs conditioned alike.
+        var corpus = 0
+    }
+
+    /// A text that fits one window runs whole, as the model was trained; a longer one is cut into
+    /// sentences, each run alone (in overlapping windows if it is itself too long), so a long
+    /// text's entities are exactly those of its sentences tagged one by one.
+    func prepare(_ text: String) -> Document {
+        let scalars = Array(text.unicodeScalars)
+        let capacity = model.windowCapacity
+        let whole = model.encode(scalars[...])
+        guard whole.count > capacity else {
+            let sentences = whole.count == 0 ? [] : [Sentence(encoding: whole, windows: [TokenWindow(tokens: 0..<whole.count, core: 0..<whole.count)])]
+            return Document(scalars: scalars, sentences: sentences, corpus: model.corpus(of: scalars))
+        }
+        var sentences: [Sentence] = []
+        var t = 0
+        for range in SentenceSplitter.split(scalars[...]) {
+            // Sentences end at punctuation or line breaks, which are word boundaries, so the
+            // whole text's tokens slice exactly into the sentences' own tokenizations.
+            let first = t
+            while t < whole.count, Int(whole.starts[t]) < range.upperBound { t += 1 }
+            guard t > first else { continue }
+            for part in Self.parts(of: first..<t, limit: Self.maxSentenceTokens, cutPriority: { p in
+                Recognizer.cutPriority(before: p, encoding: whole, scalars: scalars)
+            }) {
+                let encoding = whole.slice(part)
+                let windows = Chunker.windows(count: encoding.count, capacity: capacity) { p in
+                    Recognizer.cutPriority(before: p, encoding: encoding, scalars: scalars)
+                }
+                sentences.append(Sentence(encoding: encoding, windows: windows))
+            }
+        }
+        return Document(scalars: scalars, sentences: sentences, corpus: model.corpus(of: scalars))
+    }
+
+    /// The most tokens one sentence holds: a longer run without a sentence break (a log line, a
+    /// text with its 。 stripped) is cut into parts of at most this many, each tagged as a sentence
+    /// of its own. Streams then send it piece by piece and the CRF's work per sentence stays bounded;
+    /// cuts go where `cutPriority` likes them best, after a clause mark if one is near.
+    static let maxSentenceTokens = 2048
+
+    /// `range` cut into consecutive parts of at most `limit` tokens, each cut at the best place
+    /// (highest `cutPriority`, rightmost on ties) in the last quarter of its part.
+    static func parts(of range: Range<Int>, limit: Int, cutPriority: (Int) -> Int) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var start = range.lowerBound
+        while range.upperBound - start > limit {
+            let cut = Chunker.bestCut(in: (start + limit * 3 / 4 + 1)...(start + limit), cutPriority: cutPriority)
+            out.append(start..<cut)
+            start = cut
+        }
+        out.append(start..<range.upperBound)
+        return out
+    }
+
+    /// Cutting a window after a clause mark beats cutting between words, which beats splitting one.
+    static func cutPriority(before p: Int, encoding e: Encoding, scalars: [Unicode.Scalar]) -> Int {
+        if e.wordIDs[p] == e.wordIDs[p - 1] { return 0 }
+        let previous = scalars[Int(e.starts[p - 1])]
+        return "，；、,;:：)）".unicodeScalars.contains(previous) ? 2 : 1
+    }
+}
