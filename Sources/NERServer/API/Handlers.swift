@@ -51,7 +51,9 @@ final class APIHandler: HTTPHandler {
     func headersReceived(_ ex: Exchange) -> HTTPResponse? {
         exchanges.add(1, ordering: .relaxed)
         let routing = Routing(method: ex.method, path: ex.path, probesOnly: ex.probesOnly)
-        ex.route = routing.label
+        let context = RequestContext()
+        context.route = routing.label
+        ex.context = context
         ex.extraHeaders = cors.headers(origin: ex.header("Origin"))
         if let e = RequestFraming.check(ex.headerBlock(), version: ex.version) { return e.response }
         if draining.load(ordering: .relaxed) {
@@ -154,14 +156,14 @@ final class APIHandler: HTTPHandler {
             limits.entityTypes.append(type)
         }
         let body = ex.takeBody()
-        ex.admitted = true
+        ex.request.admitted = true
         decoders.submit { [self, limits] in
             // Decoding is work too: none for a client that hung up while its body waited here.
             guard !ex.clientGone else { return cancel(ex) }
             do throws(APIError) {
                 let request = route == .batch ? try RequestDecoding.batch(body, limits: limits)
                                               : try RequestDecoding.single(body, limits: limits)
-                ex.characters = request.characters
+                ex.request.characters = request.characters
                 try enqueue(route, request, state.lexicon, ex, runnable: runnable)
             } catch {
                 ex.respond(error.response)
@@ -279,9 +281,10 @@ final class APIHandler: HTTPHandler {
     func completed(_ ex: Exchange, ending: Ending) {
         exchanges.subtract(1, ordering: .relaxed)
         let seconds = Double(MonotonicClock.now() - ex.arrival) / 1e9
-        let status = ending == .clientGone && ex.admitted ? 499 : ex.status
-        metrics.recordRequest(route: ex.route, status: status, seconds: seconds)
-        AccessLog.emit(.init(method: ex.method, route: ex.route, status: status, milliseconds: seconds * 1000,
-                             characters: ex.characters, aborted: ending != .answered))
+        let context = ex.request
+        let status = ending == .clientGone && context.admitted ? 499 : ex.status
+        metrics.recordRequest(route: context.route, status: status, seconds: seconds)
+        AccessLog.emit(.init(method: ex.method, route: context.route, status: status, milliseconds: seconds * 1000,
+                             characters: context.characters, aborted: ending != .answered))
     }
 }

@@ -27,21 +27,11 @@ final class Exchange: @unchecked Sendable {
     /// The connection's socket, only peeked at (`clientGone`), and only while the connection is open.
     private let socket: Int32
 
-    /// Code points of the request's texts, for the log. Set by the thread that decodes the body
-    /// (`DecodePool`), read when the exchange completes.
-    var characters: Int {
-        get { decodedCharacters.load(ordering: .relaxed) }
-        set { decodedCharacters.store(newValue, ordering: .relaxed) }
-    }
-    private let decodedCharacters = Atomic<Int>(0)
+    /// The handler's own state for this request (the API's `RequestContext`), set when the headers
+    /// are in, before any other thread sees the exchange; the HTTP core never reads it.
+    var context: AnyObject?
 
     // Touched only on the polling thread (the handler's callbacks), so unguarded.
-    /// Route label for the log and metrics.
-    var route = "other"
-    /// Its body went on to decoding and inference: if the client goes before the answer is
-    /// complete, the request is logged and counted 499 (nginx's "client closed request"), never as
-    /// the status it began with.
-    var admitted = false
     /// Added to whatever answer this exchange gets (CORS).
     var extraHeaders: [(name: String, value: String)] = []
     private(set) var body: [UInt8] = []
