@@ -1,7 +1,7 @@
 """HTTP benchmark (`make bench-http`): `zhner serve` against a Flask + transformers pipeline service
 (flask_server.py) on the same weights, closed-loop clients on 127.0.0.1 only.
 
-    bench/.venv/bin/python bench/http_bench.py [--quick] [--results FILE]
+    bench/.venv/bin/python -m bench.http_bench [--quick] [--results FILE]
 
 For each server and each number of concurrent clients (1, 8, 64 measured; then 128, 256, 512 to find how
 many it serves without error), every client sends POST /v1/entities with an MSRA test sentence, waits for
@@ -31,11 +31,11 @@ import sys
 import threading
 import time
 
+from .engines import common
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 WORK = os.path.join(HERE, "work")
-sys.path.insert(0, os.path.join(HERE, "engines"))
-import common  # noqa: E402
 
 MEMORY_BUDGET_MB = 4096
 
@@ -229,7 +229,7 @@ def main():
     inputs = os.path.join(WORK, "inputs/msra_test.txt")
     for path in (model, model_int8, inputs):
         if not os.path.exists(path):
-            raise SystemExit(f"missing {path}: run `make bench` (or bench/run.py) first, it prepares the models")
+            raise SystemExit(f"missing {path}: run `make bench` (or bench.run) first, it prepares the models")
     texts = common.read_lines(inputs)
     q = args.quick
     plan = {"levels": [1, 8, 64], "ramp": [64, 128] if q else [128, 256, 512],

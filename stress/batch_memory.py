@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """Peak RSS of `zhner serve` while N connections each send a ~1 MiB batch at once (docs/OPERATIONS.md).
 
-    python3 stress/batch_memory.py [--connections 32] [--workers 2] [--model models/default]
+    python3 -m stress.batch_memory [--connections 32] [--workers 2] [--model models/default]
 
 Starts the release binary on a free loopback port with --max-connections N, reads its RSS after load,
 then has N threads each POST /v1/entities/batch with 4 texts of 87,000 characters (≈ 1 MiB of UTF-8),

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Overload: offers 10x what the workers can serve for STRESS_OVERLOAD_S seconds (default 60).
 
 1. Measures capacity: one client, back to back, for a few seconds (the worker is then never idle
@@ -15,7 +14,7 @@ import queue
 import threading
 import time
 
-import harness
+from . import harness
 
 SECONDS = float(os.environ.get("STRESS_OVERLOAD_S", "60"))
 FACTOR = 10
