@@ -23,13 +23,13 @@ import glob
 import http.client
 import json
 import os
-import re
-import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+
+from pytools.zhner_server import Server, serve_command
 
 from .engines import common
 
@@ -62,36 +62,10 @@ def tree_rss_kb(pid):
     return total
 
 
-class Server:
-    def __init__(self, name, cmd, env=None):
-        self.name = name
-        os.makedirs(os.path.join(WORK, "logs"), exist_ok=True)
-        self.log = open(os.path.join(WORK, "logs", f"http-{name}.log"), "w")
-        t = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, text=True, env=env)
-        deadline = time.time() + 300
-        while True:
-            line = self.proc.stdout.readline()
-            if not line:
-                self.proc.wait()
-                raise RuntimeError(f"{name} exited ({self.proc.returncode}) before serving; see {self.log.name}")
-            m = re.search(r"serving http://([^/:]+|\[[^\]]+\]):(\d+)/", line)
-            if m:
-                self.host, self.port = m.group(1).strip("[]"), int(m.group(2))
-                break
-            if time.time() > deadline:
-                raise RuntimeError(f"{name} did not start")
-        self.ready_s = time.perf_counter() - t
-        # Drain stdout so a chatty server never blocks on a full pipe.
-        threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+def start_server(name, cmd, env=None):
+    """A server (zhner or Flask) that prints its serving line within 5 minutes; stderr to work/logs/."""
+    os.makedirs(os.path.join(WORK, "logs"), exist_ok=True)
+    return Server(cmd, env=env, log=os.path.join(WORK, "logs", f"http-{name}.log"), timeout=300)
 
 
 def client(host, port, texts, start, stop_at, timeout, out):
@@ -236,15 +210,15 @@ def main():
             "seconds": args.seconds or (3 if q else 15), "ramp_seconds": 3 if q else 10, "timeout": args.timeout}
 
     def zhner_server(ramp):
-        cmd = [zhner, "serve", "--model", model_int8, "--host", "127.0.0.1", "--port", "0", "--workers", "2"]
+        cmd = serve_command(zhner, model_int8, "--host", "127.0.0.1", "--workers", "2")
         if ramp:
             cmd += ["--queue", "4096", "--max-connections", "4096"]
-        return Server("zhner" + ("-ramp" if ramp else ""), cmd)
+        return start_server("zhner" + ("-ramp" if ramp else ""), cmd)
 
     def flask_server(ramp):
         env = dict(os.environ, OMP_NUM_THREADS="2", TOKENIZERS_PARALLELISM="false")
-        return Server("flask" + ("-ramp" if ramp else ""),
-                      [sys.executable, os.path.join(HERE, "flask_server.py"), model, "--threads", "2"], env=env)
+        return start_server("flask" + ("-ramp" if ramp else ""),
+                            [sys.executable, os.path.join(HERE, "flask_server.py"), model, "--threads", "2"], env=env)
 
     http = {"plan": plan, "loadavg_start": [round(x, 2) for x in os.getloadavg()],
             "zhner_flags": "--workers 2 (defaults otherwise); ramp: --queue 4096 --max-connections 4096",
