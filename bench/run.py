@@ -31,6 +31,8 @@ import subprocess
 import sys
 import time
 
+from pytools.percentile import percentile
+
 from .engines import common
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -269,16 +271,6 @@ def pick_onnx(args, p):
     return choice, trial
 
 
-def percentile(xs, q):
-    xs = sorted(xs)
-    if not xs:
-        return None
-    k = (len(xs) - 1) * q
-    lo = int(k)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
-
-
 def measure_latency(specs, threads, p, plan):
     """Batch-1 latency per length, engines alternating call by call. Returns (figures, entities per engine)."""
     workers = start_workers(specs, threads)
@@ -308,11 +300,11 @@ def measure_latency(specs, threads, p, plan):
         stop_workers(workers)
     figures = {}
     for n in names:
-        figures[n] = {str(L): {"p50_ms": 1000 * percentile(samples[n][L], 0.5),
-                               "p95_ms": 1000 * percentile(samples[n][L], 0.95),
+        figures[n] = {str(L): {"p50_ms": 1000 * percentile(samples[n][L], 50),
+                               "p95_ms": 1000 * percentile(samples[n][L], 95),
                                "mean_ms": 1000 * statistics.fmean(samples[n][L]),
                                # process CPU time per call (all threads; spinning pool threads count too)
-                               "cpu_p50_ms": 1000 * percentile(cpu[n][L], 0.5) if cpu[n][L] else None,
+                               "cpu_p50_ms": 1000 * percentile(cpu[n][L], 50) if cpu[n][L] else None,
                                "n": len(samples[n][L])} for L in LENGTHS}
         figures[n]["load_s"] = ready[n].get("load_s")
     return figures, found, texts

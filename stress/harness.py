@@ -110,13 +110,6 @@ def post_json(port, path, obj, headers=None):
     return request(port, "POST", path, body, {"Content-Type": "application/json", **(headers or {})})
 
 
-def percentile(values, p):
-    if not values:
-        return None
-    v = sorted(values)
-    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
-
-
 def slope_per_minute(samples):
     """Least-squares slope of (seconds, value) samples, per minute."""
     n = len(samples)
