@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 
+from pytools.memory import tree_rss_kb
 from pytools.percentile import percentile
 from pytools.zhner_server import Server, serve_command
 
@@ -43,24 +44,6 @@ MEMORY_BUDGET_MB = 4096
 
 def log(msg):
     print(f"[bench-http {time.strftime('%H:%M:%S')}] {msg}", flush=True)
-
-
-def tree_rss_kb(pid):
-    """VmRSS of a process and all its descendants (kB)."""
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            with open(f"/proc/{p}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-            for tid in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{tid}/children") as f:
-                    todo += [int(c) for c in f.read().split()]
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return total
 
 
 def start_server(name, cmd, env=None):

@@ -7,7 +7,7 @@ import pathlib
 import socket
 import time
 
-from pytools import zhner_server
+from pytools import memory, zhner_server
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = REPO / "stress" / "results"
@@ -26,10 +26,7 @@ class Server(zhner_server.Server):
                          log=self.log_path, timeout=None, grace=120)
 
     def rss_kb(self):
-        for line in open(f"/proc/{self.proc.pid}/status"):
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        return 0
+        return memory.rss_kb(self.pid)
 
     def fds(self):
         return len(os.listdir(f"/proc/{self.proc.pid}/fd"))
