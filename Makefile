@@ -34,9 +34,9 @@ fuzz-build:
 ## Overload (60 s at 10x capacity) and soak (10 min mixed traffic) against the release build and
 ## the default model; figures go into docs/RELIABILITY.md. STRESS_OVERLOAD_S / STRESS_SOAK_S shorten them.
 stress: build
-	python3 stress/overload.py
-	python3 stress/soak.py
-	python3 stress/report.py
+	python3 -m stress.overload
+	python3 -m stress.soak
+	python3 -m stress.report
 
 test-browser:
 	ZHNER_BIN=.build/debug/zhner Tests/browser/run.sh
@@ -85,13 +85,13 @@ clean:
 .PHONY: bench bench-http
 BENCH_PY := bench/.venv/bin/python
 bench: $(if $(ZHNER_BIN),,build) bench/.venv/ready
-	ZHNER_BIN=$(or $(ZHNER_BIN),$(RELEASE)) $(BENCH_PY) bench/run.py $(BENCH_ARGS)
-	$(BENCH_PY) bench/report.py
+	ZHNER_BIN=$(or $(ZHNER_BIN),$(RELEASE)) $(BENCH_PY) -m bench.run $(BENCH_ARGS)
+	$(BENCH_PY) -m bench.report
 
 ## `zhner serve` vs a Flask + transformers service (needs the models `make bench` prepares).
 bench-http: $(if $(ZHNER_BIN),,build) bench/.venv/ready
-	ZHNER_BIN=$(or $(ZHNER_BIN),$(RELEASE)) $(BENCH_PY) bench/http_bench.py $(BENCH_ARGS)
-	$(BENCH_PY) bench/report.py
+	ZHNER_BIN=$(or $(ZHNER_BIN),$(RELEASE)) $(BENCH_PY) -m bench.http_bench $(BENCH_ARGS)
+	$(BENCH_PY) -m bench.report
 
 bench/.venv/ready: bench/requirements.txt
 	python3 -m venv bench/.venv

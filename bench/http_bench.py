@@ -1,7 +1,7 @@
 """HTTP benchmark (`make bench-http`): `zhner serve` against a Flask + transformers pipeline service
 (flask_server.py) on the same weights, closed-loop clients on 127.0.0.1 only.
 
-    bench/.venv/bin/python bench/http_bench.py [--quick] [--results FILE]
+    bench/.venv/bin/python -m bench.http_bench [--quick] [--results FILE]
 
 For each server and each number of concurrent clients (1, 8, 64 measured; then 128, 256, 512 to find how
 many it serves without error), every client sends POST /v1/entities with an MSRA test sentence, waits for
@@ -23,19 +23,21 @@ import glob
 import http.client
 import json
 import os
-import re
-import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
 
+from pytools.memory import tree_rss_kb
+from pytools.percentile import percentile
+from pytools.zhner_server import Server, serve_command
+
+from .engines import common
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 WORK = os.path.join(HERE, "work")
-sys.path.insert(0, os.path.join(HERE, "engines"))
-import common  # noqa: E402
 
 MEMORY_BUDGET_MB = 4096
 
@@ -44,54 +46,10 @@ def log(msg):
     print(f"[bench-http {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def tree_rss_kb(pid):
-    """VmRSS of a process and all its descendants (kB)."""
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            with open(f"/proc/{p}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-            for tid in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{tid}/children") as f:
-                    todo += [int(c) for c in f.read().split()]
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return total
-
-
-class Server:
-    def __init__(self, name, cmd, env=None):
-        self.name = name
-        os.makedirs(os.path.join(WORK, "logs"), exist_ok=True)
-        self.log = open(os.path.join(WORK, "logs", f"http-{name}.log"), "w")
-        t = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, text=True, env=env)
-        deadline = time.time() + 300
-        while True:
-            line = self.proc.stdout.readline()
-            if not line:
-                self.proc.wait()
-                raise RuntimeError(f"{name} exited ({self.proc.returncode}) before serving; see {self.log.name}")
-            m = re.search(r"serving http://([^/:]+|\[[^\]]+\]):(\d+)/", line)
-            if m:
-                self.host, self.port = m.group(1).strip("[]"), int(m.group(2))
-                break
-            if time.time() > deadline:
-                raise RuntimeError(f"{name} did not start")
-        self.ready_s = time.perf_counter() - t
-        # Drain stdout so a chatty server never blocks on a full pipe.
-        threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+def start_server(name, cmd, env=None):
+    """A server (zhner or Flask) that prints its serving line within 5 minutes; stderr to work/logs/."""
+    os.makedirs(os.path.join(WORK, "logs"), exist_ok=True)
+    return Server(cmd, env=env, log=os.path.join(WORK, "logs", f"http-{name}.log"), timeout=300)
 
 
 def client(host, port, texts, start, stop_at, timeout, out):
@@ -146,7 +104,7 @@ def level(server, clients, texts, seconds, timeout):
     elapsed = seconds
     every = [r for rs in results for r in rs]
     flat = [r for r in every if r[3] <= stop_at]
-    ok = sorted(r[0] for r in flat if r[1])
+    ok = [r[0] for r in flat if r[1]]
     # Errors count over every request sent, the awaited ones included: a request that times out or is
     # refused after the window still failed.
     errors = [r[2] for r in every if not r[1]]
@@ -154,11 +112,11 @@ def level(server, clients, texts, seconds, timeout):
     for e in errors:
         kinds[str(e)] = kinds.get(str(e), 0) + 1
 
-    def pct(q):
-        return 1000 * ok[min(len(ok) - 1, int(q * len(ok)))] if ok else None
+    def pct(p):
+        return 1000 * percentile(ok, p) if ok else None
 
     return {"clients": clients, "seconds": elapsed, "requests": len(every), "ok": len(ok),
-            "req_per_s": len(ok) / elapsed, "p50_ms": pct(0.50), "p99_ms": pct(0.99), "errors": len(errors),
+            "req_per_s": len(ok) / elapsed, "p50_ms": pct(50), "p99_ms": pct(99), "errors": len(errors),
             "error_kinds": kinds, "rss_peak_mb": max(samples) / 1024 if samples else None,
             "rss_end_mb": tree_rss_kb(server.proc.pid) / 1024}
 
@@ -229,22 +187,22 @@ def main():
     inputs = os.path.join(WORK, "inputs/msra_test.txt")
     for path in (model, model_int8, inputs):
         if not os.path.exists(path):
-            raise SystemExit(f"missing {path}: run `make bench` (or bench/run.py) first, it prepares the models")
+            raise SystemExit(f"missing {path}: run `make bench` (or bench.run) first, it prepares the models")
     texts = common.read_lines(inputs)
     q = args.quick
     plan = {"levels": [1, 8, 64], "ramp": [64, 128] if q else [128, 256, 512],
             "seconds": args.seconds or (3 if q else 15), "ramp_seconds": 3 if q else 10, "timeout": args.timeout}
 
     def zhner_server(ramp):
-        cmd = [zhner, "serve", "--model", model_int8, "--host", "127.0.0.1", "--port", "0", "--workers", "2"]
+        cmd = serve_command(zhner, model_int8, "--host", "127.0.0.1", "--workers", "2")
         if ramp:
             cmd += ["--queue", "4096", "--max-connections", "4096"]
-        return Server("zhner" + ("-ramp" if ramp else ""), cmd)
+        return start_server("zhner" + ("-ramp" if ramp else ""), cmd)
 
     def flask_server(ramp):
         env = dict(os.environ, OMP_NUM_THREADS="2", TOKENIZERS_PARALLELISM="false")
-        return Server("flask" + ("-ramp" if ramp else ""),
-                      [sys.executable, os.path.join(HERE, "flask_server.py"), model, "--threads", "2"], env=env)
+        return start_server("flask" + ("-ramp" if ramp else ""),
+                            [sys.executable, os.path.join(HERE, "flask_server.py"), model, "--threads", "2"], env=env)
 
     http = {"plan": plan, "loadavg_start": [round(x, 2) for x in os.getloadavg()],
             "zhner_flags": "--workers 2 (defaults otherwise); ramp: --queue 4096 --max-connections 4096",

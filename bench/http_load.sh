@@ -16,9 +16,7 @@ trap 'kill $PID 2>/dev/null || true; rm -rf "$OUT"' EXIT
 
 "$BIN" serve --model "$MODEL" --port 0 >"$OUT/stdout" 2>/dev/null &
 PID=$!
-for _ in $(seq 300); do grep -q '^zhner serving ' "$OUT/stdout" && break; sleep 0.1; done
-URL=$(sed -n 's/^zhner serving //p' "$OUT/stdout")
-[ -n "$URL" ] || { echo "server did not start" >&2; exit 1; }
+URL=$(python3 -m pytools.zhner_server "$OUT/stdout" "$PID" --timeout 30) || { echo "server did not start" >&2; exit 1; }
 rss() { awk '/^VmRSS/ {printf "%.1f MiB", $2 / 1024}' "/proc/$PID/status"; }
 peak() { awk '/^VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$PID/status"; }
 

@@ -1,6 +1,6 @@
 """Results JSON -> the generated part of docs/BENCHMARKS.md and the charts in docs/bench/.
 
-    bench/.venv/bin/python bench/report.py [RESULTS.json]     (default: the newest non-quick file)
+    bench/.venv/bin/python -m bench.report [RESULTS.json]     (default: the newest non-quick file)
 
 Only the text between the `<!-- generated:begin -->` and `<!-- generated:end -->` markers is rewritten;
 the analysis around it is written by hand and kept.

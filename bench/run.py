@@ -1,6 +1,6 @@
 """The zhner benchmark: every engine on the same inputs, side by side, in one run (`make bench`).
 
-    bench/.venv/bin/python bench/run.py [--quick] [--threads 1,2] [--rounds N] [--sample-every K]
+    bench/.venv/bin/python -m bench.run [--quick] [--threads 1,2] [--rounds N] [--sample-every K]
 
 Prepares what is missing under bench/work/ (random BERT-base-chinese-shaped model, MSRA inputs, ONNX
 FP32/INT8 exports, the zhner INT8 folder, the zhner worker, the peak microbenchmark), measures, and
@@ -31,11 +31,13 @@ import subprocess
 import sys
 import time
 
+from pytools.percentile import percentile
+
+from .engines import common
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 WORK = os.path.join(HERE, "work")
-sys.path.insert(0, os.path.join(HERE, "engines"))
-import common  # noqa: E402
 
 PY = sys.executable
 LENGTHS = (32, 128, 512)
@@ -137,7 +139,9 @@ class Worker:
         self.name = name
         os.makedirs(os.path.join(WORK, "logs"), exist_ok=True)
         self.log_path = os.path.join(WORK, "logs", name + ".log")
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        # cwd: the Python engines are modules of this package (python -m bench.engines.torch_engine),
+        # importable from the repository root.
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT,
                                      stderr=open(self.log_path, "w"), text=True, env=env, encoding="utf-8")
         self.ready = self._read()
 
@@ -174,7 +178,6 @@ def thread_env(threads):
 
 def engine_specs(args, p, onnx_choice):
     """name -> dict(label, family, dtype, worker(threads) -> argv, cold(text) -> argv, tag_model)."""
-    eng = os.path.join(HERE, "engines")
     specs = {
         "zhner-int8": dict(label="zhner INT8", family="zhner", dtype="int8", model=p["bert_int8"]),
         "zhner-fp32": dict(label="zhner FP32", family="zhner", dtype="fp32", model=p["bert"]),
@@ -188,12 +191,11 @@ def engine_specs(args, p, onnx_choice):
     for s in specs.values():
         s["arch"] = "bert"
     for name, s in specs.items():
-        attach_commands(args, s, eng)
+        attach_commands(args, s)
     return specs
 
 
 def default_specs(args, p):
-    eng = os.path.join(HERE, "engines")
     specs = {"zhner-int8": dict(label="zhner INT8", family="zhner", dtype="int8", model=p["default_int8"])}
     if p["default_f32"]:
         specs.update({
@@ -205,22 +207,22 @@ def default_specs(args, p):
         })
     for s in specs.values():
         s["arch"] = "lstm"
-        attach_commands(args, s, eng)
+        attach_commands(args, s)
     return specs
 
 
-def attach_commands(args, s, eng):
+def attach_commands(args, s):
     if s["family"] == "zhner":
         s["worker"] = lambda t, s=s: [args.worker, "--model", s["model"], "--threads", str(t)]
         # Cold start and throughput use the CLI a user runs.
         s["cold"] = lambda text, s=s: [args.zhner, "tag", "--model", s["model"], "--threads", "1"]
     elif s["family"] == "torch":
-        base = [PY, os.path.join(eng, "torch_engine.py"), "--model", s["model"], "--arch", s["arch"],
+        base = [PY, "-m", "bench.engines.torch_engine", "--model", s["model"], "--arch", s["arch"],
                 "--dtype", s["dtype"]]
         s["worker"] = lambda t, base=base: base + ["--threads", str(t)]
         s["cold"] = lambda text, base=base: base + ["--threads", "2", "--cold", text]
     else:
-        base = [PY, os.path.join(eng, "ort_engine.py"), "--onnx", s["onnx"], "--tokenizer", s["model"]]
+        base = [PY, "-m", "bench.engines.ort_engine", "--onnx", s["onnx"], "--tokenizer", s["model"]]
         s["worker"] = lambda t, base=base: base + ["--threads", str(t)]
         s["cold"] = lambda text, base=base: base + ["--threads", "2", "--cold", text]
 
@@ -253,7 +255,7 @@ def pick_onnx(args, p):
         if len(variants) == 1:
             choice[dtype] = variants[0]
             continue
-        workers = {v: Worker(f"ort-{v}-pick", [PY, os.path.join(HERE, "engines/ort_engine.py"), "--onnx",
+        workers = {v: Worker(f"ort-{v}-pick", [PY, "-m", "bench.engines.ort_engine", "--onnx",
                                                os.path.join(p["onnx"], v + ".onnx"), "--tokenizer", p["bert"],
                                                "--threads", "2"], env=thread_env(2)) for v in variants}
         times = {v: [] for v in variants}
@@ -267,16 +269,6 @@ def pick_onnx(args, p):
         trial[dtype] = {v: round(m * 1000, 2) for v, m in med.items()}
         log(f"ONNX {dtype}: p50 at 128 tokens {trial[dtype]} ms -> {choice[dtype]}")
     return choice, trial
-
-
-def percentile(xs, q):
-    xs = sorted(xs)
-    if not xs:
-        return None
-    k = (len(xs) - 1) * q
-    lo = int(k)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
 def measure_latency(specs, threads, p, plan):
@@ -308,11 +300,11 @@ def measure_latency(specs, threads, p, plan):
         stop_workers(workers)
     figures = {}
     for n in names:
-        figures[n] = {str(L): {"p50_ms": 1000 * percentile(samples[n][L], 0.5),
-                               "p95_ms": 1000 * percentile(samples[n][L], 0.95),
+        figures[n] = {str(L): {"p50_ms": 1000 * percentile(samples[n][L], 50),
+                               "p95_ms": 1000 * percentile(samples[n][L], 95),
                                "mean_ms": 1000 * statistics.fmean(samples[n][L]),
                                # process CPU time per call (all threads; spinning pool threads count too)
-                               "cpu_p50_ms": 1000 * percentile(cpu[n][L], 0.5) if cpu[n][L] else None,
+                               "cpu_p50_ms": 1000 * percentile(cpu[n][L], 50) if cpu[n][L] else None,
                                "n": len(samples[n][L])} for L in LENGTHS}
         figures[n]["load_s"] = ready[n].get("load_s")
     return figures, found, texts
@@ -440,7 +432,7 @@ def measure_cold(specs, p, reps):
             env = thread_env(2)
             t = time.perf_counter()
             proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                    text=True, env=env, encoding="utf-8")
+                                    text=True, env=env, encoding="utf-8", cwd=ROOT)
             proc.stdin.write(stdin)
             proc.stdin.close()
             line = proc.stdout.readline()
@@ -536,6 +528,8 @@ def main():
     ap.add_argument("--out", help="results file (default bench/results/<date>-<host>[-quick].json)")
     args = ap.parse_args()
     args.zhner = os.path.abspath(args.zhner)
+    # The engines run from the repository root (Worker): a relative ZHNER_WORKER_BIN means from here.
+    args.worker = args.worker and os.path.abspath(args.worker)
     if not os.path.exists(args.zhner):
         raise SystemExit(f"no zhner binary at {args.zhner}: build it (make build) or set ZHNER_BIN")
     threads = [int(t) for t in args.threads.split(",")]

@@ -114,12 +114,9 @@ log=$(mktemp -d)
 server=$!
 stop_server() { kill -TERM "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
 trap 'stop_server; rm -rf "$root" "$log"' EXIT
-for _ in $(seq 1 300); do
-    grep -q 'zhner serving' "$log/out" && break
-    kill -0 "$server" 2>/dev/null || fail "zhner serve exited: $(cat "$log/err")"
-    sleep 0.1
-done
-url=$(grep -o 'http://[^ ]*' "$log/out" | sed 's:/$::') || fail "zhner serve did not start in 30 s"
+url=$(python3 -m pytools.zhner_server "$log/out" "$server" --timeout 30) \
+    || fail "zhner serve did not start: $(cat "$log/err")"
+url=${url%/}
 post() { curl -sf -o /dev/null -H 'Content-Type: application/json' -d "$2" "$url$1"; }
 # One request per route, so every labelled series and histogram the rules use has samples.
 post /v1/entities '{"text": "张伟在北京工作。"}'
@@ -152,8 +149,8 @@ if unshare --pid --fork --kill-child true 2>/dev/null; then
     : >"$log/out"
     unshare --pid --fork --kill-child "$ZHNER_BIN" serve --model models/default --port 0 >"$log/out" 2>"$log/err" &
     wrapper=$!
-    for _ in $(seq 1 300); do grep -q 'zhner serving' "$log/out" && break; sleep 0.1; done
-    grep -q 'zhner serving' "$log/out" || fail "zhner did not start in a PID namespace: $(cat "$log/err")"
+    python3 -m pytools.zhner_server "$log/out" "$wrapper" --timeout 30 >/dev/null \
+        || fail "zhner did not start in a PID namespace: $(cat "$log/err")"
     # unshare --fork's only child is zhner (read from /proc: ps may not be installed).
     pid1=$(tr -d ' ' <"/proc/$wrapper/task/$wrapper/children")
     grep -q 'NSpid:.*[[:space:]]1$' "/proc/$pid1/status" || fail "zhner is not PID 1 in its namespace"

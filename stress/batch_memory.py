@@ -1,9 +1,8 @@
-#!/usr/bin/env python3
 """Peak RSS of `zhner serve` while N connections each send a ~1 MiB batch at once (docs/OPERATIONS.md).
 
-    python3 stress/batch_memory.py [--connections 32] [--workers 2] [--model models/default]
+    python3 -m stress.batch_memory [--connections 32] [--workers 2] [--model models/default]
 
-Starts the release binary on a free loopback port with --max-connections N, reads its RSS after load,
+Starts the release binary on a kernel-picked loopback port with --max-connections N, reads its RSS after load,
 then has N threads each POST /v1/entities/batch with 4 texts of 87,000 characters (≈ 1 MiB of UTF-8),
 sampling /proc/PID/status every 10 ms until every answer is in. Prints one JSON line. Standard
 library only, so it runs without the bench or stress virtual environments.
@@ -12,27 +11,14 @@ import argparse
 import json
 import os
 import random
-import socket
-import subprocess
 import threading
 import time
 import urllib.request
 
+from pytools import zhner_server
+from pytools.memory import rss_kb
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def rss_kb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main():
@@ -49,18 +35,9 @@ def main():
     text = (sample * (87_000 // len(sample) + 1))[:87_000]
     body = json.dumps({"texts": [text] * 4}, ensure_ascii=False).encode()
 
-    port = free_port()
-    server = subprocess.Popen([args.binary, "serve", "--port", str(port), "--model", args.model,
-                               "--workers", str(args.workers), "--max-connections", str(args.connections)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url + "/readyz", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.05)
+    with zhner_server.start(args.binary, args.model, "--workers", str(args.workers),
+                            "--max-connections", str(args.connections)) as server:
+        url = server.url.rstrip("/")
         after_load = rss_kb(server.pid)
         statuses, lock = [], threading.Lock()
 
@@ -87,9 +64,6 @@ def main():
         print(json.dumps({"connections": args.connections, "workers": args.workers, "body_bytes": len(body),
                           "rss_after_load_mb": round(after_load / 1024, 1), "rss_peak_mb": round(peak / 1024, 1),
                           "statuses": {str(c): statuses.count(c) for c in sorted(set(statuses))}}))
-    finally:
-        server.terminate()
-        server.wait()
 
 
 if __name__ == "__main__":

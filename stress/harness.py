@@ -5,48 +5,31 @@ import json
 import os
 import pathlib
 import socket
-import subprocess
 import time
+
+from pytools import memory, zhner_server
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = REPO / "stress" / "results"
 
 
-class Server:
-    """`zhner serve` on 127.0.0.1 with a kernel-picked port; its access log goes to a file."""
+class Server(zhner_server.Server):
+    """`zhner serve` on 127.0.0.1 with a kernel-picked port; its access log goes to a file.
+    Waits for it as long as it runs; stop() allows 120 s for the requests in flight."""
 
     def __init__(self, args, binary=None, model=None):
-        self.binary = binary or os.environ.get("ZHNER_BIN", str(REPO / ".build/release/zhner"))
-        self.model = model or os.environ.get("STRESS_MODEL", str(REPO / "models/default"))
+        binary = binary or os.environ.get("ZHNER_BIN", str(REPO / ".build/release/zhner"))
+        model = model or os.environ.get("STRESS_MODEL", str(REPO / "models/default"))
         RESULTS.mkdir(parents=True, exist_ok=True)
         self.log_path = RESULTS / "access.log"
-        self.log = open(self.log_path, "wb")
-        self.args = args
-        self.proc = subprocess.Popen([self.binary, "serve", "--model", self.model, "--host", "127.0.0.1", "--port", "0", *args],
-                                     stdout=subprocess.PIPE, stderr=self.log)
-        line = self.proc.stdout.readline().decode()
-        if not line.startswith("zhner serving "):
-            raise SystemExit(f"server did not start: {line!r}")
-        self.port = int(line.strip().rstrip("/").rsplit(":", 1)[1])
+        super().__init__(zhner_server.serve_command(binary, model, "--host", "127.0.0.1", *args),
+                         log=self.log_path, timeout=None, grace=120)
 
     def rss_kb(self):
-        for line in open(f"/proc/{self.proc.pid}/status"):
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        return 0
+        return memory.rss_kb(self.pid)
 
     def fds(self):
         return len(os.listdir(f"/proc/{self.proc.pid}/fd"))
-
-    def alive(self):
-        return self.proc.poll() is None
-
-    def stop(self):
-        """SIGTERM; the exit status."""
-        self.proc.terminate()
-        code = self.proc.wait(timeout=120)
-        self.log.close()
-        return code
 
     def log_records(self):
         out = []
@@ -122,13 +105,6 @@ def dechunk(data):
 def post_json(port, path, obj, headers=None):
     body = json.dumps(obj, ensure_ascii=False).encode()
     return request(port, "POST", path, body, {"Content-Type": "application/json", **(headers or {})})
-
-
-def percentile(values, p):
-    if not values:
-        return None
-    v = sorted(values)
-    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
 
 
 def slope_per_minute(samples):

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Overload: offers 10x what the workers can serve for STRESS_OVERLOAD_S seconds (default 60).
 
 1. Measures capacity: one client, back to back, for a few seconds (the worker is then never idle
@@ -15,7 +14,9 @@ import queue
 import threading
 import time
 
-import harness
+from pytools.percentile import percentile
+
+from . import harness
 
 SECONDS = float(os.environ.get("STRESS_OVERLOAD_S", "60"))
 FACTOR = 10
@@ -104,13 +105,13 @@ def main():
     ok = [r["seconds"] for r in answered if r["status"] == 200]
     no_retry_after = sum(1 for r in answered if r["status"] == 503 and r["headers"].get("retry-after") != "1")
     dropped = [r for r in results if r["kind"] != "answered"]
-    p99 = harness.percentile(ok, 99)
+    p99 = percentile(ok, 99)
     result = {
         "seconds": SECONDS, "workers": WORKERS, "queue": QUEUE, "capacity_rps": round(capacity, 1),
         "offered_rps": round(rate, 1), "requests": len(results), "late_starts": late[0], "statuses": statuses,
         "dropped": len(dropped), "dropped_examples": [d.get("error") for d in dropped[:5]],
         "503_without_retry_after": no_retry_after,
-        "admitted_latency_s": {"p50": harness.percentile(ok, 50), "p99": p99, "max": max(ok) if ok else None,
+        "admitted_latency_s": {"p50": percentile(ok, 50), "p99": p99, "max": max(ok) if ok else None,
                                "bound": round(p99_bound, 3)},
         "rss_kb": {"idle": idle_rss, "peak": rss_peak, "after": after_rss, "budget": budget_kb},
         "samples": samples, "healthy_after": health.get("status") == 200 and alive, "exit_code": exit_code,

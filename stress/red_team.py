@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """The red-team scenarios of issue 20 against one or more `zhner serve` binaries, side by side.
 
-    stress/red_team.py [--long-chars N] BINARY [BINARY ...]
+    python3 -m stress.red_team [--long-chars N] BINARY [BINARY ...]
 
 Each binary (e.g. a build of the base commit, then the current one) runs every scenario on its own
 server (`STRESS_MODEL`, default models/default); one table per scenario, a column per binary:
@@ -22,7 +21,7 @@ import socket
 import threading
 import time
 
-from harness import Server, post_json, request
+from .harness import Server, post_json, request
 
 SENTENCES = ["张伟在北京工作。", "联合国秘书长访问上海。", "李娜代表中国参加了比赛！", "阿里巴巴总部位于杭州。"]
 

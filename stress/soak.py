@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Soak: STRESS_SOAK_S seconds (default 600) of mixed traffic (short, long, streamed, batch and bad
 requests) from a few client threads, sampling the server's RSS and open descriptors every 5 s.
 
@@ -13,7 +12,7 @@ import random
 import threading
 import time
 
-import harness
+from . import harness
 
 SECONDS = float(os.environ.get("STRESS_SOAK_S", "600"))
 CLIENTS = 6

@@ -52,14 +52,9 @@ cleanup() {
     rm -f "$log"
 }
 trap cleanup EXIT
-url=""
-for _ in $(seq 1 600); do   # up to 60 s for the model to load
-    url=$(grep -oE 'zhner serving https?://[^ ]+/' "$log" | head -1 | awk '{print $3}') || true
-    [ -n "$url" ] && break
-    if ! kill -0 "$pid" 2>/dev/null; then echo "run.sh: zhner serve exited:" >&2; cat "$log" >&2; exit 1; fi
-    sleep 0.1
-done
-[ -n "$url" ] || { echo "run.sh: zhner serve printed no 'zhner serving' line in 60 s:" >&2; cat "$log" >&2; exit 1; }
+# Up to 60 s for the model to load; says why if the server exits or prints no serving line by then.
+url=$(python3 -m pytools.zhner_server "$log" "$pid" --timeout 60) \
+    || { echo "run.sh: zhner serve did not start:" >&2; cat "$log" >&2; exit 1; }
 echo "run.sh: server at $url (model $ZHNER_TEST_MODEL)"
 
 export ZHNER_URL="$url" ZHNER_BIN ZHNER_TEST_MODEL

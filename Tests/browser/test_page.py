@@ -4,8 +4,8 @@ Drives headless Chromium (Debian's chromium + chromium-driver) with Selenium and
 paints against what the API itself answers for the same text, fetched here with urllib.
 
 Run through Tests/browser/run.sh, which starts the server and sets ZHNER_URL. Without ZHNER_URL the
-module starts its own server from ZHNER_BIN / ZHNER_TEST_MODEL. ZHNER_SCREENSHOT=1 also writes
-docs/screenshot.png (1280x900).
+module starts its own server from ZHNER_BIN / ZHNER_TEST_MODEL (`python -m pytest` from the repository
+root, where `pytools` is importable). ZHNER_SCREENSHOT=1 also writes docs/screenshot.png (1280x900).
 
 Waits are WebDriverWait on page state (#output[data-state], data-* attributes), never sleeps.
 """
@@ -13,12 +13,10 @@ import collections
 import json
 import os
 import re
-import select
 import shutil
 import struct
 import subprocess
 import tempfile
-import time
 import unittest
 import urllib.error
 import urllib.request
@@ -28,6 +26,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
+
+from pytools import zhner_server
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("ZHNER_BIN", os.path.join(ROOT, ".build", "debug", "zhner"))
@@ -42,43 +42,12 @@ TYPED = "张伟在北京的华为公司工作，李娜去了上海复旦大学�
 # ---- Servers -------------------------------------------------------------------------------------
 
 
-class ZhnerServer:
-    """`zhner serve --port 0 …` on loopback; the URL is parsed from 'zhner serving http://HOST:PORT/'."""
-
-    def __init__(self, *args, env=None):
-        self.log = tempfile.TemporaryFile()
-        e = {k: v for k, v in os.environ.items() if not k.startswith("ZHNER_") or k in ("ZHNER_ISA",)}
-        e.update(env or {})
-        self.proc = subprocess.Popen([BIN, "serve", "--port", "0", "--model", MODEL, *args],
-                                     stdout=subprocess.PIPE, stderr=self.log, env=e)
-        self.url = None
-        deadline = time.time() + 60
-        buf = b""
-        while time.time() < deadline and self.url is None:
-            ready, _, _ = select.select([self.proc.stdout], [], [], 0.5)
-            if ready:
-                chunk = os.read(self.proc.stdout.fileno(), 4096)
-                if not chunk:
-                    break
-                buf += chunk
-                m = re.search(rb"zhner serving (https?://\S+/)", buf)
-                if m:
-                    self.url = m.group(1).decode()
-            elif self.proc.poll() is not None:
-                break
-        if self.url is None:
-            self.stop()
-            self.log.seek(0)
-            raise RuntimeError("zhner serve did not start: " + (buf + self.log.read()).decode(errors="replace"))
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+def start_server(*args, env=None):
+    """`zhner serve --port 0 …` on loopback, with none of this environment's ZHNER_* settings except
+    ZHNER_ISA, and `env` added: the page is tested against the defaults and the given flags only."""
+    e = {k: v for k, v in os.environ.items() if not k.startswith("ZHNER_") or k in ("ZHNER_ISA",)}
+    e.update(env or {})
+    return zhner_server.start(BIN, MODEL, *args, env=e, timeout=60, grace=10)
 
 
 def serve_help():
@@ -139,7 +108,7 @@ class PageTest(unittest.TestCase):
             raise unittest.SkipTest("needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)")
         cls.url = os.environ.get("ZHNER_URL")
         if not cls.url:
-            cls.server = ZhnerServer(env={"ZHNER_STREAM_PIECE_TOKENS": "32"})
+            cls.server = start_server(env={"ZHNER_STREAM_PIECE_TOKENS": "32"})
             cls.url = cls.server.url
         if not cls.url.endswith("/"):
             cls.url += "/"
@@ -431,7 +400,7 @@ class PageTest(unittest.TestCase):
         if "--max-text-chars" not in helptext or "--api-key" not in helptext:
             self.skipTest("zhner serve has no --max-text-chars / --api-key flag; the 401 and 413 messages are untested")
         key = "browser-test-key"
-        server = ZhnerServer("--max-text-chars", "50", "--api-key", key)
+        server = start_server("--max-text-chars", "50", "--api-key", key)
         try:
             ta = self.open(server.url)
             ta.send_keys(TYPED)

@@ -18,16 +18,13 @@ import os
 import sys
 import time
 
+from pytools.memory import status_kb
+
 
 def memory():
-    """VmRSS, VmHWM (peak RSS), RssAnon, RssFile of this process, in kB, from /proc/self/status."""
-    out = {}
-    with open("/proc/self/status") as f:
-        for line in f:
-            key, _, rest = line.partition(":")
-            if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile", "RssShmem"):
-                out[key.lower() + "_kb"] = int(rest.split()[0])
-    return out
+    """vmrss_kb, vmhwm_kb (peak RSS), rssanon_kb, rssfile_kb, rssshmem_kb of this process."""
+    fields = status_kb("self", ("VmRSS", "VmHWM", "RssAnon", "RssFile", "RssShmem"))
+    return {key.lower() + "_kb": kb for key, kb in fields.items()}
 
 
 def reset_hwm():

@@ -1,19 +1,16 @@
 """ONNX Runtime peers: FP32 and dynamic INT8 of the exported BERT (see export_onnx.py).
 
-    python bench/engines/ort_engine.py --onnx FILE --tokenizer DIR --threads N [--cold TEXT]
+    python -m bench.engines.ort_engine --onnx FILE --tokenizer DIR --threads N [--cold TEXT]
 
-Without --cold it is a protocol worker (see common.py). The session runs sequentially with
-`--threads` intra-op threads and all graph optimisations on (ORT's defaults for CPU).
+run from the repository root. Without --cold it is a protocol worker (see common.py). The session runs
+sequentially with `--threads` intra-op threads and all graph optimisations on (ORT's defaults for CPU).
 """
 import argparse
 import json
 import os
-import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import common  # noqa: E402
+from . import common
 
 
 class OrtEngine:

@@ -2,18 +2,14 @@
 for the BiLSTM-CRF), for BERT folders (transformers' BertForTokenClassification) and the default
 zhner-bilstm-crf model (tools/train's reference implementation).
 
-    python bench/engines/torch_engine.py --model DIR --arch bert|lstm --dtype fp32|int8 --threads N [--cold TEXT]
+    python -m bench.engines.torch_engine --model DIR --arch bert|lstm --dtype fp32|int8 --threads N [--cold TEXT]
 
-Without --cold it is a protocol worker (see common.py).
+run from the repository root. Without --cold it is a protocol worker (see common.py).
 """
 import argparse
-import os
-import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import common  # noqa: E402
+from . import common
 
 
 class BertEngine:
@@ -77,7 +73,6 @@ class LstmEngine:
 
     def __init__(self, model_dir, dtype):
         import torch
-        sys.path.insert(0, os.path.dirname(os.path.dirname(HERE)))
         from tools.train.data import collate
         from tools.train.export import load
         self.torch, self.collate = torch, collate

@@ -1,8 +1,8 @@
 """Score the pip-installable Chinese NER models ("peers") on zhner's selection dev sets.
 
-    nice -n 15 bench/peers/.venv/bin/python bench/peers/score_peers.py            # full run
-    nice -n 15 bench/peers/.venv/bin/python bench/peers/score_peers.py --limit 50 # quick check
-    bench/peers/.venv/bin/python bench/peers/score_peers.py --selftest            # metric checks only
+    nice -n 15 bench/peers/.venv/bin/python -m bench.peers.score_peers            # full run
+    nice -n 15 bench/peers/.venv/bin/python -m bench.peers.score_peers --limit 50 # quick check
+    bench/peers/.venv/bin/python -m bench.peers.score_peers --selftest            # metric checks only
 
 Each peer runs in its own subprocess through its documented default API, one sentence per call, no
 options and no tuning (the few compatibility shims that its package needs on today's Python, PyTorch or
@@ -25,8 +25,6 @@ from collections import Counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 TYPES = ("PER", "LOC", "ORG")
 SETS = ("msra", "cluener", "weibo", "resume", "msra_trad", "msra_test")
@@ -482,7 +480,7 @@ def main():
                 "entity-level exact match (type, start, end) over PER/LOC/ORG, seqeval default mode",
         "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "host": {"cpu": cpu_model(), "nproc": os.cpu_count(), "loadavg_start": os.getloadavg()},
-        "command": " ".join([os.path.relpath(sys.executable, ROOT)] + sys.argv),
+        "command": " ".join([os.path.relpath(sys.executable, ROOT), "-m", __spec__.name] + sys.argv[1:]),
         "limit": args.limit or None, "msra_test_limit": args.msra_test_limit or None,
         "sets": {s: SET_DOC[s] for s in sets},
         "timing": "sent_per_s = sentences / wall time inside the peer's API call, one sentence per call, "
@@ -493,7 +491,7 @@ def main():
         meta = {k: PEERS[peer][k] for k in ("api", "map", "dropped", "offsets")}
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
             path = tmp.name
-        cmd = [sys.executable, os.path.abspath(__file__), "--worker", peer, "--worker-out", path,
+        cmd = [sys.executable, "-m", __spec__.name, "--worker", peer, "--worker-out", path,
                "--sets", ",".join(sets), "--limit", str(args.limit),
                "--msra-test-limit", str(args.msra_test_limit)] + (["--preds", args.preds] if args.preds else [])
         t = time.time()
