@@ -263,6 +263,7 @@ class PageTest(unittest.TestCase):
         self.assertEqual(marks, spans(expected), "highlights differ from POST /v1/entities")
         rows = self.js(JS_ROWS)
         self.assertEqual([tuple(r[:4]) for r in rows], spans(expected), "table rows differ from the API")
+        self.assertEqual(self.js("return document.querySelectorAll('#rows tr.placeholder').length"), 0, "a 'no entities' row beside entities")
         for r, e in zip(rows, expected):
             self.assertEqual(r[4], names.get(e["type"], e["type"]))         # the visible type tag: its display name
             self.assertEqual(r[7], e["type"])                               # the raw type on hover

@@ -666,6 +666,7 @@
     }
     chunks[view.ci].tail.before(text);
     trimTail(chunks[view.ci]);
+    if (rows.childNodes.length) el.rows.querySelector("tr.placeholder")?.remove();  // "no entities yet" goes with the first row
     el.rows.append(rows);
     if (queueAt >= queue.length) { queue = []; queueAt = 0; }
     finishPaint();
@@ -695,10 +696,10 @@
 
   function finishPaint() {
     if (!view) {
-      el.rows.replaceChildren(h("tr", { class: "empty-row" }, h("td", { colspan: "6" }, t("rowsEmpty"))));
+      el.rows.replaceChildren(h("tr", { class: "empty-row placeholder" }, h("td", { colspan: "6" }, t("rowsEmpty"))));
       el.meta.textContent = "";
     } else {
-      if (!view.n) el.rows.replaceChildren(h("tr", { class: "empty-row" }, h("td", { colspan: "6" }, t(result.complete ? "rowsNone" : "rowsWaiting"))));
+      if (!view.n) el.rows.replaceChildren(h("tr", { class: "empty-row placeholder" }, h("td", { colspan: "6" }, t(result.complete ? "rowsNone" : "rowsWaiting"))));
       el.meta.textContent = [fileName, t("metaChars", { n: fmtInt(result.chars.length) }), result.model ? t("model", { model: result.model }) : "",
         result.took_ms ? fmtMs(result.took_ms) : "", result.streamed && !result.complete ? t("streamingNow") : ""].filter(Boolean).join(" · ");
     }
