@@ -11,7 +11,11 @@
 // - Every request gets a sequence number and an AbortController; a newer request aborts the older
 //   one, and a result whose number is not the latest is dropped, so results never arrive out of order.
 // - Highlights are <mark class="ent" data-type data-start data-end>; table rows carry the same data-*;
-//   #output[data-state] is idle | loading | streaming | retrying | done | error (for tests and styling).
+//   #output[data-state] is idle | loading | streaming | retrying | done | error (for tests and styling);
+//   "done" is set only once every highlight is painted (painting runs in animation frames).
+// - Every visible word comes from app.js's MESSAGES table (zh and en); index.html's data-i18n attributes
+//   name its keys. Nothing the user opens or types goes anywhere but this server's API; a share link keeps
+//   the text in the URL fragment, which browsers do not send.
 enum WebPage {
     static let html: [UInt8] = PackageResources.index_html
     static let script: [UInt8] = PackageResources.app_js

@@ -2,15 +2,164 @@
 (() => {
   // ---- Configuration ------------------------------------------------------------------------
   const STREAM_THRESHOLD = 2000;   // code points; longer texts go to the streaming endpoint
+  // The server refuses texts over --max-text-chars (100,000 by default) and bodies over 1 MiB, so a longer
+  // document is streamed in parts cut at paragraph ends; 50,000 code points is at most ~150 KB of UTF-8.
+  const PART_CHARS = 50000;
   const DEBOUNCE_MS = 300;
   const MAX_BUSY_RETRIES = 5;      // 503 retries of one request before asking the user
+  const FRAME_BUDGET_MS = 12;      // painting yields to the browser after this long, so the tab stays responsive
+  const GROUPS_SHOWN = 300;        // the entity list shows the most frequent names; the table has them all
+  const GROUPS_REFRESH_MS = 1000;  // while a stream runs, the entity list is rebuilt at most this often
+  const MINIMAP_SEGMENTS = 40;
+  const SEARCH_MAX_MATCHES = 10000;
+  // A share link holds the whole text in its fragment; chat tools and mail clients cut long links, so past
+  // this length the page offers the downloads instead. About 1,700 Chinese characters (9 bytes each, escaped).
+  const SHARE_MAX_URL = 16000;
   const KEY_STORAGE = "zhner.apiKey";
+  const LANG_STORAGE = "zhner.lang";
 
   // Fixed colours for the common types; any other type gets a deterministic palette colour.
   const FIXED_COLOURS = { PER: "#00f0ff", LOC: "#ffe600", ORG: "#ff2bd6" };
   const PALETTE = ["#4dff88", "#ff9f1c", "#b794ff", "#ff6b6b", "#5cc8ff", "#d4ff3a", "#ff8fd8", "#64ffda"];
   const TYPE_ORDER = ["PER", "LOC", "ORG"];
 
+  // ---- Messages -----------------------------------------------------------------------------
+  // Every word the page shows, in one table per language; index.html's data-i18n attributes name keys
+  // here. {name} is replaced by t()'s arguments. Type names are "type.X"; an unknown type shows as itself.
+  const MESSAGES = {
+    zh: {
+      title: "zhner · 中文命名实体识别", tagline: "中文命名实体识别", skip: "跳到文本框",
+      langGroup: "界面语言", langZh: "中文", langEn: "EN",
+      healthTitle: "服务状态（GET readyz）", healthChecking: "服务：检查中…", healthReady: "服务：就绪",
+      healthBusy: "服务：繁忙或加载中", healthHttp: "服务：HTTP {status}", healthDown: "服务：无法连接", healthOffline: "浏览器离线",
+      keyLabel: "API 密钥：", keySet: "已设置", keyNone: "无", keyTitle: "API 密钥", keyPlaceholder: "粘贴服务器的密钥",
+      keySave: "保存", keyClear: "清除", keyHelp: "以 Authorization: Bearer … 发送；只保存在本标签页（sessionStorage）。",
+      keySaved: "API 密钥已保存在本标签页。", keyCleared: "API 密钥已清除。",
+      textTitle: "文本", samplesGroup: "示例文本", samples: "示例：", sampleNews: "新闻", sampleSocial: "微博 🎉",
+      sampleTraditional: "繁體中文", sampleLong: "长文本（流式）", openFile: "打开文件…",
+      fileHelp: "可打开或拖入 .txt、.md、.csv、.jsonl 文件（UTF-8）；文件只在本页读取，只发给本服务器分析。",
+      textPlaceholder: "输入中文文本，例如：张伟在北京的华为公司工作。",
+      analyse: "分析", live: "边输入边分析", patternsLabel: "规则识别：", patternsNone: "不用", patternsPii: "个人信息",
+      patternsAll: "全部（含日期金额）",
+      textHelp: "输入时自动识别实体，也可按“分析”或 Ctrl+Enter。超过 2,000 字的文本以流式分析。",
+      progressLabel: "流式分析进度", chars: "{n} 字", charsStream: "{n} 字 · 流式",
+      resultTitle: "文中的实体", legendLabel: "实体类型（按下可显示或隐藏）", legendEmpty: "实体类型会显示在这里。",
+      legendNone: "没有找到实体。", chipTitle: "显示或隐藏{name}（{type}）",
+      searchPlaceholder: "在文本中查找（/）", searchLabel: "在文本中查找", searchNone: "无匹配",
+      searchCount: "第 {i} / {n} 处", searchMany: "第 {i} / {n}+ 处",
+      outputLabel: "标出实体的文本", outputPlaceholder: "选一个示例或输入中文文本，实体会在这里标出。",
+      minimapLabel: "文档导航：每段的实体数，按下跳到该段", minimapItem: "第 {i} 段：{n} 个实体",
+      markLabel: "{name}：{text}",
+      cardType: "类型", cardText: "文本", cardScore: "置信度", cardOffsets: "位置", cardSource: "来源",
+      "source.model": "模型", "source.lexicon": "词典", "source.pattern": "规则",
+      groupsTitle: "实体列表", groupsHelp: "同名实体合为一项；按下依次定位到文中每一处。",
+      groupsEmpty: "还没有实体。", groupsMore: "另有 {n} 项，见下方表格。", groupItem: "{name}：{text}，共 {n} 处",
+      groupAt: "{text}：第 {i} / {n} 处",
+      tableTitle: "实体表", tableCaption: "按文中顺序列出的实体。位置以 Unicode 码位计，不含结束位置。",
+      colType: "类型", colText: "文本", colStart: "起", colEnd: "止", colScore: "置信度",
+      rowTitle: "在文中显示", tableCapped: "表格只列出前 {max} 个实体；全部实体见实体列表和导出文件。", rowsEmpty: "还没有实体。", rowsNone: "没有找到实体。", rowsWaiting: "等待实体…",
+      copyJSON: "复制 JSON", copied: "已复制 ✓", downloadJSON: "下载 JSON", downloadJSONL: "JSONL", downloadCSV: "CSV",
+      downloadCSVTitle: "UTF-8 CSV（含 BOM，Excel 可直接打开）：text,type,start,end,score,source",
+      downloadHF: "transformers 格式", downloadHFTitle: "与 transformers 的 ner 管道（aggregation_strategy）相同的 JSON：entity_group, score, word, start, end",
+      share: "分享链接", shareTitle: "把文本和设置放进链接的 # 片段；不发送到任何地方",
+      shareCopied: "链接已复制：文本和设置都在链接的 # 片段里，打开时不会发送到任何服务器。",
+      shareTooLong: "文本太长，放不进链接：链接需要 {n} 个字符，上限约 {max} 个。请改用下载。",
+      copiedStatus: "已将 {n} 个实体以 JSON 复制到剪贴板。", downloadedStatus: "已下载 {n} 个实体（{format}）。",
+      copyFailed: "复制失败。", copyFailedDetail: "浏览器拒绝访问剪贴板；请改用下载。",
+      analysing: "分析中…", streaming: "流式分析 {n} 字…", streamingParts: "流式分析 {n} 字（分 {parts} 段发送）…",
+      entityCount: "{n} 个实体", entityOne: "1 个实体", streamed: "流式", model: "模型 {model}", streamingNow: "流式进行中…",
+      progressSoFar: "{pct} % · 已有 {n} 个实体", progressDone: "100 % · {n} 个实体", progressDoneIn: "100 % · {n} 个实体，用时 {ms}",
+      metaChars: "{n} 字",
+      errIncomplete: "流不完整：", errIncompleteDetail: "服务器报告 {total} 个实体，实际收到 {got} 个。",
+      errBadStream: "服务器发来一行不是 JSON 的数据", errStreamFailed: "流式分析失败",
+      errStreamCut: "连接在 {pct} % 处中断", errStreamEnded: "流在完成前就结束了",
+      errOffline: "离线。", errOfflineDetail: "浏览器没有网络连接；联网后会重新分析。",
+      errUnreachable: "无法连接 zhner 服务器。", errUnreachableDetail: "请求在收到答复前失败（{detail}）。每隔几秒重试…",
+      errBusy: "服务器繁忙（503）。", errBusyRetry: "{s} 秒后重试（第 {attempt} / {max} 次）…",
+      errBusyGaveUp: "重试 {max} 次后仍然繁忙；请按“分析”再试。", statusBusy: "服务器繁忙，{s} 秒后重试",
+      errTooLong: "文本太长（413）。", errTooLongLength: "此文本有 {n} 字。", errTooLongHint: "请缩短或拆分。",
+      errKey: "需要 API 密钥（401）。", errKeyHint: "请在右上角“API 密钥”处粘贴密钥。",
+      errBadRequest: "请求有误（400）。", errTimeout: "超时（504）。", errTimeoutHint: "请换短一些的文本，或再试一次。",
+      errConnection: "连接中断。", errConnectionHint: "已显示的标注不完整；请按“分析”重新运行。",
+      errHttp: "错误 {status}。", serverSays: "服务器说明：{message}",
+      fileOpened: "已打开 {name}（{n} 字）。", errFileEncoding: "不是 UTF-8 文件。",
+      errFileEncodingDetail: "{name} 不是 UTF-8 编码（可能是 GBK 或 UTF-16）。请在编辑器里另存为 UTF-8 后再打开。",
+      errFileRead: "无法读取文件。", errFileType: "不支持的文件类型。", errFileTypeDetail: "只能打开 .txt、.md、.csv、.jsonl 文本文件。",
+      shortcuts: "快捷键：Ctrl+Enter 分析 · / 查找 · 查找框中 Enter / Shift+Enter 下一处 / 上一处 · Esc 关闭卡片并清空查找 · Tab 在控件间移动",
+      apiLinks: "API：", offsetsNote: "位置以 Unicode 码位计，不含结束位置。",
+      "type.PER": "人名", "type.LOC": "地名", "type.ORG": "机构名", "type.PHONE": "手机号/电话", "type.EMAIL": "邮箱",
+      "type.URL": "网址", "type.ID_CARD": "身份证号", "type.BANK_CARD": "银行卡号", "type.DATE": "日期", "type.TIME": "时间",
+      "type.MONEY": "金额", "type.PERCENT": "百分比", "type.IP": "IP", "type.PASSPORT": "护照号", "type.PLATE": "车牌号",
+      "type.USCC": "统一社会信用代码"
+    },
+    en: {
+      title: "zhner · Chinese named-entity recognition", tagline: "Chinese named-entity recognition · 中文命名实体识别",
+      skip: "Skip to the text", langGroup: "Page language", langZh: "中文", langEn: "EN",
+      healthTitle: "Server state (GET readyz)", healthChecking: "server: checking…", healthReady: "server: ready",
+      healthBusy: "server: busy / loading", healthHttp: "server: HTTP {status}", healthDown: "server: unreachable", healthOffline: "browser offline",
+      keyLabel: "API key:", keySet: "set", keyNone: "none", keyTitle: "API key", keyPlaceholder: "paste the server's key",
+      keySave: "Save", keyClear: "Clear", keyHelp: "Sent as Authorization: Bearer …; kept in this tab only (sessionStorage).",
+      keySaved: "API key saved for this tab.", keyCleared: "API key cleared.",
+      textTitle: "Text", samplesGroup: "Sample texts", samples: "Samples:", sampleNews: "News", sampleSocial: "Weibo post 🎉",
+      sampleTraditional: "繁體中文", sampleLong: "Long text (stream)", openFile: "Open file…",
+      fileHelp: "Open or drop a .txt, .md, .csv or .jsonl file (UTF-8); it is read in this page and sent only to this server for analysis.",
+      textPlaceholder: "Type Chinese text, e.g. 张伟在北京的华为公司工作。",
+      analyse: "Analyse", live: "Analyse as I type", patternsLabel: "Patterns:", patternsNone: "off", patternsPii: "personal data",
+      patternsAll: "all (with dates, money)",
+      textHelp: "Entities are found as you type, or with the Analyse button or Control plus Enter. Texts over 2,000 characters are streamed.",
+      progressLabel: "Streaming progress", chars: "{n} chars", charsStream: "{n} chars · stream",
+      resultTitle: "Entities in the text", legendLabel: "Entity types (press to show or hide)", legendEmpty: "Entity types appear here.",
+      legendNone: "No entities found.", chipTitle: "Show or hide {name} ({type})",
+      searchPlaceholder: "Find in the text (/)", searchLabel: "Find in the text", searchNone: "no match",
+      searchCount: "{i} of {n}", searchMany: "{i} of {n}+",
+      outputLabel: "Text with highlighted entities", outputPlaceholder: "Pick a sample or type some Chinese text — entities are highlighted here.",
+      minimapLabel: "Document map: entities per section; press to jump there", minimapItem: "Section {i}: {n} entities",
+      markLabel: "{name}: {text}",
+      cardType: "Type", cardText: "Text", cardScore: "Score", cardOffsets: "Offsets", cardSource: "Source",
+      "source.model": "model", "source.lexicon": "lexicon", "source.pattern": "pattern",
+      groupsTitle: "Entity list", groupsHelp: "Each name once, with its count; press to step through its places in the text.",
+      groupsEmpty: "No entities yet.", groupsMore: "{n} more in the table below.", groupItem: "{name}: {text}, {n} times",
+      groupAt: "{text}: {i} of {n}",
+      tableTitle: "Entity table", tableCaption: "Entities found, in text order. Offsets are Unicode code points, end exclusive.",
+      colType: "Type", colText: "Text", colStart: "Start", colEnd: "End", colScore: "Score",
+      rowTitle: "Show in the text", tableCapped: "The table lists the first {max} entities; the entity list and the exports have them all.", rowsEmpty: "No entities yet.", rowsNone: "No entities found.", rowsWaiting: "Waiting for entities…",
+      copyJSON: "Copy JSON", copied: "Copied ✓", downloadJSON: "Download JSON", downloadJSONL: "JSONL", downloadCSV: "CSV",
+      downloadCSVTitle: "UTF-8 CSV with a BOM, so Excel opens it: text,type,start,end,score,source",
+      downloadHF: "transformers format", downloadHFTitle: "JSON as the transformers ner pipeline (aggregation_strategy) writes it: entity_group, score, word, start, end",
+      share: "Share link", shareTitle: "Puts the text and settings in the link's # fragment; nothing is sent anywhere",
+      shareCopied: "Link copied: the text and settings are in its # fragment, which is never sent to a server.",
+      shareTooLong: "The text is too long for a link: it needs {n} characters, links hold about {max}. Use a download instead.",
+      copiedStatus: "Copied {n} entities as JSON to the clipboard.", downloadedStatus: "Downloaded {n} entities ({format}).",
+      copyFailed: "Copy failed.", copyFailedDetail: "The browser refused clipboard access; use a download instead.",
+      analysing: "Analysing…", streaming: "Streaming {n} characters…", streamingParts: "Streaming {n} characters in {parts} parts…",
+      entityCount: "{n} entities", entityOne: "1 entity", streamed: "streamed", model: "model {model}", streamingNow: "streaming…",
+      progressSoFar: "{pct} % · {n} entities so far", progressDone: "100 % · {n} entities", progressDoneIn: "100 % · {n} entities in {ms}",
+      metaChars: "{n} characters",
+      errIncomplete: "Incomplete stream:", errIncompleteDetail: "the server reported {total} entities but sent {got}.",
+      errBadStream: "the server sent a line that is not JSON", errStreamFailed: "the stream failed",
+      errStreamCut: "the connection broke at {pct} %", errStreamEnded: "the stream ended before it was complete",
+      errOffline: "Offline.", errOfflineDetail: "This browser has no network connection; the text will be analysed again when it comes back.",
+      errUnreachable: "Cannot reach the zhner server.", errUnreachableDetail: "The request failed before an answer came ({detail}). Checking again every few seconds…",
+      errBusy: "Server busy (503).", errBusyRetry: "Retrying in {s} s (attempt {attempt} of {max})…",
+      errBusyGaveUp: "Still busy after {max} retries; press Analyse to try again.", statusBusy: "Server busy, retrying in {s} s",
+      errTooLong: "Text too long (413).", errTooLongLength: "This text has {n} characters.", errTooLongHint: "Shorten it or split it.",
+      errKey: "API key required (401).", errKeyHint: "Paste the key under “API key” at the top right.",
+      errBadRequest: "Bad request (400).", errTimeout: "Timed out (504).", errTimeoutHint: "Try a shorter text, or try again.",
+      errConnection: "Connection lost.", errConnectionHint: "The highlights shown are partial; press Analyse to run again.",
+      errHttp: "Error {status}.", serverSays: "{message}",
+      fileOpened: "Opened {name} ({n} characters).", errFileEncoding: "Not a UTF-8 file.",
+      errFileEncodingDetail: "{name} is not UTF-8 (perhaps GBK or UTF-16). Save it as UTF-8 in an editor and open it again.",
+      errFileRead: "Cannot read the file.", errFileType: "Unsupported file type.", errFileTypeDetail: "Only .txt, .md, .csv and .jsonl text files open here.",
+      shortcuts: "Shortcuts: Ctrl+Enter analyse · / find · Enter / Shift+Enter in the find box: next / previous · Esc closes the card and clears the find box · Tab moves between controls",
+      apiLinks: "API:", offsetsNote: "Offsets are Unicode code points, end exclusive.",
+      "type.PER": "Person", "type.LOC": "Location", "type.ORG": "Organization", "type.PHONE": "Phone", "type.EMAIL": "Email",
+      "type.URL": "URL", "type.ID_CARD": "ID card no.", "type.BANK_CARD": "Bank card no.", "type.DATE": "Date", "type.TIME": "Time",
+      "type.MONEY": "Money", "type.PERCENT": "Percent", "type.IP": "IP", "type.PASSPORT": "Passport no.", "type.PLATE": "Licence plate",
+      "type.USCC": "Credit code (USCC)"
+    }
+  };
+
+  // Sample texts are content, not interface: they stay Chinese in both languages.
   const SAMPLES = {
     news: "新华社北京3月5日电 国务院总理李强5日在人民大会堂作政府工作报告。报告指出，华为技术有限公司和中国科学院等单位在人工智能领域取得重要进展，上海、深圳和杭州将继续扩大对外开放。",
     social: "哈哈哈今天在三里屯偶遇@王一博 了😭😭 #三里屯# 晚上和@李娜 在工体吃火锅🌶️ 明天飞成都 http://t.cn/A6xYz",
@@ -34,11 +183,13 @@
   // ---- Elements ----------------------------------------------------------------------------
   const $ = (id) => document.getElementById(id);
   const el = {
-    text: $("text"), analyse: $("analyse"), live: $("live"), count: $("count"),
+    text: $("text"), analyse: $("analyse"), live: $("live"), patterns: $("patterns"), count: $("count"),
+    file: $("file"), openFile: $("open-file"), inputCard: $("input-card"),
     progressWrap: $("progress-wrap"), progress: $("progress"), progressFill: $("progress-fill"), progressLabel: $("progress-label"),
     status: $("status"), error: $("error"), legend: $("legend"), output: $("output"), meta: $("meta"),
-    rows: $("rows"), copy: $("copy"), download: $("download"),
-    health: $("health"), healthText: $("health-text"),
+    search: $("search"), searchCount: $("search-count"), minimap: $("minimap"), card: $("ent-card"), groups: $("groups"),
+    rows: $("rows"), copy: $("copy"), share: $("share"), exports: document.querySelectorAll("button[data-format]"),
+    health: $("health"), healthText: $("health-text"), langs: document.querySelectorAll("button[data-lang]"),
     auth: $("auth"), authState: $("auth-state"), key: $("api-key"), keyClear: $("key-clear")
   };
 
@@ -49,16 +200,66 @@
   let composing = false;       // an IME composition is in progress (pinyin input): don't analyse half-typed text
   let lastFailedByNetwork = false;
   let result = null;           // { text, chars, entities, model, took_ms, streamed, complete }
+  let fileName = "";           // the opened file the text area still holds, shown in the meta line
+  let health = ["unknown", "healthChecking", {}];  // state and message of the last readyz check, repainted on a language switch
+  let shownOnly = null;        // from a share link: types not listed start hidden when first seen
   const hiddenTypes = new Set();
   const seenTypes = new Set(); // every type seen this session, so the legend does not jump around
+
+  // ---- Language ----------------------------------------------------------------------------
+  // A stored choice wins; else the browser's first preferred language we have; else Chinese.
+  function pickLanguage() {
+    const saved = localStorage.getItem(LANG_STORAGE);
+    if (saved && MESSAGES[saved]) return saved;
+    for (const tag of navigator.languages || [navigator.language]) {
+      const base = String(tag).toLowerCase().split("-")[0];
+      if (MESSAGES[base]) return base;
+    }
+    return "zh";
+  }
+  let lang = pickLanguage();
+
+  function t(key, vars) {
+    const s = MESSAGES[lang][key] ?? key;
+    return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m)) : s;
+  }
+  function typeName(type) { return MESSAGES[lang]["type." + type] || type; }
+
+  // Fills index.html's static text; dynamic text is repainted by the code that owns it.
+  function applyLanguage() {
+    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+    document.title = t("title");
+    for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+    for (const attr of ["placeholder", "title", "aria-label"]) {
+      for (const node of document.querySelectorAll("[data-i18n-" + attr + "]")) node.setAttribute(attr, t(node.getAttribute("data-i18n-" + attr)));
+    }
+    for (const b of el.langs) b.setAttribute("aria-pressed", String(b.dataset.lang === lang));
+  }
+
+  function setLanguage(next) {
+    lang = next;
+    localStorage.setItem(LANG_STORAGE, next);
+    applyLanguage();
+    refreshKeyState();
+    updateCount();
+    setHealth(...health);
+    clearError();
+    paint();
+    if (result && result.complete) setStatus(summary()); else setStatus("");
+  }
 
   // ---- Small helpers -----------------------------------------------------------------------
   const codePoints = (s) => Array.from(s);
   function cpLength(s) { let n = 0; for (const _ of s) n++; return n; }
-  function fmtInt(n) { return n.toLocaleString("en-US"); }
+  function fmtInt(n) { return n.toLocaleString(lang === "zh" ? "zh-CN" : "en-US"); }
   function fmtMs(ms) { return typeof ms !== "number" ? "" : (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : String(Math.round(ms))) + " ms"; }
-  // Server messages are lower-case fragments ("text is 88 characters; …"): make them a sentence.
+  function fmtScore(s) { return typeof s === "number" ? s.toFixed(4) : "–"; }
+  function entityCount(n) { return t(n === 1 ? "entityOne" : "entityCount", { n: fmtInt(n) }); }
+  // Server messages are lower-case English fragments ("text is 88 characters; …"): make them a sentence.
   function sentence(m) { m = String(m || "").trim(); return m ? m[0].toUpperCase() + m.slice(1) + (/[.!?。！？]$/.test(m) ? "" : ".") : ""; }
+  function serverSays(m) { return t("serverSays", { message: sentence(m) }); }
+  const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
+  function scrollBehaviour() { return reducedMotion.matches ? "auto" : "smooth"; }
 
   function hash32(s) {  // FNV-1a: the same type name always gets the same colour
     let h = 0x811c9dc5;
@@ -136,7 +337,9 @@
   }
 
   async function post(path, text, accept, signal) {
-    const res = await fetch(path, { method: "POST", headers: headers(accept), body: JSON.stringify({ text }), signal, cache: "no-store" });
+    // "patterns" is sent only when asked for, so the request stays the plain {text} by default.
+    const body = el.patterns.value === "none" ? { text } : { text, patterns: el.patterns.value };
+    const res = await fetch(path, { method: "POST", headers: headers(accept), body: JSON.stringify(body), signal, cache: "no-store" });
     if (!res.ok) throw await apiError(res);
     return res;
   }
@@ -168,15 +371,21 @@
   }
 
   async function run(my, text, signal, attempt) {
-    const n = cpLength(text);
-    const stream = n > STREAM_THRESHOLD;
+    const chars = codePoints(text);
+    const stream = chars.length > STREAM_THRESHOLD;
     clearError();
     setState("loading");
     el.output.dataset.stale = "true";
-    setStatus(stream ? "Streaming " + fmtInt(n) + " characters…" : "Analysing…", "busy");
-    if (stream) setProgress(0, "0 %"); else el.progressWrap.hidden = true;
+    if (stream) {
+      const parts = splitParts(chars);
+      setStatus(parts.length > 1 ? t("streamingParts", { n: fmtInt(chars.length), parts: parts.length }) : t("streaming", { n: fmtInt(chars.length) }), "busy");
+      setProgress(0, "0 %");
+    } else {
+      setStatus(t("analysing"), "busy");
+      el.progressWrap.hidden = true;
+    }
     try {
-      if (stream) await runStream(my, text, signal); else await runOnce(my, text, signal);
+      if (stream) await runStream(my, text, chars, signal); else await runOnce(my, text, chars, signal);
       lastFailedByNetwork = false;
     } catch (err) {
       if (my !== seq || (err && err.name === "AbortError")) return;  // superseded: say nothing
@@ -184,42 +393,84 @@
     }
   }
 
-  async function runOnce(my, text, signal) {
+  async function runOnce(my, text, chars, signal) {
     const res = await post("v1/entities", text, "application/json", signal);
     const body = await res.json();
     if (my !== seq) return;  // a newer request started while this one was in flight
-    result = { text, chars: codePoints(text), entities: body.entities || [], model: body.model, took_ms: body.took_ms, streamed: false, complete: true };
+    result = { text, chars, entities: body.entities || [], model: body.model, took_ms: body.took_ms, streamed: false, complete: true };
     paint();
+    await whenPainted();
+    if (my !== seq) return;
     setState("done");
     setStatus(summary(), "");
   }
 
-  async function runStream(my, text, signal) {
-    const res = await post("v1/entities/stream", text, "application/x-ndjson", signal);
+  // Cuts a long text into parts the server accepts, at the last paragraph (else sentence) end before the
+  // limit. The model reads sentences on their own, so the parts' entities are the whole text's.
+  function splitParts(chars) {
+    const parts = [];
+    for (let start = 0; start < chars.length;) {
+      let end = Math.min(chars.length, start + PART_CHARS);
+      if (end < chars.length) {
+        const cut = (sep) => { for (let i = end - 1; i > start + PART_CHARS / 2; i--) if (sep.includes(chars[i])) return i + 1; return 0; };
+        end = cut("\n") || cut("。！？!?") || end;
+      }
+      parts.push({ start, text: chars.slice(start, end).join("") });
+      start = end;
+    }
+    return parts;
+  }
+
+  async function runStream(my, text, chars, signal) {
+    const parts = splitParts(chars);
+    let response = await post("v1/entities/stream", parts[0].text, "application/x-ndjson", signal);
     if (my !== seq) return;
-    result = { text, chars: codePoints(text), entities: [], model: undefined, took_ms: undefined, streamed: true, complete: false };
+    result = { text, chars, entities: [], model: undefined, took_ms: 0, streamed: true, complete: false };
     paint();  // the plain text at once; highlights follow as pieces arrive
     setState("streaming");
+    for (let i = 0; i < parts.length; i++) {
+      if (i > 0) response = await post("v1/entities/stream", parts[i].text, "application/x-ndjson", signal);
+      if (my !== seq) return;
+      await readStream(my, response, parts[i].start, chars.length, i === parts.length - 1);
+      if (my !== seq) return;
+    }
+    await whenPainted();
+    if (my !== seq) return;
+    setState("done");
+    setStatus(summary(), "");
+  }
+
+  // Reads one part's NDJSON; `offset` moves its code-point offsets into the whole text's.
+  async function readStream(my, res, offset, total, last) {
     const reader = res.body.getReader();
     const decoder = new TextDecoder();
-    let buffer = "", done = false;
+    let buffer = "", done = false, got = 0;
     const handle = (line) => {
       if (!line.trim()) return;
       let msg;
-      try { msg = JSON.parse(line); } catch (_) { throw new ApiError(0, "bad_stream", "the server sent a line that is not JSON", 0); }
-      if (msg.error) throw new ApiError(500, msg.error.code || "stream_error", msg.error.message || "the stream failed", 0);
-      if (Array.isArray(msg.entities)) { result.entities.push(...msg.entities); pending.push(...msg.entities); schedulePaint(); }
+      try { msg = JSON.parse(line); } catch (_) { throw new ApiError(0, "bad_stream", t("errBadStream"), 0); }
+      if (msg.error) throw new ApiError(500, msg.error.code || "stream_error", msg.error.message || t("errStreamFailed"), 0);
+      if (Array.isArray(msg.entities)) {
+        const ents = offset ? msg.entities.map((e) => Object.assign({}, e, { start: e.start + offset, end: e.end + offset })) : msg.entities;
+        got += ents.length;
+        result.entities.push(...ents);
+        enqueue(ents);
+      }
       if (msg.model) result.model = msg.model;
       if (msg.done) {
         done = true;
-        result.complete = true;
-        result.took_ms = msg.took_ms;
-        if (typeof msg.entities_total === "number" && msg.entities_total !== result.entities.length) {
-          showError(["Incomplete stream:", "the server reported " + msg.entities_total + " entities but sent " + result.entities.length + "."], "warn");
+        if (typeof msg.took_ms === "number") result.took_ms += msg.took_ms;
+        if (typeof msg.entities_total === "number" && msg.entities_total !== got) {
+          showError([t("errIncomplete"), t("errIncompleteDetail", { total: msg.entities_total, got })], "warn");
         }
-        setProgress(1, "100 % · " + fmtInt(result.entities.length) + " entities" + (msg.took_ms != null ? " in " + fmtMs(msg.took_ms) : ""));
+        if (last) {
+          result.complete = true;
+          const n = fmtInt(result.entities.length);
+          setProgress(1, result.took_ms ? t("progressDoneIn", { n, ms: fmtMs(result.took_ms) }) : t("progressDone", { n }));
+        }
       } else if (typeof msg.processed === "number" && msg.total > 0) {
-        setProgress(msg.processed / msg.total, Math.floor(100 * msg.processed / msg.total) + " % · " + fmtInt(result.entities.length) + " entities so far");
+        const fraction = (offset + msg.processed) / total;  // processed counts within this part
+        setProgress(Math.min(fraction, 0.999), t("progressSoFar", { pct: Math.floor(100 * Math.min(fraction, 0.999)), n: fmtInt(result.entities.length) }));
       }
     };
     for (;;) {
@@ -227,7 +478,7 @@
       try { chunk = await reader.read(); } catch (err) {
         if (err && err.name === "AbortError") throw err;
         // The connection broke mid-stream: what was painted stays, marked partial.
-        throw new ApiError(0, "stream_cut", "the connection broke at " + el.progress.getAttribute("aria-valuenow") + " %", 0);
+        throw new ApiError(0, "stream_cut", t("errStreamCut", { pct: el.progress.getAttribute("aria-valuenow") }), 0);
       }
       const { value, done: eof } = chunk;
       if (my !== seq) { reader.cancel().catch(() => {}); return; }
@@ -238,16 +489,12 @@
       if (eof) break;
     }
     handle(buffer);
-    if (!done) throw new ApiError(0, "stream_cut", "the stream ended before it was complete", 0);
-    flushPending();
-    setState("done");
-    setStatus(summary(), "");
+    if (!done) throw new ApiError(0, "stream_cut", t("errStreamEnded"), 0);
   }
 
   function summary() {
-    const n = result.entities.length;
-    return fmtInt(n) + (n === 1 ? " entity" : " entities") + (result.took_ms != null ? " · " + fmtMs(result.took_ms) : "") +
-      (result.streamed ? " · streamed" : "") + (result.model ? " · " + result.model : "");
+    return [entityCount(result.entities.length), result.took_ms ? fmtMs(result.took_ms) : "", result.streamed ? t("streamed") : "", result.model || ""]
+      .filter(Boolean).join(" · ");
   }
 
   function handleFailure(err, my, text, attempt) {
@@ -257,11 +504,11 @@
     if (!(err instanceof ApiError)) {
       // fetch rejects with a TypeError when the server cannot be reached at all.
       lastFailedByNetwork = true;
-      if (!navigator.onLine) showError(["Offline.", "This browser has no network connection; the text will be analysed again when it comes back."]);
-      else showError(["Cannot reach the zhner server.", "The request failed before an answer came (" + (err && err.message || "network error") + "). Checking again every few seconds…"]);
+      if (!navigator.onLine) showError([t("errOffline"), t("errOfflineDetail")]);
+      else showError([t("errUnreachable"), t("errUnreachableDetail", { detail: err && err.message || "network error" })]);
       setStatus("");
       el.progressWrap.hidden = true;
-      setHealth("down", "server: unreachable");
+      setHealth("down", "healthDown");
       watchHealth();
       return;
     }
@@ -269,15 +516,17 @@
     switch (err.status) {
       case 503: {
         if (attempt > MAX_BUSY_RETRIES) {
-          showError(["Server busy (503).", "Still busy after " + MAX_BUSY_RETRIES + " retries; press Analyse to try again."]);
+          showError([t("errBusy"), t("errBusyGaveUp", { max: MAX_BUSY_RETRIES })]);
           setStatus(""); return;
         }
         // Honour Retry-After, with a visible countdown; typing or a new request cancels the retry.
         let left = err.retryAfter;
-        const say = () => showError(["Server busy (503).", "Retrying in " + left + " s (attempt " + attempt + " of " + MAX_BUSY_RETRIES + ")…"], "warn");
+        const say = () => {
+          showError([t("errBusy"), t("errBusyRetry", { s: left, attempt, max: MAX_BUSY_RETRIES })], "warn");
+          setStatus(t("statusBusy", { s: left }), "busy");
+        };
         say();
-        setStatus("Server busy, retrying in " + left + " s", "busy");
-        countdownTimer = setInterval(() => { left = Math.max(0, left - 1); say(); setStatus("Server busy, retrying in " + left + " s", "busy"); }, 1000);
+        countdownTimer = setInterval(() => { left = Math.max(0, left - 1); say(); }, 1000);
         retryTimer = setTimeout(() => {
           clearInterval(countdownTimer);
           if (my !== seq) return;
@@ -288,148 +537,211 @@
       }
       case 413: {
         // The server's message names its limit; add this text's length unless it already says it.
-        const n = cpLength(text), msg = sentence(err.message);
-        showError(["Text too long (413).", msg + (msg.includes(String(n)) ? "" : " This text has " + fmtInt(n) + " characters.") + " Shorten it or split it."]);
+        const n = cpLength(text), msg = serverSays(err.message);
+        showError([t("errTooLong"), msg + (msg.includes(String(n)) ? "" : " " + t("errTooLongLength", { n: fmtInt(n) })) + " " + t("errTooLongHint")]);
         break;
       }
       case 401:
-        showError(["API key required (401).", sentence(err.message) + " Paste the key under “API key” at the top right."]);
+        showError([t("errKey"), serverSays(err.message) + " " + t("errKeyHint")]);
         el.auth.open = true; el.key.focus();
         break;
       case 400:
-        showError(["Bad request (400).", sentence(err.message)]);
+        showError([t("errBadRequest"), serverSays(err.message)]);
         break;
       case 504:
-        showError(["Timed out (504).", sentence(err.message) + " Try a shorter text, or try again."]);
+        showError([t("errTimeout"), serverSays(err.message) + " " + t("errTimeoutHint")]);
         break;
       case 0:
-        showError(["Connection lost.", sentence(err.message) + " The highlights shown are partial; press Analyse to run again."]);
+        showError([t("errConnection"), sentence(err.message) + " " + t("errConnectionHint")]);
         break;
       default:
-        showError(["Error " + err.status + ".", sentence(err.message)]);
+        showError([t("errHttp", { status: err.status }), serverSays(err.message)]);
     }
     setStatus("");
     if (err.status !== 0) el.progressWrap.hidden = true;
   }
 
   // ---- Painting ----------------------------------------------------------------------------
-  // The output is [text, mark, text, mark, …, tail]. A full paint rebuilds it; while a stream runs,
-  // new entities that start after the last painted one are spliced in before the tail text node,
-  // so a long text is not rebuilt for every piece (that would be quadratic in its length).
-  let view = null;     // { result, cursor, tail, n, counts } of what the output shows
-  let pending = [];    // streamed entities not painted yet
+  // The output is a run of line-aligned chunks (<div class="chunk">, CSS content-visibility: auto, so the
+  // browser lays out only those on screen), each [text, mark, text, …, tail]. Entities wait in `queue` (text
+  // order) and are painted in frames of FRAME_BUDGET_MS: a frame splices its marks in before their chunk's
+  // tail text node, so a 1 MB document neither freezes the tab nor is rebuilt or re-laid out per piece.
+  const CHUNK_CHARS = 2000;     // a chunk closes at the first line end after this many code points
+  const TABLE_MAX_ROWS = 5000;  // past this the table says so; the marks, list and exports have everything
+  let view = null;      // what the output shows: { result, chunks, ci, cursor, cursor16, n, counts, entities, marks, groups, current }
+  let queue = [], queueAt = 0, lastQueued = -1;
+  let paintWaiters = [];
 
-  function schedulePaint() { if (!paintFrame) paintFrame = requestAnimationFrame(flushPending); }
-  function flushPending() {
-    cancelAnimationFrame(paintFrame); paintFrame = 0;
-    const list = pending; pending = [];
-    if (view && view.result === result && appendEntities(list)) finishPaint(); else paint();
+  function makeChunks(result) {
+    const chars = result.chars, chunks = [];
+    for (let start = 0, start16 = 0; start < chars.length || !chunks.length;) {
+      let end = Math.min(chars.length, start + CHUNK_CHARS);
+      while (end < chars.length && chars[end - 1] !== "\n") end++;  // a chunk is a block: cutting a line would break it
+      const text = chars.slice(start, end).join(""), tail = document.createTextNode(text);
+      chunks.push({ start, end, start16, end16: start16 + text.length, tail, node: h("div", { class: "chunk" }, tail) });
+      start = end; start16 += text.length;
+    }
+    return chunks;
   }
 
   function paint() {
-    pending = [];
+    cancelAnimationFrame(paintFrame); paintFrame = 0;
+    queue = []; queueAt = 0; lastQueued = -1;
+    hideCard();
     el.output.dataset.stale = "false";
     if (!result) {
       view = null;
-      el.output.replaceChildren(h("span", { class: "placeholder" }, "Pick a sample or type some Chinese text — entities are highlighted here."));
-      el.rows.replaceChildren(h("tr", { class: "empty-row" }, h("td", { colspan: "6" }, "No entities yet.")));
-      paintLegend({});
-      el.meta.textContent = "";
-      el.copy.disabled = el.download.disabled = true;
+      el.output.replaceChildren(h("span", { class: "placeholder" }, t("outputPlaceholder")));
+      finishPaint();
+      settlePaint();
       return;
     }
-    view = { result, cursor: 0, tail: document.createTextNode(result.text), n: 0, counts: {} };
-    el.output.replaceChildren(view.tail);
+    view = { result, chunks: makeChunks(result), ci: 0, cursor: 0, cursor16: 0, n: 0, counts: {},
+             entities: [], marks: [], groups: new Map(), current: null };
+    el.output.replaceChildren(...view.chunks.map((c) => c.node));
     el.rows.replaceChildren();
-    appendEntities(result.entities);
     finishPaint();
+    enqueue(result.entities);
+    if (!paintFrame) settlePaint();
   }
 
-  // Paints entities after view.cursor; false when one starts before it (the caller repaints all).
-  // A malformed or overlapping entity is skipped rather than breaking the text.
-  function appendEntities(list) {
-    const chars = view.result.chars, n = chars.length;
+  // Queues entities for painting; malformed ones are dropped. One that starts before those already queued
+  // (never from the server, whose pieces come in order) restarts the paint from the sorted whole.
+  function enqueue(list) {
+    const n = view.result.chars.length;
     const ents = list.filter((e) => Number.isInteger(e.start) && Number.isInteger(e.end) && e.start >= 0 && e.end <= n && e.start < e.end)
       .sort((a, b) => a.start - b.start || b.end - a.end);
-    if (!ents.length) return true;
-    if (ents[0].start < view.cursor) return false;
-    const text = document.createDocumentFragment(), rows = document.createDocumentFragment();
-    for (const e of ents) {
-      if (e.start < view.cursor) continue;
-      if (e.start > view.cursor) text.append(chars.slice(view.cursor, e.start).join(""));
-      const mark = h("mark", {
-        class: "ent" + (hiddenTypes.has(e.type) ? " off" : ""),
-        dataset: { type: e.type, start: String(e.start), end: String(e.end), score: String(e.score) },
-        title: e.type + " · score " + fmtScore(e.score) + " · [" + e.start + ", " + e.end + ")"
-      }, chars.slice(e.start, e.end).join(""));
-      setColour(mark, e.type);
+    if (!ents.length) return;
+    if (ents[0].start < lastQueued) { paint(); return; }
+    for (const e of ents) queue.push(e);
+    lastQueued = ents[ents.length - 1].start;
+    if (!paintFrame) paintFrame = requestAnimationFrame(pump);
+  }
+
+  // A chunk's tail is its text after the cursor (none once the cursor has passed its end).
+  function trimTail(c) { c.tail.data = view.result.text.slice(Math.max(view.cursor16, c.start16), c.end16); }
+
+  function pump() {
+    paintFrame = 0;
+    if (!view) return;
+    const deadline = performance.now() + FRAME_BUDGET_MS;
+    const chars = view.result.chars, chunks = view.chunks;
+    let text = document.createDocumentFragment();
+    const rows = document.createDocumentFragment();
+    for (let k = 0; queueAt < queue.length && (++k % 64 || performance.now() < deadline);) {
+      const e = queue[queueAt++];
+      if (e.start < view.cursor) continue;  // overlaps the entity before it: skipped rather than breaking the text
+      while (e.start >= chunks[view.ci].end) {  // the entity lies in a later chunk: this one keeps the rest as its tail
+        chunks[view.ci].tail.before(text); text = document.createDocumentFragment();
+        trimTail(chunks[view.ci]);
+        const next = chunks[++view.ci];
+        if (view.cursor < next.start) { view.cursor = next.start; view.cursor16 = next.start16; }
+      }
+      if (e.start > view.cursor) {
+        const gap = chars.slice(view.cursor, e.start).join("");
+        text.append(gap);
+        view.cursor16 += gap.length;
+      }
+      const word = chars.slice(e.start, e.end).join("");
+      const i = view.entities.push(e) - 1;
+      if (!seenTypes.has(e.type)) {
+        seenTypes.add(e.type);
+        if (shownOnly && !shownOnly.has(e.type)) hiddenTypes.add(e.type);
+      }
+      const mark = markOf(e, i, word);
+      view.marks.push(mark);
       text.append(mark);
-      rows.append(tableRow(e, ++view.n, chars));
-      view.cursor = e.end;
+      if (i < TABLE_MAX_ROWS) rows.append(tableRow(e, i, word));
+      else if (i === TABLE_MAX_ROWS) rows.append(h("tr", { class: "empty-row" }, h("td", { colspan: "6" }, t("tableCapped", { max: fmtInt(TABLE_MAX_ROWS) }))));
+      view.n++;
       view.counts[e.type] = (view.counts[e.type] || 0) + 1;
-      seenTypes.add(e.type);
+      const key = e.type + "\u0000" + word;
+      const group = view.groups.get(key) || { key, type: e.type, text: word, marks: [], at: -1 };
+      group.marks.push(mark);
+      view.groups.set(key, group);
+      view.cursor = e.end;
+      view.cursor16 += word.length;
+      // A rare entity across a line end runs into the next chunks: their text must not show twice.
+      for (let j = view.ci + 1; j < chunks.length && chunks[j].start < view.cursor; j++) trimTail(chunks[j]);
     }
-    view.tail.before(text);
-    view.tail.data = chars.slice(view.cursor).join("");
-    const placeholder = el.rows.querySelector(".empty-row");
-    if (placeholder) placeholder.remove();
+    chunks[view.ci].tail.before(text);
+    trimTail(chunks[view.ci]);
+    if (rows.childNodes.length) el.rows.querySelector("tr.placeholder")?.remove();  // "no entities yet" goes with the first row
     el.rows.append(rows);
-    return true;
+    if (queueAt >= queue.length) { queue = []; queueAt = 0; }
+    finishPaint();
+    if (queue.length) paintFrame = requestAnimationFrame(pump); else settlePaint();
+  }
+
+  // Resolves once everything queued is painted (state "done" waits for it, so tests and users see it all).
+  function whenPainted() { return new Promise((resolve) => { if (paintFrame || queue.length) paintWaiters.push(resolve); else resolve(); }); }
+  function settlePaint() {
+    const waiting = paintWaiters; paintWaiters = [];
+    paintGroups(true);
+    paintMinimap();
+    runSearch(false);
+    for (const resolve of waiting) resolve();
+  }
+
+  function markOf(e, i, word) {
+    const hidden = hiddenTypes.has(e.type);
+    const mark = h("mark", {
+      class: "ent" + (hidden ? " off" : ""),
+      dataset: { type: e.type, start: String(e.start), end: String(e.end), score: String(e.score), source: e.source || "model", label: typeName(e.type), i: String(i) }
+    }, word);
+    if (!hidden) mark.setAttribute("aria-label", t("markLabel", { name: typeName(e.type), text: word }));
+    setColour(mark, e.type);
+    return mark;
   }
 
   function finishPaint() {
-    if (!view.n) el.rows.replaceChildren(h("tr", { class: "empty-row" }, h("td", { colspan: "6" }, result.complete ? "No entities found." : "Waiting for entities…")));
-    paintLegend(view.counts);
-    el.meta.textContent = fmtInt(result.chars.length) + " characters" + (result.model ? " · model " + result.model : "") +
-      (result.took_ms != null ? " · " + fmtMs(result.took_ms) : "") + (result.streamed && !result.complete ? " · streaming…" : "");
-    el.copy.disabled = el.download.disabled = !result.complete;
+    if (!view) {
+      el.rows.replaceChildren(h("tr", { class: "empty-row placeholder" }, h("td", { colspan: "6" }, t("rowsEmpty"))));
+      el.meta.textContent = "";
+    } else {
+      if (!view.n) el.rows.replaceChildren(h("tr", { class: "empty-row placeholder" }, h("td", { colspan: "6" }, t(result.complete ? "rowsNone" : "rowsWaiting"))));
+      el.meta.textContent = [fileName, t("metaChars", { n: fmtInt(result.chars.length) }), result.model ? t("model", { model: result.model }) : "",
+        result.took_ms ? fmtMs(result.took_ms) : "", result.streamed && !result.complete ? t("streamingNow") : ""].filter(Boolean).join(" · ");
+    }
+    paintLegend();
+    paintGroups(false);
+    const ready = !!view && result.complete;
+    el.copy.disabled = el.share.disabled = !ready;
+    for (const b of el.exports) b.disabled = !ready;
   }
 
-  function fmtScore(s) { return typeof s === "number" ? s.toFixed(4) : "–"; }
-
-  function paintLegend(counts) {
-    const types = [...seenTypes].sort(compareTypes);
-    if (!types.length) { el.legend.replaceChildren(h("li", { class: "empty" }, result ? "No entities found." : "Entity types appear here.")); return; }
-    el.legend.replaceChildren(...types.map((t) => {
-      const n = counts[t] || 0;
-      const chip = h("button", {
-        type: "button", class: "chip", "aria-pressed": String(!hiddenTypes.has(t)),
-        dataset: { type: t, count: String(n) }, title: "Show or hide " + t
-      }, h("span", { class: "sw", "aria-hidden": "true" }), h("span", { class: "t" }, t), h("span", { class: "n" }, String(n)));
-      setColour(chip, t);
-      chip.addEventListener("click", () => {
-        if (hiddenTypes.has(t)) hiddenTypes.delete(t); else hiddenTypes.add(t);
-        paint();
-        const again = el.legend.querySelector('button[data-type="' + CSS.escape(t) + '"]');
-        if (again) again.focus();
-      });
-      return h("li", {}, chip);
-    }));
-  }
-
-  function tableRow(e, i, chars) {
-    const tag = h("span", { class: "tag" }, e.type);
+  function tableRow(e, i, word) {
+    const tag = h("span", { class: "tag", title: e.type }, typeName(e.type));
     setColour(tag, e.type);
     const score = typeof e.score === "number" ? e.score : 0;
     const bar = h("span", { class: "scorebar", "aria-hidden": "true" }, h("i", {}));
     bar.firstChild.style.width = Math.round(Math.max(0, Math.min(1, score)) * 100) + "%";
     return h("tr", {
       class: hiddenTypes.has(e.type) ? "off" : "", tabindex: "0",
-      dataset: { type: e.type, start: String(e.start), end: String(e.end) }, title: "Show in the text"
+      dataset: { type: e.type, start: String(e.start), end: String(e.end), i: String(i) }, title: t("rowTitle")
     },
-      h("td", { class: "num" }, String(i)),
+      h("td", { class: "num" }, String(i + 1)),
       h("td", {}, tag),
-      h("td", { class: "text" }, chars.slice(e.start, e.end).join("")),
+      h("td", { class: "text" }, word),
       h("td", { class: "num" }, String(e.start)),
       h("td", { class: "num" }, String(e.end)),
       h("td", { class: "score" }, fmtScore(e.score), bar));
   }
 
-  // Clicking (or Enter on) a row scrolls its highlight into view and flashes it.
+  // Makes a mark the current one: outlined, scrolled to and described by the entity card.
+  function setCurrent(mark) {
+    if (view.current) view.current.classList.remove("current");
+    view.current = mark;
+    mark.classList.add("current");
+    mark.scrollIntoView({ block: "center", behavior: scrollBehaviour() });
+    showCard(mark);
+  }
+
+  // Clicking (or Enter on) a row makes its highlight current and flashes it.
   function revealRow(row) {
-    const mark = el.output.querySelector('mark.ent[data-start="' + row.dataset.start + '"]');
+    const mark = view && view.marks[Number(row.dataset.i)];
     if (!mark) return;
-    mark.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    setCurrent(mark);
     mark.classList.remove("flash"); void mark.offsetWidth; mark.classList.add("flash");
   }
   el.rows.addEventListener("click", (e) => { const row = e.target.closest("tr[data-start]"); if (row) revealRow(row); });
@@ -438,50 +750,301 @@
   function updateCount() {
     const n = cpLength(el.text.value);
     const stream = n > STREAM_THRESHOLD;
-    el.count.textContent = fmtInt(n) + " chars" + (stream ? " · stream" : "");
+    el.count.textContent = t(stream ? "charsStream" : "chars", { n: fmtInt(n) });
     el.count.dataset.stream = String(stream);
   }
 
-  // ---- Export ------------------------------------------------------------------------------
-  function exportJSON() {
-    return JSON.stringify({ text: result.text, model: result.model, took_ms: result.took_ms, entities: result.entities }, null, 2);
+  // ---- Legend and type toggles -------------------------------------------------------------
+  function paintLegend() {
+    const counts = view ? view.counts : {};
+    const types = [...seenTypes].sort(compareTypes);
+    if (!types.length) { el.legend.replaceChildren(h("li", { class: "empty" }, t(result ? "legendNone" : "legendEmpty"))); return; }
+    const focused = document.activeElement && el.legend.contains(document.activeElement) ? document.activeElement.dataset.type : null;
+    el.legend.replaceChildren(...types.map((type) => {
+      const n = counts[type] || 0;
+      const chip = h("button", {
+        type: "button", class: "chip", "aria-pressed": String(!hiddenTypes.has(type)),
+        dataset: { type, count: String(n) }, title: t("chipTitle", { name: typeName(type), type })
+      }, h("span", { class: "sw", "aria-hidden": "true" }), h("span", { class: "t" }, typeName(type)), h("span", { class: "n" }, String(n)));
+      setColour(chip, type);
+      chip.addEventListener("click", () => toggleType(type));
+      return h("li", {}, chip);
+    }));
+    if (focused) { const again = el.legend.querySelector('button[data-type="' + CSS.escape(focused) + '"]'); if (again) again.focus(); }
   }
-  async function copyJSON() {
-    if (!result) return;
-    const json = exportJSON();
+
+  // Hiding a type re-classes what is painted instead of repainting, which a 1 MB document could not afford.
+  function toggleType(type) {
+    const off = !hiddenTypes.has(type);
+    if (off) hiddenTypes.add(type); else hiddenTypes.delete(type);
+    const sel = '[data-type="' + CSS.escape(type) + '"]';
+    for (const mark of el.output.querySelectorAll("mark.ent" + sel)) {
+      mark.classList.toggle("off", off);
+      if (off) mark.removeAttribute("aria-label");
+      else mark.setAttribute("aria-label", t("markLabel", { name: typeName(type), text: mark.textContent }));
+    }
+    for (const node of document.querySelectorAll("#rows tr" + sel + ", #groups li" + sel)) node.classList.toggle("off", off);
+    if (off && view && view.current && view.current.dataset.type === type) { view.current.classList.remove("current"); view.current = null; hideCard(); }
+    const chip = el.legend.querySelector("button.chip" + sel);  // updated in place, so it keeps the focus
+    if (chip) chip.setAttribute("aria-pressed", String(!off));
+  }
+
+  // ---- Entity list -------------------------------------------------------------------------
+  // One button per distinct (type, text), most frequent first; pressing it steps through its places.
+  let groupsPaintedAt = 0;
+  function paintGroups(force) {
+    if (!view || !view.groups.size) {
+      el.groups.replaceChildren(h("li", { class: "empty" }, t(view && result.complete ? "legendNone" : "groupsEmpty")));
+      return;
+    }
+    if (!force && performance.now() - groupsPaintedAt < GROUPS_REFRESH_MS) return;
+    groupsPaintedAt = performance.now();
+    const focused = document.activeElement && el.groups.contains(document.activeElement) ? document.activeElement.dataset.key : null;
+    const all = [...view.groups.values()].sort((a, b) => b.marks.length - a.marks.length || Number(a.marks[0].dataset.start) - Number(b.marks[0].dataset.start));
+    const items = all.slice(0, GROUPS_SHOWN).map((g) => {
+      const b = h("button", {
+        type: "button", class: "group", dataset: { key: g.key, type: g.type, text: g.text, count: String(g.marks.length) },
+        title: typeName(g.type) + " (" + g.type + ")", "aria-label": t("groupItem", { name: typeName(g.type), text: g.text, n: g.marks.length })
+      }, h("span", { class: "sw", "aria-hidden": "true" }), h("span", { class: "t" }, g.text), h("span", { class: "n" }, "×" + g.marks.length));
+      setColour(b, g.type);
+      return h("li", { class: hiddenTypes.has(g.type) ? "off" : "", dataset: { type: g.type } }, b);
+    });
+    if (all.length > GROUPS_SHOWN) items.push(h("li", { class: "empty" }, t("groupsMore", { n: fmtInt(all.length - GROUPS_SHOWN) })));
+    el.groups.replaceChildren(...items);
+    if (focused) { const again = el.groups.querySelector('button[data-key="' + CSS.escape(focused) + '"]'); if (again) again.focus(); }
+  }
+  el.groups.addEventListener("click", (e) => {
+    const b = e.target.closest("button.group");
+    const g = b && view && view.groups.get(b.dataset.key);
+    if (!g) return;
+    g.at = (g.at + 1) % g.marks.length;
+    b.dataset.at = String(g.at + 1);
+    setCurrent(g.marks[g.at]);
+    setStatus(t("groupAt", { text: g.text, i: g.at + 1, n: g.marks.length }));
+  });
+
+  // ---- Entity card -------------------------------------------------------------------------
+  // Type, text, score, offsets and source of the mark under the pointer or the current one.
+  function showCard(mark) {
+    const e = view && view.entities[Number(mark.dataset.i)];
+    if (!e) return;
+    const rows = [
+      ["cardType", typeName(e.type) + " (" + e.type + ")"], ["cardText", mark.textContent], ["cardScore", fmtScore(e.score)],
+      ["cardOffsets", "[" + e.start + ", " + e.end + ")"], ["cardSource", t("source." + (e.source || "model"))]
+    ];
+    el.card.replaceChildren(h("dl", {}, ...rows.flatMap(([k, v]) => [h("dt", {}, t(k)), h("dd", { dataset: { field: k } }, v)])));
+    el.card.dataset.i = mark.dataset.i;
+    el.card.hidden = false;
+    placeCard();
+  }
+  function placeCard() {
+    const mark = !el.card.hidden && view && view.marks[Number(el.card.dataset.i)];
+    if (!mark) return;
+    const r = mark.getBoundingClientRect(), w = el.card.offsetWidth, hgt = el.card.offsetHeight;
+    el.card.style.left = Math.max(4, Math.min(r.left, innerWidth - w - 4)) + "px";
+    el.card.style.top = (r.bottom + 6 + hgt < innerHeight ? r.bottom + 6 : Math.max(4, r.top - hgt - 6)) + "px";
+  }
+  function hideCard() { el.card.hidden = true; delete el.card.dataset.i; }
+  el.output.addEventListener("mouseover", (e) => { const mark = e.target.closest("mark.ent"); if (mark) showCard(mark); });
+  el.output.addEventListener("mouseout", (e) => {
+    if (e.target.closest("mark.ent") && !(e.relatedTarget && e.relatedTarget.closest && e.relatedTarget.closest("mark.ent"))) {
+      if (view && view.current) showCard(view.current); else hideCard();
+    }
+  });
+  // Scrolling moves the mark under a fixed card: follow it (at most once a frame).
+  let placeFrame = 0;
+  addEventListener("scroll", () => { if (!placeFrame) placeFrame = requestAnimationFrame(() => { placeFrame = 0; placeCard(); }); }, true);
+
+  // ---- Search ------------------------------------------------------------------------------
+  // Matches are painted with the CSS Custom Highlight API (::highlight), so the marks and text nodes
+  // stay exactly as painted; the ranges are rebuilt whenever a paint settles.
+  let search = { ranges: [], at: -1 };
+  function textIndex() {  // the output's text nodes with their UTF-16 start in result.text
+    const nodes = [], starts = [];
+    const walker = document.createTreeWalker(el.output, NodeFilter.SHOW_TEXT);
+    for (let pos = 0, node; (node = walker.nextNode());) { nodes.push(node); starts.push(pos); pos += node.data.length; }
+    return { nodes, starts };
+  }
+  function locate(index, pos, isEnd) {  // the text node holding UTF-16 position pos (an end may sit at a node's end)
+    let lo = 0, hi = index.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (isEnd ? index.starts[mid] < pos : index.starts[mid] <= pos) lo = mid; else hi = mid - 1;
+    }
+    return [index.nodes[lo], pos - index.starts[lo]];
+  }
+  function runSearch(jump) {
+    const q = el.search.value;
+    search = { ranges: [], at: -1, more: false };
+    if (window.CSS && CSS.highlights) { CSS.highlights.delete("search"); CSS.highlights.delete("search-current"); }
+    if (!q || !view) { el.searchCount.textContent = ""; return; }
+    const index = textIndex(), text = view.result.text;
+    for (let at = text.indexOf(q); at >= 0; at = text.indexOf(q, at + q.length)) {
+      if (search.ranges.length === SEARCH_MAX_MATCHES) { search.more = true; break; }
+      const range = new Range();
+      range.setStart(...locate(index, at, false));
+      range.setEnd(...locate(index, at + q.length, true));
+      search.ranges.push(range);
+    }
+    if (!search.ranges.length) { el.searchCount.textContent = t("searchNone"); return; }
+    if (window.Highlight) CSS.highlights.set("search", new Highlight(...search.ranges));
+    stepSearch(jump ? 1 : 0, jump);
+  }
+  function stepSearch(delta, scroll) {
+    const n = search.ranges.length;
+    if (!n) return;
+    search.at = ((search.at < 0 ? 0 : search.at + delta) % n + n) % n;
+    const range = search.ranges[search.at];
+    if (window.Highlight) CSS.highlights.set("search-current", new Highlight(range));
+    el.searchCount.textContent = t(search.more ? "searchMany" : "searchCount", { i: fmtInt(search.at + 1), n: fmtInt(n) });
+    el.output.dataset.searchAt = String(search.at);
+    if (!scroll) return;
+    el.output.scrollIntoView({ block: "nearest", behavior: scrollBehaviour() });
+    const r = range.getBoundingClientRect(), box = el.output.getBoundingClientRect();
+    el.output.scrollBy({ top: r.top - box.top - box.height / 2, behavior: scrollBehaviour() });
+  }
+  el.search.addEventListener("input", () => runSearch(true));
+  el.search.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") { e.preventDefault(); stepSearch(e.shiftKey ? -1 : 1, true); }
+  });
+
+  // ---- Document map ------------------------------------------------------------------------
+  // For long texts: the text in MINIMAP_SEGMENTS equal slices, each a button sized by its entity count.
+  function paintMinimap() {
+    if (!view || view.result.chars.length <= STREAM_THRESHOLD || !view.entities.length) { el.minimap.hidden = true; el.minimap.replaceChildren(); return; }
+    const size = Math.ceil(view.result.chars.length / MINIMAP_SEGMENTS), counts = new Array(MINIMAP_SEGMENTS).fill(0), first = [];
+    view.entities.forEach((e, i) => { const s = Math.floor(e.start / size); counts[s]++; if (first[s] === undefined) first[s] = i; });
+    const max = Math.max(...counts);
+    el.minimap.replaceChildren(...counts.map((n, s) => {
+      const b = h("button", { type: "button", dataset: { segment: String(s), count: String(n), first: String(first[s] ?? "") },
+        "aria-label": t("minimapItem", { i: s + 1, n }), title: t("minimapItem", { i: s + 1, n }) }, h("i", { "aria-hidden": "true" }));
+      b.firstChild.style.width = Math.round(100 * n / max) + "%";
+      return h("li", {}, b);
+    }));
+    el.minimap.hidden = false;
+  }
+  el.minimap.addEventListener("click", (e) => {
+    const b = e.target.closest("button[data-segment]");
+    if (!b || !view) return;
+    const mark = b.dataset.first !== "" && view.marks[Number(b.dataset.first)];
+    const top = mark ? mark.offsetTop - el.output.clientTop - 8 : (el.output.scrollHeight * Number(b.dataset.segment)) / MINIMAP_SEGMENTS;
+    el.output.scrollTo({ top, behavior: scrollBehaviour() });
+  });
+
+  // ---- Exports -----------------------------------------------------------------------------
+  // Every format holds all entities of the result, whatever types are hidden on screen.
+  function csvField(v) {  // RFC 4180: quote a field holding a comma, quote or line break; double its quotes
+    const s = v == null ? "" : String(v);
+    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+  const EXPORTS = {
+    json: { ext: "json", mime: "application/json",
+      body: () => JSON.stringify({ text: result.text, model: result.model, took_ms: result.took_ms, entities: result.entities }, null, 2) },
+    jsonl: { ext: "jsonl", mime: "application/x-ndjson",
+      body: () => result.entities.map((e) => JSON.stringify(e) + "\n").join("") },
+    // The BOM makes Excel read the file as UTF-8 rather than the local code page (which garbles Chinese).
+    csv: { ext: "csv", mime: "text/csv;charset=utf-8",
+      body: () => "\ufeff" + [["text", "type", "start", "end", "score", "source"],
+        ...result.entities.map((e) => [e.text, e.type, e.start, e.end, e.score, e.source || "model"])]
+        .map((row) => row.map(csvField).join(",") + "\r\n").join("") },
+    // What transformers' token-classification pipeline returns with an aggregation strategy; its offsets
+    // are Python string indices, i.e. code points, like ours.
+    transformers: { ext: "transformers.json", mime: "application/json",
+      body: () => JSON.stringify(result.entities.map((e) => ({ entity_group: e.type, score: e.score, word: e.text, start: e.start, end: e.end })), null, 2) }
+  };
+
+  async function copyText(text) {
     try {
-      await navigator.clipboard.writeText(json);
+      await navigator.clipboard.writeText(text);
     } catch (_) {
       // No async clipboard (insecure origin, no permission): the old selection-based copy.
       const ta = h("textarea", { "aria-hidden": "true", style: "position:fixed;left:-9999px" });
-      ta.value = json; document.body.append(ta); ta.select();
+      ta.value = text; document.body.append(ta); ta.select();
       const ok = document.execCommand("copy"); ta.remove();
-      if (!ok) { showError(["Copy failed.", "The browser refused clipboard access; use Download JSON instead."]); return; }
+      if (!ok) { showError([t("copyFailed"), t("copyFailedDetail")]); return false; }
     }
-    setStatus("Copied " + fmtInt(result.entities.length) + " entities as JSON to the clipboard.");
-    el.copy.textContent = "Copied ✓";
-    setTimeout(() => { el.copy.textContent = "Copy JSON"; }, 1500);
+    return true;
   }
-  function downloadJSON() {
+  async function copyJSON() {
+    if (!result || !(await copyText(EXPORTS.json.body()))) return;
+    setStatus(t("copiedStatus", { n: fmtInt(result.entities.length) }));
+    el.copy.textContent = t("copied");
+    setTimeout(() => { el.copy.textContent = t("copyJSON"); }, 1500);
+  }
+  function download(format) {
     if (!result) return;
-    const url = URL.createObjectURL(new Blob([exportJSON()], { type: "application/json" }));
+    const f = EXPORTS[format];
+    const url = URL.createObjectURL(new Blob([f.body()], { type: f.mime }));
     const stamp = new Date().toISOString().replace(/[:T]/g, "-").slice(0, 19);
-    const a = h("a", { href: url, download: "zhner-entities-" + stamp + ".json" });
+    const a = h("a", { href: url, download: "zhner-entities-" + stamp + "." + f.ext });
     document.body.append(a); a.click(); a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
-    setStatus("Downloaded " + fmtInt(result.entities.length) + " entities as JSON.");
+    setStatus(t("downloadedStatus", { n: fmtInt(result.entities.length), format: f.ext.toUpperCase() }));
   }
 
+  // ---- Share link --------------------------------------------------------------------------
+  // The text and settings go into the URL fragment, which browsers never send to a server; opening the
+  // link restores them here and analyses the text with this page's own server.
+  async function shareLink() {
+    const params = new URLSearchParams({ text: el.text.value });
+    if (hiddenTypes.size) params.set("types", [...seenTypes].filter((type) => !hiddenTypes.has(type)).sort(compareTypes).join(","));
+    if (el.patterns.value !== "none") params.set("patterns", el.patterns.value);
+    const url = location.href.split("#")[0] + "#" + params;
+    if (url.length > SHARE_MAX_URL) {
+      showError([t("share") + ":", t("shareTooLong", { n: fmtInt(url.length), max: fmtInt(SHARE_MAX_URL) })], "warn");
+      return;
+    }
+    history.replaceState(null, "", url);
+    if (await copyText(url)) setStatus(t("shareCopied"));
+  }
+  function restoreFromLink() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    if (!params.has("text")) return;
+    el.text.value = params.get("text");
+    if ([...el.patterns.options].some((o) => o.value === params.get("patterns"))) el.patterns.value = params.get("patterns");
+    if (params.has("types")) shownOnly = new Set(params.get("types").split(",").filter(Boolean));
+  }
+
+  // ---- Files -------------------------------------------------------------------------------
+  // A file is read here and its text goes only where typed text goes: this server's API.
+  async function openFile(file) {
+    if (!file) return;
+    if (!/\.(txt|md|csv|jsonl)$/i.test(file.name) && !/^text\//.test(file.type)) { showError([t("errFileType"), t("errFileTypeDetail")]); return; }
+    let text;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());  // drops a UTF-8 BOM
+    } catch (err) {
+      if (err instanceof TypeError) showError([t("errFileEncoding"), t("errFileEncodingDetail", { name: file.name })], "error");
+      else showError([t("errFileRead"), String(err && err.message || err)]);
+      el.error.dataset.code = "file";
+      return;
+    }
+    el.text.value = text;
+    fileName = file.name;
+    updateCount();
+    analyse();
+  }
+  el.openFile.addEventListener("click", () => el.file.click());
+  el.file.addEventListener("change", () => { openFile(el.file.files[0]); el.file.value = ""; });
+  el.inputCard.addEventListener("dragover", (e) => { if (e.dataTransfer.types.includes("Files")) { e.preventDefault(); el.inputCard.dataset.drop = "true"; } });
+  el.inputCard.addEventListener("dragleave", () => { delete el.inputCard.dataset.drop; });
+  el.inputCard.addEventListener("drop", (e) => {
+    delete el.inputCard.dataset.drop;
+    if (!e.dataTransfer.files.length) return;  // dropped text goes into the text area as usual
+    e.preventDefault();
+    openFile(e.dataTransfer.files[0]);
+  });
+
   // ---- Server health and API key -----------------------------------------------------------
-  function setHealth(state, text) { el.health.dataset.state = state; el.healthText.textContent = text; }
+  function setHealth(state, key, vars) { health = [state, key, vars]; el.health.dataset.state = state; el.healthText.textContent = t(key, vars); }
   async function checkHealth() {
     try {
       const res = await fetch("readyz", { cache: "no-store" });
-      if (res.ok) { setHealth("ready", "server: ready"); return true; }
-      setHealth(res.status === 503 ? "loading" : "down", res.status === 503 ? "server: busy / loading" : "server: HTTP " + res.status);
+      if (res.ok) { setHealth("ready", "healthReady"); return true; }
+      if (res.status === 503) setHealth("loading", "healthBusy"); else setHealth("down", "healthHttp", { status: res.status });
       return true;  // it answered, so it is reachable
     } catch (_) {
-      setHealth("down", "server: unreachable");
+      setHealth("down", "healthDown");
       return false;
     }
   }
@@ -495,40 +1058,53 @@
       }
     }, 5000);
   }
-  window.addEventListener("online", () => { checkHealth(); if (lastFailedByNetwork) { clearError(); analyse(); } });
-  window.addEventListener("offline", () => { setHealth("down", "browser offline"); });
+  addEventListener("online", () => { checkHealth(); if (lastFailedByNetwork) { clearError(); analyse(); } });
+  addEventListener("offline", () => { setHealth("down", "healthOffline"); });
 
-  function refreshKeyState() {
-    const has = !!sessionStorage.getItem(KEY_STORAGE);
-    el.authState.textContent = has ? "set" : "none";
-  }
+  function refreshKeyState() { el.authState.textContent = t(sessionStorage.getItem(KEY_STORAGE) ? "keySet" : "keyNone"); }
   $("auth-form").addEventListener("submit", (e) => {
     e.preventDefault();  // never a real submission: the key stays in this tab
     const key = el.key.value.trim();
     if (key) sessionStorage.setItem(KEY_STORAGE, key); else sessionStorage.removeItem(KEY_STORAGE);
     el.key.value = ""; refreshKeyState(); el.auth.open = false;
-    setStatus(key ? "API key saved for this tab." : "API key cleared.");
+    setStatus(t(key ? "keySaved" : "keyCleared"));
     if (el.text.value.trim()) analyse();
   });
-  el.keyClear.addEventListener("click", () => { sessionStorage.removeItem(KEY_STORAGE); el.key.value = ""; refreshKeyState(); setStatus("API key cleared."); });
+  el.keyClear.addEventListener("click", () => { sessionStorage.removeItem(KEY_STORAGE); el.key.value = ""; refreshKeyState(); setStatus(t("keyCleared")); });
 
   // ---- Wiring ------------------------------------------------------------------------------
-  el.text.addEventListener("input", (e) => { if (!e.isComposing) schedule(); else updateCount(); });
+  el.text.addEventListener("input", (e) => { fileName = ""; if (!e.isComposing) schedule(); else updateCount(); });
   el.text.addEventListener("compositionstart", () => { composing = true; clearTimeout(debounceTimer); });
   el.text.addEventListener("compositionend", () => { composing = false; schedule(); });
   el.text.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); analyse(); }
   });
+  // Page-wide keys (listed in the footer): "/" jumps to the find box unless typing somewhere; Esc closes.
+  document.addEventListener("keydown", (e) => {
+    const typing = e.target.closest && e.target.closest("input, textarea, select, [contenteditable]");
+    if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); el.search.focus(); el.search.select(); }
+    else if (e.key === "Escape") {
+      hideCard();
+      if (e.target === el.search) { el.search.value = ""; runSearch(false); }
+    }
+  });
   el.analyse.addEventListener("click", () => analyse());
   el.live.addEventListener("change", () => { if (el.live.checked) schedule(); });
+  el.patterns.addEventListener("change", () => { if (el.text.value.trim()) analyse(); });
   for (const b of document.querySelectorAll("button[data-sample]")) {
-    b.addEventListener("click", () => { el.text.value = SAMPLES[b.dataset.sample]; updateCount(); analyse(); });
+    b.addEventListener("click", () => { el.text.value = SAMPLES[b.dataset.sample]; fileName = ""; updateCount(); analyse(); });
   }
+  for (const b of el.langs) b.addEventListener("click", () => setLanguage(b.dataset.lang));
   el.copy.addEventListener("click", copyJSON);
-  el.download.addEventListener("click", downloadJSON);
+  for (const b of el.exports) b.addEventListener("click", () => download(b.dataset.format));
+  el.share.addEventListener("click", shareLink);
 
+  applyLanguage();
   refreshKeyState();
+  setHealth(...health);
+  restoreFromLink();
   updateCount();
+  paint();
   checkHealth();
-  if (el.text.value.trim()) analyse();  // the browser may restore the text on reload
+  if (el.text.value.trim()) analyse();  // a share link's text, or the browser restored the text on reload
 })();
