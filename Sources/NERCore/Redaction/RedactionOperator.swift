@@ -75,11 +75,8 @@ public enum RedactionOperator: Sendable, Equatable {
         case .mask(let first, let last, let character):
             let scalars = Array(original.unicodeScalars)
             let shown = scalars.count > first + last
-            var out = String.UnicodeScalarView()
-            if shown { out.append(contentsOf: scalars[..<first]) }
-            out.append(contentsOf: repeatElement(character, count: shown ? scalars.count - first - last : scalars.count))
-            if shown { out.append(contentsOf: scalars[(scalars.count - last)...]) }
-            return String(out)
+            let masked = scalars.indices.map { shown && ($0 < first || $0 >= scalars.count - last) ? scalars[$0] : character }
+            return String(String.UnicodeScalarView(masked))
         case .hash(let length):
             return String(hexadecimal(key!.code(original)).prefix(length))
         case .pseudonym:

@@ -46,9 +46,11 @@ public struct RedactionCursor {
     }
 
     /// The code points up to `target` (or the text's end), as they are.
-    fileprivate mutating func copy(to target: Int, into out: inout String.UnicodeScalarView) {
+    fileprivate mutating func copy(to target: Int, into out: inout String) {
         let before = position
-        out.append(contentsOf: advance(to: target))
+        // Appended as a Substring: `String.UnicodeScalarView.append(contentsOf:)` builds a new
+        // string each time, which made a long text's redaction quadratic.
+        out += Substring(advance(to: target))
         redactedPosition += position - before
     }
 }
@@ -75,7 +77,7 @@ public struct Redactor {
     /// earlier one, or lies before the cursor, is left as text (`OutputEntities` never gives such:
     /// this only keeps both offset systems consistent whatever a caller passes).
     public mutating func redact(_ cursor: inout RedactionCursor, upTo end: Int, entities: [Entity]) -> Redaction {
-        var out = String.UnicodeScalarView()
+        var out = ""
         var items: [RedactionItem] = []
         for e in entities.sorted(by: { $0.start < $1.start }) where e.start >= cursor.position {
             cursor.copy(to: e.start, into: &out)
@@ -83,14 +85,14 @@ public struct Redactor {
             let original = String(cursor.advance(to: e.end))
             guard !original.isEmpty else { continue }
             let op = policy.op(for: e.type)
-            let replacement = op.apply(to: original, type: e.type, key: policy.key, pseudonyms: &pseudonyms).unicodeScalars
-            let length = replacement.count
+            let replacement = op.apply(to: original, type: e.type, key: policy.key, pseudonyms: &pseudonyms)
+            let length = replacement.unicodeScalars.count
             items.append(RedactionItem(type: e.type, start: start, end: cursor.position, redactedStart: cursor.redactedPosition,
                                        redactedEnd: cursor.redactedPosition + length, operatorName: op.name, original: original))
-            out.append(contentsOf: replacement)
+            out += replacement
             cursor.redactedPosition += length
         }
         cursor.copy(to: end, into: &out)
-        return Redaction(text: String(out), items: items)
+        return Redaction(text: out, items: items)
     }
 }
