@@ -234,19 +234,27 @@ final class APIHandler: HTTPHandler {
         return out + ", \"took_ms\": \((ms * 1000).rounded() / 1000)"
     }
 
-    /// NDJSON: one line per piece as it is computed, then a summary line. Lexicon matches and
-    /// pattern entities are found and merged in the whole text first (a pattern may cross a piece's
-    /// edge); each line carries those starting in its piece, and the model entities that survive
-    /// all of them, so the lines add up to `/v1/entities`' answer. Once the client is gone no
-    /// further piece is computed.
+    /// `/v1/entities/stream`: each piece's entities (`StreamedEntities`), so the lines add up to
+    /// `/v1/entities`' answer.
     private func stream(_ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange, _ recognizer: Recognizer) {
-        ex.beginStream(HTTPResponse(status: 200, contentType: "application/x-ndjson", body: []))
         var found = 0
-        // Types are filtered per line: an entity left out must still block the model's beneath it.
-        let fixed = OutputEntities.finalEntities(text: request.texts[0], model: [], lexicon: lexicon,
-                                                 patternTypes: request.patternTypes, types: nil)
-        let addresses = PatternRecognizer.webAddressSpans(in: request.texts[0])
-        var nextMatch = 0
+        streamPieces(request, lexicon, ex, recognizer) { entities, processed, total in
+            found += entities.count
+            var line = "{\"entities\": "
+            JSONWriter.appendEntities(entities, to: &line)
+            return line + ", \"processed\": \(processed), \"total\": \(total)}\n"
+        } summary: {
+            "{\"done\": true, \"entities_total\": \(found), "
+        }
+    }
+
+    /// NDJSON: one line per piece as it is computed, made by `line` from the piece's final
+    /// entities and the code points covered so far, then `summary` and the trailer. Once the
+    /// client is gone no further piece is computed.
+    private func streamPieces(_ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange, _ recognizer: Recognizer,
+                      line: (_ entities: [Entity], _ processed: Int, _ total: Int) -> String, summary: () -> String) {
+        ex.beginStream(HTTPResponse(status: 200, contentType: "application/x-ndjson", body: []))
+        var pieces = StreamedEntities(text: request.texts[0], lexicon: lexicon, patternTypes: request.patternTypes, types: request.types)
         var counted = 0
         var gone = false
         recognizer.recognize(request.texts[0], pieceTokens: config.streamPieceTokens, isCancelled: {
@@ -255,20 +263,10 @@ final class APIHandler: HTTPHandler {
         }) { model, processed, total in
             metrics.recordCharacters(processed - counted)
             counted = processed
-            let first = nextMatch
-            while nextMatch < fixed.count, processed == total || fixed[nextMatch].start < processed { nextMatch += 1 }
-            // A model entity of this piece may overlap one of `fixed` that starts in an earlier or later piece.
-            let unblocked = OutputEntities.off(addresses, model).filter { !UserLexicon.overrides(fixed, start: $0.start, end: $0.end) }
-            // `fixed` is merged already, so its entities go in as one list: their sources rank them.
-            let kept = OutputEntities.finalEntities(model: unblocked, lexicon: [], patterns: Array(fixed[first..<nextMatch]),
-                                                    types: request.types)
-            found += kept.count
-            var line = "{\"entities\": "
-            JSONWriter.appendEntities(kept, to: &line)
-            ex.write(line + ", \"processed\": \(processed), \"total\": \(total)}\n")
+            ex.write(line(pieces.piece(model: model, processed: processed, total: total), processed, total))
         }
         if gone { return cancel(ex) }
-        ex.write("{\"done\": true, \"entities_total\": \(found), " + trailer(ex) + "}\n")
+        ex.write(summary() + trailer(ex) + "}\n")
         ex.end()
     }
 
