@@ -11,7 +11,7 @@ final class APIHandler: HTTPHandler {
         let info: (name: String, architecture: String, isa: String, types: [String])
     }
 
-    private let config: ServerConfig
+    let config: ServerConfig
     private let auth: Auth
     private let cors: CORS
     private let metrics: Metrics
@@ -116,7 +116,7 @@ final class APIHandler: HTTPHandler {
         case .metrics:
             return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
                                 body: metrics.render(gauges()).utf8)
-        case .entities, .batch, .stream:
+        case .entities, .batch, .stream, .redact, .redactStream:
             preconditionFailure("inference routes are answered in bodyReceived")
         }
     }
@@ -155,6 +155,7 @@ final class APIHandler: HTTPHandler {
             // Decoding is work too: none for a client that hung up while its body waited here.
             guard !ex.clientGone else { return cancel(ex) }
             do throws(APIError) {
+                if route.isRedaction { return try redact(route, body, limits, state.lexicon, ex, runnable: runnable) }
                 let request = route == .batch ? try RequestDecoding.batch(body, limits: limits)
                                               : try RequestDecoding.single(body, limits: limits)
                 ex.characters = request.characters
@@ -171,18 +172,21 @@ final class APIHandler: HTTPHandler {
             ex.respond(.json(200, entitiesBody(route, [], ex)))
             return
         }
-        let work: InferenceJob.Work
         if route == .stream {
-            work = .stream { [self] recognizer in stream(request, lexicon, ex, recognizer) }
-        } else {
-            work = .texts(request.texts) { [self] results in
-                let final = zip(request.texts, results).map { text, model in
-                    OutputEntities.finalEntities(text: text, model: model, lexicon: lexicon,
-                                                 patternTypes: request.patternTypes, types: request.types)
-                }
-                ex.respond(.json(200, entitiesBody(route, final, ex)))
-            }
+            return try submit(.stream { [self] recognizer in stream(request, lexicon, ex, recognizer) }, request, ex, runnable: runnable)
         }
+        try submit(.texts(request.texts) { [self] results in
+            let final = zip(request.texts, results).map { text, model in
+                OutputEntities.finalEntities(text: text, model: model, lexicon: lexicon,
+                                             patternTypes: request.patternTypes, types: request.types)
+            }
+            ex.respond(.json(200, entitiesBody(route, final, ex)))
+        }, request, ex, runnable: runnable)
+    }
+
+    /// Queues `work`, the inference of `request`, for a worker; a full queue or a deadline already
+    /// passed is the error to answer.
+    func submit(_ work: InferenceJob.Work, _ request: InferenceRequest, _ ex: Exchange, runnable: UInt64) throws(APIError) {
         let deadline = runnable + UInt64(config.deadlineMilliseconds) * 1_000_000
         let job = InferenceJob(work: work, characters: request.characters, deadline: deadline,
                                expired: { [self] in ex.respond(deadlineExceeded().response) },
@@ -227,7 +231,7 @@ final class APIHandler: HTTPHandler {
     }
 
     /// `"model": ..., "took_ms": ...`: the end of every answer with entities.
-    private func trailer(_ ex: Exchange) -> String {
+    func trailer(_ ex: Exchange) -> String {
         var out = "\"model\": "
         JSONWriter.appendString(config.modelName, to: &out)
         let ms = Double(Scheduler.now() - ex.arrival) / 1e6
@@ -251,7 +255,7 @@ final class APIHandler: HTTPHandler {
     /// NDJSON: one line per piece as it is computed, made by `line` from the piece's final
     /// entities and the code points covered so far, then `summary` and the trailer. Once the
     /// client is gone no further piece is computed.
-    private func streamPieces(_ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange, _ recognizer: Recognizer,
+    func streamPieces(_ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange, _ recognizer: Recognizer,
                       line: (_ entities: [Entity], _ processed: Int, _ total: Int) -> String, summary: () -> String) {
         ex.beginStream(HTTPResponse(status: 200, contentType: "application/x-ndjson", body: []))
         var pieces = StreamedEntities(text: request.texts[0], lexicon: lexicon, patternTypes: request.patternTypes, types: request.types)

@@ -1,6 +1,17 @@
 /// The API's OpenAPI 3 description, served at `/openapi.json`. `docs/openapi.json` is this string,
-/// byte for byte (a test checks it and rewrites the file when it differs).
+/// byte for byte (a test checks it and rewrites the file when it differs). The redaction routes'
+/// paths and schemas come from `OpenAPIRedaction`.
 enum OpenAPI {
+    /// The error answers of every inference route (each lists them all).
+    static let inferenceErrors = #"""
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "503": {"$ref": "#/components/responses/Unavailable"},
+          "504": {"$ref": "#/components/responses/DeadlineExceeded"}
+"""#
+
     static let spec = #"""
 {
   "openapi": "3.0.3",
@@ -19,12 +30,7 @@ enum OpenAPI {
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EntitiesRequest"}}}},
         "responses": {
           "200": {"description": "The text's entities, sorted by start", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EntitiesResponse"}}}},
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "413": {"$ref": "#/components/responses/TooLarge"},
-          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
-          "503": {"$ref": "#/components/responses/Unavailable"},
-          "504": {"$ref": "#/components/responses/DeadlineExceeded"}
+\#(inferenceErrors)
         }
       }
     },
@@ -35,12 +41,7 @@ enum OpenAPI {
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BatchRequest"}}}},
         "responses": {
           "200": {"description": "One result per text, in the order sent", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BatchResponse"}}}},
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "413": {"$ref": "#/components/responses/TooLarge"},
-          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
-          "503": {"$ref": "#/components/responses/Unavailable"},
-          "504": {"$ref": "#/components/responses/DeadlineExceeded"}
+\#(inferenceErrors)
         }
       }
     },
@@ -52,15 +53,11 @@ enum OpenAPI {
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EntitiesRequest"}}}},
         "responses": {
           "200": {"description": "StreamPiece lines, then a StreamSummary line", "content": {"application/x-ndjson": {"schema": {"oneOf": [{"$ref": "#/components/schemas/StreamPiece"}, {"$ref": "#/components/schemas/StreamSummary"}]}}}},
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "413": {"$ref": "#/components/responses/TooLarge"},
-          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
-          "503": {"$ref": "#/components/responses/Unavailable"},
-          "504": {"$ref": "#/components/responses/DeadlineExceeded"}
+\#(inferenceErrors)
         }
       }
     },
+\#(OpenAPIRedaction.paths)
     "/healthz": {
       "get": {
         "summary": "Liveness: the process answers",
@@ -196,6 +193,7 @@ enum OpenAPI {
           "took_ms": {"type": "number"}
         }
       },
+\#(OpenAPIRedaction.schemas)
       "Status": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "example": "ok"}}},
       "Error": {
         "type": "object",
@@ -213,7 +211,7 @@ enum OpenAPI {
       }
     },
     "responses": {
-      "BadRequest": {"description": "invalid_json (trailing commas included), invalid_utf8 (UTF-16 and UTF-32 included), missing_field, wrong_type, unknown_field, unknown_type, unknown_patterns, or a framing error as in BadFraming", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "BadRequest": {"description": "invalid_json (trailing commas included), invalid_utf8 (UTF-16 and UTF-32 included), missing_field, wrong_type, unknown_field, unknown_type, unknown_patterns; on /v1/redact also conflicting_fields (text and texts), unknown_operator, bad_parameter (an operator's parameter out of range), key_required (hash on a server without a redaction key); or a framing error as in BadFraming", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "BadFraming": {"description": "malformed_header (obs-fold, whitespace before the colon, a control byte in a value), bad_host (HTTP/1.1 without Host, or two), bad_transfer_encoding (anything but one Transfer-Encoding: chunked) or ambiguous_length; the connection is closed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "Unauthorized": {"description": "unauthorized: no valid Authorization: Bearer key", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "TooLarge": {"description": "body_too_large, text_too_long or too_many_texts; the message names the limit", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},

@@ -16,11 +16,11 @@ extension JSONWriter {
     public static func appendRedactionItems(_ items: [RedactionItem], originals: Bool, to out: inout String) {
         out.append("[")
         for (i, item) in items.enumerated() {
-            if i > 0 { out.append(", ") }
-            out.append("{\"type\": ")
+            out.append(i == 0 ? "{" : ", {")
+            out.append("\"type\": ")
             appendString(item.type, to: &out)
-            out.append(", \"start\": \(item.start), \"end\": \(item.end), \"redacted_start\": \(item.redactedStart), ")
-            out.append("\"redacted_end\": \(item.redactedEnd), \"operator\": \"\(item.operatorName)\"")
+            out.append(", \"start\": \(item.start), \"end\": \(item.end), \"redacted_start\": \(item.redactedStart), \"redacted_end\": \(item.redactedEnd)")
+            out.append(", \"operator\": \"\(item.operatorName)\"")
             if originals {
                 out.append(", \"text\": ")
                 appendString(item.original, to: &out)
