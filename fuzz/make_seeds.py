@@ -69,6 +69,14 @@ def main() -> None:
         {"text": "a", "type": ["PER"]}, {"texts": ["a"] * 5}, {"text": "x" * 70}, {"text": "a", "types": ["PERSON"]},
         # pattern types are accepted in "types" (naming one turns its recognizer on)
         {"text": "参", "types": ["URL"]}, {"text": "a", "types": ["PHONE", "PER"], "patterns": "pii"},
+        # /v1/redact bodies: operators of every kind, good and bad parameters
+        {"text": "a", "operators": {"PER": {"type": "mask", "keep_first": 1, "keep_last": 2, "mask_char": "#"}}},
+        {"texts": ["a", "b"], "operators": {"default": {"type": "pseudonym"}}, "include_originals": True},
+        {"text": "a", "operators": {"PHONE": {"type": "hash", "length": 12}, "LOC": {"type": "keep"}}},
+        {"text": "a", "operators": {"ORG": {"type": "replace", "template": "<{label}>"}}}, {"text": "a", "texts": ["b"]},
+        {"text": "a", "operators": {"PER": {"type": "mask", "keep_first": 3.5, "mask_char": "ab"}}},
+        {"text": "a", "operators": {"PER": {"type": "hash", "length": 4}}}, {"text": "a", "include_originals": 1},
+        {"text": "a", "operators": {"NOPE": {"type": "keep"}, "PER": {"type": "shred"}}}, {"text": "a", "operators": []},
     ]
     raw = [json.dumps(b, ensure_ascii=i % 2 == 0).encode() for i, b in enumerate(bodies)]
     raw += [b"", b"{", b"[1,2]", b"\"s\"", b"null", b"{\"text\": \"\\ud800\"}", b"{\"text\": \"\\u0000\"}",

@@ -66,15 +66,18 @@ enum ServeCommand: Command {
         Option(name: "lexicon", value: "FILE", env: "ZHNER_LEXICON", defaultText: "none",
                help: "names always recognised (text<TAB>TYPE lines, override the model); SIGHUP rereads it"),
         Option(name: "patterns", value: "P", env: "ZHNER_PATTERNS", defaultText: defaults.patterns.rawValue,
-               help: "pattern recognizers for requests without a \"patterns\" field: none, pii (PHONE, EMAIL, URL, IP, ID_CARD, BANK_CARD, PASSPORT, PLATE, USCC) or all (pii and DATE, TIME, MONEY, PERCENT)"),
+               help: "pattern recognizers for requests without a \"patterns\" field: none, pii (PHONE, EMAIL, URL, IP, ID_CARD, BANK_CARD, PASSPORT, PLATE, USCC) or all (pii and DATE, TIME, MONEY, PERCENT); the /v1/redact routes use pii at least"),
+        Option(name: "redact-key-file", value: "FILE", env: RedactionKeySource.fileVariable, defaultText: "none",
+               help: "key of /v1/redact's hash operator and keyed pseudonyms: the file's bytes less one final line break (else \(RedactionKeySource.variable)'s value; with neither, hash is refused)"),
     ]
 
     static var help: String {
         var lines = ["""
             Usage: zhner serve [options]
 
-            Serves the JSON API (POST /v1/entities, /v1/entities/batch, /v1/entities/stream), the web
-            page at /, /openapi.json, /healthz, /readyz and /metrics. Prints
+            Serves the JSON API (POST /v1/entities, /v1/entities/batch, /v1/entities/stream,
+            /v1/redact, /v1/redact/stream), the web page at /, /openapi.json, /healthz, /readyz and
+            /metrics. Prints
             "zhner serving http://HOST:PORT/" once the model is loaded (after "zhner probes at
             http://HOST:PORT/" with --probe-port). SIGTERM or SIGINT stops
             accepting, finishes the requests in flight (closing those still open after
@@ -95,11 +98,12 @@ enum ServeCommand: Command {
             \(HelpText.modelSearch)
 
             Environment only (no option):
+              \(RedactionKeySource.variable)  the redaction key itself, when no --redact-key-file is given
             \(HelpText.isa)
 
             Exit codes: 0 stopped by a signal, 1 stopped by a second signal before every request was
-            answered, 2 usage, 65 bad lexicon file, 66 bad or missing model, 74 cannot listen (port taken)
-            or read the API key file.
+            answered, 2 usage (an empty redaction key file included), 65 bad lexicon file, 66 bad or
+            missing model, 74 cannot listen (port taken) or read the API key file or redaction key file.
             """)
         return lines.joined(separator: "\n")
     }
@@ -134,6 +138,7 @@ enum ServeCommand: Command {
         config.corsOrigins = settings.list("cors-origin")
         config.lexiconPath = settings.string("lexicon")
         config.patterns = try settings.choice("patterns", default: config.patterns)
+        config.redactionKey = try RedactionKeySource.load(path: settings.string("redact-key-file"))
         do {
             try Server.run(config) { url, probeURL in
                 if let probeURL { print("zhner probes at \(probeURL)") }

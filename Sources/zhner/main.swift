@@ -12,6 +12,7 @@ let usage = """
 
     Commands:
       tag        tag texts or JSONL records, one per line (JSONL, CoNLL or transformers-style out)
+      redact     redact (脱敏) names and personal data in texts or JSONL records, one per line
       serve      serve the HTTP API and web page
       quantize   write an INT8 copy of a model folder
       info       describe a model folder
@@ -26,6 +27,7 @@ let usage = """
 
 let commands: [String: Command.Type] = [
     "tag": TagCommand.self,
+    "redact": RedactCommand.self,
     "serve": ServeCommand.self,
     "quantize": QuantizeCommand.self,
     "info": InfoCommand.self,

@@ -23,10 +23,12 @@ struct HelpAndVersionTests {
     /// Each command's help names every ZHNER_ variable the command reads.
     @Test(arguments: [
         ("tag", ["ZHNER_MODEL", "ZHNER_LEXICON", "ZHNER_ISA"]),
+        ("redact", ["ZHNER_MODEL", "ZHNER_LEXICON", "ZHNER_ISA", "ZHNER_REDACT_KEY", "ZHNER_REDACT_KEY_FILE"]),
         ("eval", ["ZHNER_MODEL", "ZHNER_ISA"]),
         ("info", ["ZHNER_MODEL", "ZHNER_ISA"]),
         ("version", ["ZHNER_ISA"]),
-        ("serve", ["ZHNER_MODEL", "ZHNER_ISA", "ZHNER_LEXICON", "ZHNER_API_KEYS", "ZHNER_API_KEY_FILE", "ZHNER_HOST", "ZHNER_PORT"]),
+        ("serve", ["ZHNER_MODEL", "ZHNER_ISA", "ZHNER_LEXICON", "ZHNER_API_KEYS", "ZHNER_API_KEY_FILE", "ZHNER_HOST", "ZHNER_PORT",
+                   "ZHNER_REDACT_KEY", "ZHNER_REDACT_KEY_FILE"]),
     ])
     func helpNamesTheVariablesItReads(_ command: String, _ variables: [String]) throws {
         let r = try Zhner.run([command, "--help"])
@@ -34,6 +36,17 @@ struct HelpAndVersionTests {
         for v in variables { #expect(r.stdout.contains(v), "\(command) --help lacks \(v)") }
         if command != "version" {
             #expect(r.stdout.contains("../share/zhner/models/default"), "\(command) --help lacks the model search")
+        }
+    }
+
+    @Test func redactIsListedWithItsOperators() throws {
+        let top = try Zhner.run(["--help"])
+        #expect(top.stdout.contains("\n  redact "))
+        let r = try Zhner.run(["redact", "--help"])
+        #expect(r.status == 0)
+        for word in ["--operator", "replace[:template]", "mask[:keep_first[:keep_last[:mask_char]]]", "hash[:length]", "pseudonym", "keep",
+                     "--key-file", "--with-originals", "docs/PRIVACY.md"] {
+            #expect(r.stdout.contains(word), "zhner redact --help lacks \(word)")
         }
     }
 

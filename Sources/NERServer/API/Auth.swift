@@ -13,7 +13,7 @@ struct Auth: Sendable {
     func isRequired(for route: Route) -> Bool {
         guard !keys.isEmpty else { return false }
         switch route {
-        case .entities, .batch, .stream: return true
+        case .entities, .batch, .stream, .redact, .redactStream: return true
         case .metrics: return !publicMetrics
         case .page, .pageScript, .pageStyle, .openapi, .healthz, .readyz: return false
         }

@@ -11,7 +11,7 @@ final class APIHandler: HTTPHandler {
         let info: (name: String, architecture: String, isa: String, types: [String])
     }
 
-    private let config: ServerConfig
+    let config: ServerConfig
     private let auth: Auth
     private let cors: CORS
     private let metrics: Metrics
@@ -122,7 +122,7 @@ final class APIHandler: HTTPHandler {
         case .metrics:
             return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
                                 body: metrics.render(gauges()).utf8)
-        case .entities, .batch, .stream:
+        case .entities, .batch, .stream, .redact, .redactStream:
             preconditionFailure("inference routes are answered in bodyReceived")
         }
     }
@@ -161,6 +161,7 @@ final class APIHandler: HTTPHandler {
             // Decoding is work too: none for a client that hung up while its body waited here.
             guard !ex.clientGone else { return cancel(ex) }
             do throws(APIError) {
+                if route.isRedaction { return try redact(route, body, limits, state.lexicon, ex, runnable: runnable) }
                 let request = route == .batch ? try RequestDecoding.batch(body, limits: limits)
                                               : try RequestDecoding.single(body, limits: limits)
                 ex.request.characters = request.characters
@@ -177,18 +178,21 @@ final class APIHandler: HTTPHandler {
             ex.respond(.json(200, entitiesBody(route, [], ex)))
             return
         }
-        let work: InferenceJob.Work
         if route == .stream {
-            work = .stream { [self] recognizer in stream(request, lexicon, ex, recognizer) }
-        } else {
-            work = .texts(request.texts) { [self] results in
-                let final = zip(request.texts, results).map { text, model in
-                    OutputEntities.finalEntities(text: text, model: model, lexicon: lexicon,
-                                                 patternTypes: request.patternTypes, types: request.types)
-                }
-                ex.respond(.json(200, entitiesBody(route, final, ex)))
-            }
+            return try submit(.stream { [self] recognizer in stream(request, lexicon, ex, recognizer) }, request, ex, runnable: runnable)
         }
+        try submit(.texts(request.texts) { [self] results in
+            let final = zip(request.texts, results).map { text, model in
+                OutputEntities.finalEntities(text: text, model: model, lexicon: lexicon,
+                                             patternTypes: request.patternTypes, types: request.types)
+            }
+            ex.respond(.json(200, entitiesBody(route, final, ex)))
+        }, request, ex, runnable: runnable)
+    }
+
+    /// Queues `work`, the inference of `request`, for a worker; a full queue or a deadline already
+    /// passed is the error to answer.
+    func submit(_ work: InferenceJob.Work, _ request: InferenceRequest, _ ex: Exchange, runnable: UInt64) throws(APIError) {
         let deadline = runnable + UInt64(config.deadlineMilliseconds) * 1_000_000
         let job = InferenceJob(work: work, characters: request.characters, deadline: deadline,
                                expired: { [self] in ex.respond(deadlineExceeded().response) },
@@ -233,26 +237,34 @@ final class APIHandler: HTTPHandler {
     }
 
     /// `"model": ..., "took_ms": ...`: the end of every answer with entities.
-    private func trailer(_ ex: Exchange) -> String {
+    func trailer(_ ex: Exchange) -> String {
         var out = "\"model\": "
         JSONWriter.appendString(config.modelName, to: &out)
         let ms = Double(MonotonicClock.now() - ex.arrival) / 1e6
         return out + ", \"took_ms\": \((ms * 1000).rounded() / 1000)"
     }
 
-    /// NDJSON: one line per piece as it is computed, then a summary line. Lexicon matches and
-    /// pattern entities are found and merged in the whole text first (a pattern may cross a piece's
-    /// edge); each line carries those starting in its piece, and the model entities that survive
-    /// all of them, so the lines add up to `/v1/entities`' answer. Once the client is gone no
-    /// further piece is computed.
+    /// `/v1/entities/stream`: each piece's entities (`StreamedEntities`), so the lines add up to
+    /// `/v1/entities`' answer.
     private func stream(_ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange, _ recognizer: Recognizer) {
-        ex.beginStream(HTTPResponse(status: 200, contentType: "application/x-ndjson", body: []))
         var found = 0
-        // Types are filtered per line: an entity left out must still block the model's beneath it.
-        let fixed = OutputEntities.finalEntities(text: request.texts[0], model: [], lexicon: lexicon,
-                                                 patternTypes: request.patternTypes, types: nil)
-        let addresses = PatternRecognizer.webAddressSpans(in: request.texts[0])
-        var nextMatch = 0
+        streamPieces(request, lexicon, ex, recognizer) { entities, processed, total in
+            found += entities.count
+            var line = "{\"entities\": "
+            JSONWriter.appendEntities(entities, to: &line)
+            return line + ", \"processed\": \(processed), \"total\": \(total)}\n"
+        } summary: {
+            "{\"done\": true, \"entities_total\": \(found), "
+        }
+    }
+
+    /// NDJSON: one line per piece as it is computed, made by `line` from the piece's final
+    /// entities and the code points covered so far, then `summary` and the trailer. Once the
+    /// client is gone no further piece is computed.
+    func streamPieces(_ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange, _ recognizer: Recognizer,
+                      line: (_ entities: [Entity], _ processed: Int, _ total: Int) -> String, summary: () -> String) {
+        ex.beginStream(HTTPResponse(status: 200, contentType: "application/x-ndjson", body: []))
+        var pieces = StreamedEntities(text: request.texts[0], lexicon: lexicon, patternTypes: request.patternTypes, types: request.types)
         var counted = 0
         var gone = false
         recognizer.recognize(request.texts[0], pieceTokens: config.streamPieceTokens, isCancelled: {
@@ -261,20 +273,10 @@ final class APIHandler: HTTPHandler {
         }) { model, processed, total in
             metrics.recordCharacters(processed - counted)
             counted = processed
-            let first = nextMatch
-            while nextMatch < fixed.count, processed == total || fixed[nextMatch].start < processed { nextMatch += 1 }
-            // A model entity of this piece may overlap one of `fixed` that starts in an earlier or later piece.
-            let unblocked = OutputEntities.off(addresses, model).filter { !UserLexicon.overrides(fixed, start: $0.start, end: $0.end) }
-            // `fixed` is merged already, so its entities go in as one list: their sources rank them.
-            let kept = OutputEntities.finalEntities(model: unblocked, lexicon: [], patterns: Array(fixed[first..<nextMatch]),
-                                                    types: request.types)
-            found += kept.count
-            var line = "{\"entities\": "
-            JSONWriter.appendEntities(kept, to: &line)
-            ex.write(line + ", \"processed\": \(processed), \"total\": \(total)}\n")
+            ex.write(line(pieces.piece(model: model, processed: processed, total: total), processed, total))
         }
         if gone { return cancel(ex) }
-        ex.write("{\"done\": true, \"entities_total\": \(found), " + trailer(ex) + "}\n")
+        ex.write(summary() + trailer(ex) + "}\n")
         ex.end()
     }
 

@@ -30,7 +30,11 @@ struct RequestLimits: Sendable {
 enum RequestDecoding {
     /// `{"text": "...", "types"?: [...], "patterns"?: "..."}` for `/v1/entities` and `/v1/entities/stream`.
     static func single(_ body: [UInt8], limits: RequestLimits) throws(APIError) -> InferenceRequest {
-        let object = try jsonObject(body, fields: ["text", "types", "patterns"])
+        try single(jsonObject(body, fields: ["text", "types", "patterns"]), limits: limits)
+    }
+
+    /// The same from a parsed body (whose other fields the caller reads: `RedactionRequest`).
+    static func single(_ object: [String: Any], limits: RequestLimits) throws(APIError) -> InferenceRequest {
         guard let value = object["text"] else { throw .badRequest("missing_field", "the body needs a \"text\" string") }
         guard let text = value as? String else {
             throw .badRequest("wrong_type", "\"text\" must be a string, got \(typeName(value))")
@@ -41,7 +45,10 @@ enum RequestDecoding {
 
     /// `{"texts": ["...", ...], "types"?: [...], "patterns"?: "..."}` for `/v1/entities/batch`.
     static func batch(_ body: [UInt8], limits: RequestLimits) throws(APIError) -> InferenceRequest {
-        let object = try jsonObject(body, fields: ["texts", "types", "patterns"])
+        try batch(jsonObject(body, fields: ["texts", "types", "patterns"]), limits: limits)
+    }
+
+    static func batch(_ object: [String: Any], limits: RequestLimits) throws(APIError) -> InferenceRequest {
         guard let value = object["texts"] else { throw .badRequest("missing_field", "the body needs a \"texts\" array of strings") }
         guard let array = value as? [Any] else {
             throw .badRequest("wrong_type", "\"texts\" must be an array of strings, got \(typeName(value))")
@@ -83,7 +90,7 @@ enum RequestDecoding {
         return mode
     }
 
-    private static func jsonObject(_ body: [UInt8], fields: Set<String>) throws(APIError) -> [String: Any] {
+    static func jsonObject(_ body: [UInt8], fields: Set<String>) throws(APIError) -> [String: Any] {
         guard !body.isEmpty else { throw .badRequest("invalid_json", "the body is empty; send a JSON object") }
         // Checked before parsing so that bad bytes get their own answer, not a generic parse error.
         guard String(validating: body, as: UTF8.self) != nil else {
@@ -162,7 +169,7 @@ enum RequestDecoding {
     }
 
     /// JSON's name for a parsed value, for messages.
-    private static func typeName(_ value: Any) -> String {
+    static func typeName(_ value: Any) -> String {
         switch value {
         case is String: return "a string"
         case is NSNull: return "null"

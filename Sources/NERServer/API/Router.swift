@@ -10,8 +10,13 @@ enum Route: String, CaseIterable, Sendable {
     case entities = "/v1/entities"
     case batch = "/v1/entities/batch"
     case stream = "/v1/entities/stream"
+    case redact = "/v1/redact"
+    case redactStream = "/v1/redact/stream"
 
-    var isInference: Bool { self == .entities || self == .batch || self == .stream }
+    var isInference: Bool { self == .entities || self == .batch || self == .stream || isRedaction }
+
+    /// Answered by `RedactHandler.swift`.
+    var isRedaction: Bool { self == .redact || self == .redactStream }
 
     /// What the `--probe-port` listener serves.
     var isProbe: Bool { self == .healthz || self == .readyz }

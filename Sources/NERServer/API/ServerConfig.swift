@@ -59,6 +59,9 @@ public struct ServerConfig: Sendable {
     /// Pattern recognizers for requests that do not choose (`"patterns"`): off, so clients see
     /// the model's types unless the operator or the request asks.
     public var patterns: PatternMode = .none
+    /// The key of the `/v1/redact` routes' `hash` operator and keyed pseudonyms; nil for none
+    /// (`hash` is then refused). It prints as `RedactionKey(hidden)`.
+    public var redactionKey: RedactionKey?
 
     public init() {}
 

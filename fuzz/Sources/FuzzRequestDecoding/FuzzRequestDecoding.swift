@@ -3,11 +3,12 @@ import FuzzSupport
 import NERCore
 @testable import NERServer
 
-// Request bodies of the inference routes. Any bytes either decode into a request inside the limits
+// Request bodies of the inference routes, the redaction routes' included. Any bytes either decode into a request inside the limits
 // or fail with a 400/413 whose body is valid JSON naming a code (messages quote field names from
 // the input, so the JSON escaping is exercised too).
 
 private let limits = RequestLimits(maxTextCharacters: 64, maxBatchTexts: 4, entityTypes: ["PER", "LOC", "ORG"])
+private let key = try! RedactionKey(bytes: Array("fuzz".utf8))
 
 private func check(_ decode: () throws(APIError) -> InferenceRequest, batch: Bool) {
     do {
@@ -35,5 +36,11 @@ public func fuzzRequestDecoding(_ data: UnsafePointer<UInt8>?, _ size: Int) -> I
     let body = Array(UnsafeBufferPointer(start: data, count: size))
     check({ () throws(APIError) in try RequestDecoding.single(body, limits: limits) }, batch: false)
     check({ () throws(APIError) in try RequestDecoding.batch(body, limits: limits) }, batch: true)
+    // With and without a server key: `hash` is refused without one (key_required, a 400).
+    for stream in [false, true] {
+        for k in [key, nil] {
+            check({ () throws(APIError) in try RedactionRequest(body, limits: limits, key: k, stream: stream).request }, batch: !stream)
+        }
+    }
     return 0
 }
