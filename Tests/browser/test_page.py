@@ -778,7 +778,8 @@ class PageTest(unittest.TestCase):
 
     def test_22_one_megabyte_file_streams_in_parts_and_paints(self):
         """A 1 MB UTF-8 file opened with the file input is streamed in parts (over the server's 100,000-character
-        limit) and painted in full, with the API's entities; the document map jumps through it."""
+        limit) and painted in full, with the API's entities, without freezing the tab: it is shown as a read-only
+        document instead of going into the text area. The document map jumps through it."""
         self.open()
         sample = self.click_sample("long")
         self.wait_done(sample)
@@ -801,7 +802,15 @@ class PageTest(unittest.TestCase):
             # A heartbeat: the longest gap between timer ticks while the document is streamed and painted.
             self.js("window.__gap = 0; let last = performance.now(); setInterval(() => { const now = performance.now(); window.__gap = Math.max(window.__gap, now - last); last = now; }, 50);")
             self.driver.find_element(By.ID, "file").send_keys(path)
+            # Opening: from choosing the file until its plain text is in the output, before any highlight.
+            self.wait_for(lambda: self.js("return document.getElementById('output').textContent.length") == len(text),
+                          "the document's text was never shown", timeout=120)
+            opening = self.js("return window.__gap")
             self.wait_done(text, timeout=300)
+            self.assertFalse(self.driver.find_element(By.ID, "text").is_displayed())
+            self.assertEqual(self.textarea_value(), "", "1 MB of text went into the text area")
+            self.assertEqual(self.driver.find_element(By.ID, "doc-name").text, "报告.txt")
+            self.assertIn(f"{len(text):,} characters", self.driver.find_element(By.ID, "doc-info").text)
             marks = self.js(JS_MARKS)
             self.assertEqual(len(marks), len(expected))
             self.assertEqual([tuple(m) for m in marks], expected)
@@ -811,15 +820,25 @@ class PageTest(unittest.TestCase):
             self.assertIn("报告.txt", self.driver.find_element(By.ID, "meta").text)
             used = [u for u in self.js("return performance.getEntriesByType('resource').map(e => e.name)") if u.endswith("/v1/entities/stream")]
             self.assertGreater(len(used), 1, "a document over the server's limit must go in several parts")
-            print(f"\n1 MB document: {len(expected)} entities, longest main-thread gap {self.js('return window.__gap'):.0f} ms")
-            # Painting yields every frame; the one long task left is the text area taking 1 MB of text at once
-            # (about 1.7 s on a loaded 2-core machine), so this catches a paint that blocks, not that one.
+            print(f"\n1 MB document: {len(expected)} entities, longest main-thread gap {opening:.0f} ms while opening, "
+                  f"{self.js('return window.__gap'):.0f} ms in all")
+            # The text area never takes the document (that one task was 1.2-1.7 s on a loaded 2-core machine);
+            # opening is now decoding, counting and cutting it into chunks, about 100 ms at load 8, so this catches
+            # the old stall coming back. The paint's longest gap is mid-stream and swings with the machine's load
+            # (1.4-3.1 s measured), so the whole keeps the looser bound, which catches a paint that blocks.
+            self.assertLess(opening, 500, "the tab froze while opening the document")
             self.assertLess(self.js("return window.__gap"), 4000, "the tab froze while painting")
             segments = self.js("return Array.from(document.querySelectorAll('#minimap button')).map(b => Number(b.dataset.count))")
             self.assertEqual(sum(segments), len(expected))
             before = self.js("return document.getElementById('output').scrollTop")
             self.driver.find_elements(By.CSS_SELECTOR, "#minimap button")[30].click()
             self.wait_for(lambda: self.js("return document.getElementById('output').scrollTop") > before + 1000, "the map did not jump")
+            # Closing the document goes back to an empty text area and an empty result.
+            self.driver.find_element(By.ID, "doc-close").click()
+            self.wait_for(lambda: self.js("return document.getElementById('output').dataset.state") == "idle", "closing left the result")
+            self.assertTrue(self.driver.find_element(By.ID, "text").is_displayed())
+            self.assertFalse(self.driver.find_element(By.ID, "doc").is_displayed())
+            self.assertEqual(self.driver.switch_to.active_element.get_attribute("id"), "text")
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 

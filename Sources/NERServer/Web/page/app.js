@@ -5,6 +5,11 @@
   // The server refuses texts over --max-text-chars (100,000 by default) and bodies over 1 MiB, so a longer
   // document is streamed in parts cut at paragraph ends; 50,000 code points is at most ~150 KB of UTF-8.
   const PART_CHARS = 50000;
+  // A file longer than this is kept as a read-only document rather than put in the text area: the text
+  // area lays out its whole value in one main-thread task (1.2-1.6 s for 1 MB, ~340,000 characters, on a
+  // loaded 2-core machine), so it stays for what the server takes in one request (--max-text-chars'
+  // default); anything longer is streamed in parts anyway and is rarely edited by hand.
+  const DOCUMENT_CHARS = 100000;
   const DEBOUNCE_MS = 300;
   const MAX_BUSY_RETRIES = 5;      // 503 retries of one request before asking the user
   const FRAME_BUDGET_MS = 12;      // painting yields to the browser after this long, so the tab stays responsive
@@ -82,6 +87,7 @@
       errBadRequest: "请求有误（400）。", errTimeout: "超时（504）。", errTimeoutHint: "请换短一些的文本，或再试一次。",
       errConnection: "连接中断。", errConnectionHint: "已显示的标注不完整；请按“分析”重新运行。",
       errHttp: "错误 {status}。", serverSays: "服务器说明：{message}",
+      docHelp: "文件太长，不放进文本框编辑（以免页面卡顿）；分析、查找、导出照常。", docInfo: "{kb} KB · {n} 字", docClose: "关闭文档",
       fileOpened: "已打开 {name}（{n} 字）。", errFileEncoding: "不是 UTF-8 文件。",
       errFileEncodingDetail: "{name} 不是 UTF-8 编码（可能是 GBK 或 UTF-16）。请在编辑器里另存为 UTF-8 后再打开。",
       errFileRead: "无法读取文件。", errFileType: "不支持的文件类型。", errFileTypeDetail: "只能打开 .txt、.md、.csv、.jsonl 文本文件。",
@@ -147,6 +153,8 @@
       errBadRequest: "Bad request (400).", errTimeout: "Timed out (504).", errTimeoutHint: "Try a shorter text, or try again.",
       errConnection: "Connection lost.", errConnectionHint: "The highlights shown are partial; press Analyse to run again.",
       errHttp: "Error {status}.", serverSays: "{message}",
+      docHelp: "Too long to edit in the text box (the tab would freeze); analysis, find and downloads work as usual.",
+      docInfo: "{kb} KB · {n} characters", docClose: "Close document",
       fileOpened: "Opened {name} ({n} characters).", errFileEncoding: "Not a UTF-8 file.",
       errFileEncodingDetail: "{name} is not UTF-8 (perhaps GBK or UTF-16). Save it as UTF-8 in an editor and open it again.",
       errFileRead: "Cannot read the file.", errFileType: "Unsupported file type.", errFileTypeDetail: "Only .txt, .md, .csv and .jsonl text files open here.",
@@ -185,6 +193,7 @@
   const el = {
     text: $("text"), analyse: $("analyse"), live: $("live"), patterns: $("patterns"), count: $("count"),
     file: $("file"), openFile: $("open-file"), inputCard: $("input-card"),
+    doc: $("doc"), docName: $("doc-name"), docInfo: $("doc-info"), docClose: $("doc-close"),
     progressWrap: $("progress-wrap"), progress: $("progress"), progressFill: $("progress-fill"), progressLabel: $("progress-label"),
     status: $("status"), error: $("error"), legend: $("legend"), output: $("output"), meta: $("meta"),
     search: $("search"), searchCount: $("search-count"), minimap: $("minimap"), card: $("ent-card"), groups: $("groups"),
@@ -200,7 +209,8 @@
   let composing = false;       // an IME composition is in progress (pinyin input): don't analyse half-typed text
   let lastFailedByNetwork = false;
   let result = null;           // { text, chars, entities, model, took_ms, streamed, complete }
-  let fileName = "";           // the opened file the text area still holds, shown in the meta line
+  let fileName = "";           // the opened file the text area (or doc) still holds, shown in the meta line
+  let doc = null;              // { text, bytes }: a file over DOCUMENT_CHARS, shown read-only instead of the text area
   let health = ["unknown", "healthChecking", {}];  // state and message of the last readyz check, repainted on a language switch
   let shownOnly = null;        // from a share link: types not listed start hidden when first seen
   const hiddenTypes = new Set();
@@ -242,6 +252,7 @@
     applyLanguage();
     refreshKeyState();
     updateCount();
+    paintDoc();
     setHealth(...health);
     clearError();
     paint();
@@ -249,6 +260,7 @@
   }
 
   // ---- Small helpers -----------------------------------------------------------------------
+  function inputText() { return doc ? doc.text : el.text.value; }  // what analysis, counts and links use
   const codePoints = (s) => Array.from(s);
   function cpLength(s) { let n = 0; for (const _ of s) n++; return n; }
   function fmtInt(n) { return n.toLocaleString(lang === "zh" ? "zh-CN" : "en-US"); }
@@ -360,7 +372,7 @@
 
   function analyse() {
     cancelPending();
-    const text = el.text.value;
+    const text = inputText();
     const my = ++seq;
     if (!text.trim()) {
       result = null; clearError(); el.progressWrap.hidden = true; setStatus("");
@@ -748,7 +760,7 @@
   el.rows.addEventListener("keydown", (e) => { const row = e.target.closest("tr[data-start]"); if (row && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); revealRow(row); } });
 
   function updateCount() {
-    const n = cpLength(el.text.value);
+    const n = cpLength(inputText());
     const stream = n > STREAM_THRESHOLD;
     el.count.textContent = t(stream ? "charsStream" : "chars", { n: fmtInt(n) });
     el.count.dataset.stream = String(stream);
@@ -986,7 +998,7 @@
   // The text and settings go into the URL fragment, which browsers never send to a server; opening the
   // link restores them here and analyses the text with this page's own server.
   async function shareLink() {
-    const params = new URLSearchParams({ text: el.text.value });
+    const params = new URLSearchParams({ text: inputText() });
     if (hiddenTypes.size) params.set("types", [...seenTypes].filter((type) => !hiddenTypes.has(type)).sort(compareTypes).join(","));
     if (el.patterns.value !== "none") params.set("patterns", el.patterns.value);
     const url = location.href.split("#")[0] + "#" + params;
@@ -1019,11 +1031,24 @@
       el.error.dataset.code = "file";
       return;
     }
-    el.text.value = text;
-    fileName = file.name;
-    updateCount();
+    setInput(text, file.name, file.size);
     analyse();
   }
+  // Puts a text in the text area, or a file's text over DOCUMENT_CHARS in the read-only document view.
+  function setInput(text, name, bytes) {
+    const long = name !== "" && cpLength(text) > DOCUMENT_CHARS;
+    doc = long ? { text, bytes } : null;
+    el.text.value = long ? "" : text;
+    fileName = name;
+    el.text.hidden = long; el.doc.hidden = !long;
+    paintDoc(); updateCount();
+  }
+  function paintDoc() {
+    if (!doc) return;
+    el.docName.textContent = fileName;
+    el.docInfo.textContent = t("docInfo", { kb: fmtInt(Math.ceil(doc.bytes / 1024)), n: fmtInt(cpLength(doc.text)) });
+  }
+  el.docClose.addEventListener("click", () => { setInput("", ""); analyse(); el.text.focus(); });
   el.openFile.addEventListener("click", () => el.file.click());
   el.file.addEventListener("change", () => { openFile(el.file.files[0]); el.file.value = ""; });
   el.inputCard.addEventListener("dragover", (e) => { if (e.dataTransfer.types.includes("Files")) { e.preventDefault(); el.inputCard.dataset.drop = "true"; } });
@@ -1068,7 +1093,7 @@
     if (key) sessionStorage.setItem(KEY_STORAGE, key); else sessionStorage.removeItem(KEY_STORAGE);
     el.key.value = ""; refreshKeyState(); el.auth.open = false;
     setStatus(t(key ? "keySaved" : "keyCleared"));
-    if (el.text.value.trim()) analyse();
+    if (inputText().trim()) analyse();
   });
   el.keyClear.addEventListener("click", () => { sessionStorage.removeItem(KEY_STORAGE); el.key.value = ""; refreshKeyState(); setStatus(t("keyCleared")); });
 
@@ -1090,9 +1115,9 @@
   });
   el.analyse.addEventListener("click", () => analyse());
   el.live.addEventListener("change", () => { if (el.live.checked) schedule(); });
-  el.patterns.addEventListener("change", () => { if (el.text.value.trim()) analyse(); });
+  el.patterns.addEventListener("change", () => { if (inputText().trim()) analyse(); });
   for (const b of document.querySelectorAll("button[data-sample]")) {
-    b.addEventListener("click", () => { el.text.value = SAMPLES[b.dataset.sample]; fileName = ""; updateCount(); analyse(); });
+    b.addEventListener("click", () => { setInput(SAMPLES[b.dataset.sample], ""); analyse(); });
   }
   for (const b of el.langs) b.addEventListener("click", () => setLanguage(b.dataset.lang));
   el.copy.addEventListener("click", copyJSON);
@@ -1106,5 +1131,5 @@
   updateCount();
   paint();
   checkHealth();
-  if (el.text.value.trim()) analyse();  // a share link's text, or the browser restored the text on reload
+  if (inputText().trim()) analyse();  // a share link's text, or the browser restored the text on reload
 })();
