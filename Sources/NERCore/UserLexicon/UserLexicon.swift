@@ -110,10 +110,4 @@ public struct UserLexicon: Sendable {
     public func apply(to model: [Entity], text: String) -> [Entity] {
         OutputEntities.finalEntities(model: model, lexicon: matches(in: text), patterns: [], types: nil)
     }
-
-    /// Whether a model entity at `start..<end` gives way to one of the lexicon `matches` (rule 2:
-    /// it overlaps one, even partly).
-    public static func overrides(_ matches: [Entity], start: Int, end: Int) -> Bool {
-        matches.contains { $0.start < end && start < $0.end }
-    }
 }
