@@ -16,24 +16,9 @@ import sys
 import tempfile
 import time
 
+from bench.make_inputs import sentences
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def msra_test_lines():
-    """MSRA test's sentences: the first column of the CoNLL file, a blank line between sentences."""
-    path = os.path.join(ROOT, "..", "shared", "data", "msra", "test.tsv")
-    lines, chars = [], []
-    with open(path, encoding="utf-8") as f:
-        for row in f:
-            row = row.rstrip("\n")
-            if row:
-                chars.append(row.split("\t")[0])
-            elif chars:
-                lines.append("".join(chars))
-                chars = []
-    if chars:
-        lines.append("".join(chars))
-    return lines
 
 
 def tag(binary, model, path, threads):
@@ -71,7 +56,7 @@ def main():
     ap.add_argument("--bert-model", help="also compare on this BERT folder (e.g. bench/work/models/random-bert-zhner-int8)")
     ap.add_argument("--bert-lines", type=int, default=200)
     args = ap.parse_args()
-    lines = msra_test_lines()
+    lines = list(sentences())
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         full = os.path.join(tmp, "msra_test.txt")

@@ -10,10 +10,7 @@ struct DefaultModelTextKindsTests {
         let r = try Zhner.run(["tag", "--model", Zhner.defaultModel, "--threads", "1"],
                               stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
         #expect(r.status == 0, "\(r.stderr)")
-        return try r.stdout.split(separator: "\n").map { line in
-            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            return try #require(record["entities"] as? [[String: Any]])
-        }
+        return try r.stdout.split(separator: "\n").map { try Zhner.entities(inRecord: $0) }
     }
 
     /// (text, names the model must find in it).

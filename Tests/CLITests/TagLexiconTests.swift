@@ -11,10 +11,6 @@ struct TagLexiconTests {
         return try body(url.path)
     }
 
-    static func entities(_ line: Substring) throws -> [[String: Any]] {
-        (try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any])["entities"] as! [[String: Any]]
-    }
-
     @Test func lexiconMatchesOverrideOverlappingModelEntities() throws {
         let texts = ["王伟去了北京。", "张明在上海工作，王伟也在。", "没有名字"]
         let input = Data(texts.joined(separator: "\n").utf8)
@@ -27,7 +23,7 @@ struct TagLexiconTests {
         let matches: [String: (String, Int, Int)] = ["北京": ("CITY", 0, 0), "上海工": ("PLACE", 0, 0), "王伟": ("VIP", 0, 0)]
         for (i, (p, l)) in zip(plain.stdout.split(separator: "\n"), r.stdout.split(separator: "\n")).enumerated() {
             let text = Array(texts[i].unicodeScalars)
-            let got = try Self.entities(l)
+            let got = try Zhner.entities(inRecord: l)
             // Lexicon entities: every occurrence, score 1, marked.
             let lexical = got.filter { $0["source"] as? String == "lexicon" }
             var expected: [(String, Int, Int)] = []
@@ -41,7 +37,7 @@ struct TagLexiconTests {
             #expect(lexical.map { "\($0["type"]!)@\($0["start"]!)-\($0["end"]!)" } == expected.map { "\($0.0)@\($0.1)-\($0.2)" })
             #expect(lexical.allSatisfy { ($0["score"] as! NSNumber).doubleValue == 1 })
             // Model entities: exactly those of the plain run that overlap no lexicon match.
-            let model = try Self.entities(p).filter { e in
+            let model = try Zhner.entities(inRecord: p).filter { e in
                 let (start, end) = (e["start"] as! Int, e["end"] as! Int)
                 return !expected.contains { $0.1 < end && start < $0.2 }
             }

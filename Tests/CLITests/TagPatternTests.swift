@@ -15,9 +15,7 @@ struct TagPatternTests {
         return r
     }
 
-    static func entities(_ r: Zhner.Result) throws -> [[String: Any]] {
-        (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["entities"] as! [[String: Any]]
-    }
+    static func entities(_ r: Zhner.Result) throws -> [[String: Any]] { try Zhner.entities(inRecord: r.stdout) }
 
     static func describe(_ list: [[String: Any]]) -> [String] {
         list.map { "\($0["type"] ?? $0["entity_group"]!)@\($0["start"]!)-\($0["end"]!):\($0["text"] ?? $0["word"]!)" }

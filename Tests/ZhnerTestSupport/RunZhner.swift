@@ -20,6 +20,11 @@ public enum Zhner {
         return dir
     }
 
+    /// The `entities` of one `zhner tag` JSONL record.
+    public static func entities(inRecord line: some StringProtocol) throws -> [[String: Any]] {
+        (try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any])["entities"] as! [[String: Any]]
+    }
+
     public struct Result: Sendable {
         public let status: Int32
         public let stdout: String
