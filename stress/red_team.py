@@ -12,14 +12,29 @@ server (`STRESS_MODEL`, default models/default); one table per scenario, a colum
   - smuggling: framing shapes a proxy could read differently: each must be a 400 and nothing after
     it served;
   - sigterm: SIGTERM while a client uploads one byte a second: seconds to exit (grace 3 s) and the
-    exit status.
+    exit status;
+  - memory: 8 clients each send a 1 MiB batch of "京" (every character an entity, by a one-line
+    lexicon: the largest answer a body can ask for) and read nothing for 20 s: peak RSS (VmHWM)
+    against --max-memory 256M (where the binary has it), statuses, RSS after load and 3 s after;
+  - lexicon: p50/p90 of 32 clients' short requests with a 2-entry and a 400,000-entry lexicon, RSS
+    after 7 SIGHUP reloads of the big one and after switching back to the small one;
+  - probes: /healthz latency while 8 clients send 1 MiB bodies back to back (decoding them must
+    not hold the polling thread).
 Stdlib only.
 """
 import argparse
 import json
+import os
+import random
+import signal
 import socket
+import subprocess
+import tempfile
 import threading
 import time
+
+from pytools.memory import status_kb
+from pytools.percentile import percentile
 
 from .harness import Server, post_json, request
 
@@ -158,14 +173,131 @@ def sigterm(binary):
     return {"exit status": code, "seconds to exit (grace 3 s)": round(time.monotonic() - start, 1)}
 
 
+def has_option(binary, option):
+    return option in subprocess.run([binary, "serve", "--help"], capture_output=True, text=True).stdout
+
+
+def memory(binary):
+    with tempfile.TemporaryDirectory() as tmp:
+        lexicon = os.path.join(tmp, "jing.tsv")
+        with open(lexicon, "w") as f:
+            f.write("京\tLOC\n")
+        budget = ["--max-memory", "256M"] if has_option(binary, "--max-memory") else []
+        server = Server(["--workers", "2", "--max-connections", "32", "--lexicon", lexicon, *budget], binary=binary)
+        after_load = server.rss_kb()
+        body = json.dumps({"texts": ["京" * 87_000] * 4}, ensure_ascii=False).encode()
+        statuses, lock = [], threading.Lock()
+
+        def never_read():
+            with socket.create_connection(("127.0.0.1", server.port), timeout=120) as s:
+                s.sendall(b"POST /v1/entities/batch HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+                          b"Content-Length: %d\r\n\r\n" % len(body) + body)
+                time.sleep(20)
+                first = s.recv(64)
+            with lock:
+                statuses.append(int(first.split(b" ")[1]) if first.startswith(b"HTTP/1.1 ") else 0)
+
+        clients = [threading.Thread(target=never_read) for _ in range(8)]
+        for c in clients:
+            c.start()
+        for c in clients:
+            c.join()
+        time.sleep(3)
+        result = {
+            "--max-memory": "256M" if budget else "(none)",
+            "RSS after load (MB)": round(after_load / 1024),
+            "peak RSS (MB)": round(status_kb(server.pid, ("VmHWM",))["VmHWM"] / 1024),
+            "RSS 3 s after (MB)": round(server.rss_kb() / 1024),
+            "statuses": {str(c): statuses.count(c) for c in sorted(set(statuses))},
+        }
+        server.stop()
+        return result
+
+
+def lexicon_cost(binary):
+    def timed(port, n_clients=32, per_client=20):
+        seconds, lock = [], threading.Lock()
+
+        def client():
+            for _ in range(per_client):
+                r = post_json(port, "/v1/entities", {"text": "张伟在北京工作。"})
+                with lock:
+                    seconds.append(r["seconds"])
+
+        threads = [threading.Thread(target=client) for _ in range(n_clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return round(percentile(seconds, 50) * 1000, 1), round(percentile(seconds, 90) * 1000, 1)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "lexicon.tsv")
+        rng = random.Random(0)
+        common = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严"
+        with open(path, "w") as f:
+            for i in range(400_000):
+                f.write("".join(rng.choice(common) for _ in range(rng.randint(2, 6))) + f"\tORG{i % 3}\n")
+        small = os.path.join(tmp, "small.tsv")
+        with open(small, "w") as f:
+            f.write("张伟\tPER\n北京\tLOC\n")
+        live = os.path.join(tmp, "live.tsv")
+        os.symlink(small, live)
+        server = Server(["--workers", "2", "--lexicon", live], binary=binary)
+        result = {"p50 / p90 ms, 2 entries": timed(server.port)}
+        rss_small = server.rss_kb()
+
+        def switch(target, times=1):
+            for _ in range(times):
+                os.remove(live)
+                os.symlink(target, live)
+                before = metrics(server.port).get("zhner_lexicon_generation", 0)
+                os.kill(server.pid, signal.SIGHUP)
+                while metrics(server.port).get("zhner_lexicon_generation", 0) == before:
+                    time.sleep(0.1)
+
+        switch(path)
+        result["p50 / p90 ms, 400,000 entries"] = timed(server.port)
+        switch(path, 6)
+        time.sleep(1)
+        result["RSS, 2 entries / after 7 loads of 400,000 (MB)"] = f"{round(rss_small / 1024)} / {round(server.rss_kb() / 1024)}"
+        switch(small)
+        time.sleep(1)
+        result["RSS after switching back (MB)"] = round(server.rss_kb() / 1024)
+        server.stop()
+        return result
+
+
+def probes(binary):
+    server = Server(["--workers", "2", "--max-connections", "32"], binary=binary)
+    body = json.dumps({"texts": ["京" * 87_000] * 4}, ensure_ascii=False).encode()
+    stop = threading.Event()
+
+    def flood():
+        while not stop.is_set():
+            request(server.port, "POST", "/v1/entities/batch", body, {"Content-Type": "application/json"})
+
+    floods = [threading.Thread(target=flood) for _ in range(8)]
+    for f in floods:
+        f.start()
+    time.sleep(1)
+    seconds = [request(server.port, "GET", "/healthz")["seconds"] for _ in range(50)]
+    stop.set()
+    for f in floods:
+        f.join()
+    server.stop()
+    return {"/healthz p50 / p90 ms under 8 flooding clients":
+            f"{round(percentile(seconds, 50) * 1000, 1)} / {round(percentile(seconds, 90) * 1000, 1)}"}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("binaries", nargs="+")
     parser.add_argument("--long-chars", type=int, default=1_000_000)
-    parser.add_argument("--only", nargs="*", default=["abandoned", "long", "smuggling", "sigterm"])
+    parser.add_argument("--only", nargs="*", default=["abandoned", "long", "smuggling", "sigterm", "memory", "lexicon", "probes"])
     args = parser.parse_args()
     scenarios = {"abandoned": abandoned, "long": lambda b: long_text(b, args.long_chars),
-                 "smuggling": smuggling, "sigterm": sigterm}
+                 "smuggling": smuggling, "sigterm": sigterm, "memory": memory, "lexicon": lexicon_cost, "probes": probes}
     for name in args.only:
         results = [scenarios[name](b) for b in args.binaries]
         print(f"\n## {name}\n")

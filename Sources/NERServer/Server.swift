@@ -19,6 +19,7 @@ public enum Server {
     /// flight finish within `shutdownGraceSeconds`, closes the connections of those that did not, and
     /// returns. A second signal while draining gives up (`ServerError.interrupted`).
     public static func run(_ config: ServerConfig, ready: (_ url: String, _ probeURL: String?) -> Void) throws {
+        MemoryBudget.limitArenas()
         let signals = TerminationSignals.block()
         // A client that hangs up must not kill the process; writes then fail with EPIPE instead.
         signal(SIGPIPE, SIG_IGN)
@@ -27,7 +28,8 @@ public enum Server {
         let lexicons = try LexiconStore(path: config.lexiconPath)
         let metrics = Metrics()
         let scheduler = Scheduler(config: config, metrics: metrics)
-        let handler = APIHandler(config: config, metrics: metrics, scheduler: scheduler, lexicons: lexicons)
+        let budget = MemoryBudget(limit: config.maxMemoryBytes)
+        let handler = APIHandler(config: config, metrics: metrics, scheduler: scheduler, lexicons: lexicons, budget: budget)
         let http = try HTTPServer(address: address, handler: handler, maxBodyBytes: config.maxBodyBytes,
                                   maxConnections: config.maxConnections,
                                   maxConnectionsPerClient: config.maxConnectionsPerClient,
@@ -56,6 +58,14 @@ public enum Server {
             throw error
         }
         scheduler.start(recognizer)
+        let base = budget.loaded(workers: config.workers)
+        if let limit = config.maxMemoryBytes, base >= limit {
+            listeners.forEach { $0.stop() }
+            throw ServerError.config("""
+                max-memory = \(limit >> 20) MiB leaves nothing for requests: the model and \(config.workers) workers \
+                take \(base >> 20) MiB (resident after load plus headroom); raise it or use fewer workers
+                """)
+        }
         handler.modelLoaded(recognizer)
         ready(address.url(port: http.port), probes.map { address.url(port: $0.port) })
 

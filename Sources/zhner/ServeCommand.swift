@@ -35,6 +35,8 @@ enum ServeCommand: Command {
                help: "requests not started this long after their body is in get 504"),
         Option(name: "max-body-bytes", value: "N", env: "ZHNER_MAX_BODY_BYTES", defaultText: "\(defaults.maxBodyBytes)",
                help: "largest request body; larger gets 413"),
+        Option(name: "max-memory", value: "SIZE", env: "ZHNER_MAX_MEMORY", defaultText: "the cgroup's memory limit, else none",
+               help: "memory the process may use (bytes, or with K/M/G/KiB/MiB/GiB); requests whose memory does not fit get 503 (docs/OPERATIONS.md); none for no budget"),
         Option(name: "max-text-chars", value: "N", env: "ZHNER_MAX_TEXT_CHARS", defaultText: "\(defaults.maxTextCharacters)",
                help: "longest text, in code points; longer gets 413"),
         Option(name: "max-batch-texts", value: "N", env: "ZHNER_MAX_BATCH_TEXTS", defaultText: "\(defaults.maxBatchTexts)",
@@ -123,6 +125,7 @@ enum ServeCommand: Command {
         config.batchWaitMilliseconds = try settings.int("batch-wait-ms", default: config.batchWaitMilliseconds, range: 0...10_000)
         config.deadlineMilliseconds = try settings.int("deadline-ms", default: config.deadlineMilliseconds, range: 1...3_600_000)
         config.maxBodyBytes = try settings.int("max-body-bytes", default: config.maxBodyBytes, range: 1...(1 << 30))
+        if let raw = settings.string("max-memory") { config.maxMemoryBytes = try settings.size("max-memory", raw) }
         config.maxTextCharacters = try settings.int("max-text-chars", default: config.maxTextCharacters, range: 1...(1 << 30))
         config.maxBatchTexts = try settings.int("max-batch-texts", default: config.maxBatchTexts, range: 1...1_000_000)
         config.streamPieceTokens = try settings.int("stream-piece-tokens", default: config.streamPieceTokens, range: 1...1_000_000)
@@ -191,6 +194,19 @@ enum ServeCommand: Command {
                 throw CLIError.usage("\(source(name)) must be an integer in \(range.lowerBound)...\(range.upperBound), got \(raw)")
             }
             return v
+        }
+
+        /// A byte count: digits with an optional K/M/G (binary, with or without "iB"); "none" for no limit.
+        func size(_ name: String, _ raw: String) throws -> Int? {
+            let text = raw.trimmingCharacters(in: .whitespaces)
+            if text.lowercased() == "none" { return nil }
+            let digits = text.prefix { $0.isASCII && $0.isNumber }
+            let shifts: [String: Int] = ["": 0, "k": 10, "kib": 10, "m": 20, "mib": 20, "g": 30, "gib": 30]
+            guard let n = Int(digits), let shift = shifts[text.dropFirst(digits.count).lowercased()],
+                  n <= Int.max >> (shift + 1) else {
+                throw CLIError.usage("\(source(name)) must be a size such as 268435456, 256M or 1GiB (or none), got \(raw)")
+            }
+            return n << shift
         }
 
         func choice<T: RawRepresentable & CaseIterable>(_ name: String, default def: T) throws -> T where T.RawValue == String {

@@ -36,16 +36,22 @@ public enum JSONWriter {
         out.append("[")
         for (i, e) in entities.enumerated() {
             if i > 0 { out.append(", ") }
-            out.append("{\"type\": ")
-            appendString(e.type, to: &out)
-            out.append(", \"start\": \(e.start), \"end\": \(e.end), \"text\": ")
-            appendString(e.text, to: &out)
-            out.append(", \"score\": " + score(e.score))
-            // Only lexicon (and pattern) entities say where they came from: model output keeps its old shape.
-            if e.source != .model { out.append(", \"source\": \"\(e.source.rawValue)\"") }
-            out.append("}")
+            appendEntity(e, to: &out)
         }
         out.append("]")
+    }
+
+    /// `{"type": ..., "start": ..., "end": ..., "text": ..., "score": ...}`, and `"source"` unless
+    /// the model found it.
+    public static func appendEntity(_ e: Entity, to out: inout String) {
+        out.append("{\"type\": ")
+        appendString(e.type, to: &out)
+        out.append(", \"start\": \(e.start), \"end\": \(e.end), \"text\": ")
+        appendString(e.text, to: &out)
+        out.append(", \"score\": " + score(e.score))
+        // Only lexicon (and pattern) entities say where they came from: model output keeps its old shape.
+        if e.source != .model { out.append(", \"source\": \"\(e.source.rawValue)\"") }
+        out.append("}")
     }
 
     /// `{"text": ..., "entities": [...]}`

@@ -17,13 +17,15 @@ final class APIHandler: HTTPHandler {
     private let metrics: Metrics
     private let scheduler: Scheduler
     private let lexicons: LexiconStore
+    let budget: MemoryBudget
     private let decoders: DecodePool
     private let model = Mutex<Model?>(nil)
     private let draining = Atomic<Bool>(false)
     private let exchanges = Atomic<Int>(0)
 
-    init(config: ServerConfig, metrics: Metrics, scheduler: Scheduler, lexicons: LexiconStore) {
+    init(config: ServerConfig, metrics: Metrics, scheduler: Scheduler, lexicons: LexiconStore, budget: MemoryBudget) {
         self.config = config
+        self.budget = budget
         self.lexicons = lexicons
         auth = Auth(keys: config.apiKeys, publicMetrics: config.publicMetrics)
         cors = CORS(origins: config.corsOrigins)
@@ -87,10 +89,25 @@ final class APIHandler: HTTPHandler {
             return APIError(status: 415, code: "unsupported_media_type",
                             message: "send the body as Content-Type: application/json (UTF-8)").response
         }
-        if let length = ex.header("Content-Length").flatMap(Int.init), length > config.maxBodyBytes {
-            return bodyTooLarge().response
+        let declared = ex.header("Content-Length").flatMap(Int.init)
+        if let declared, declared > config.maxBodyBytes { return bodyTooLarge().response }
+        // A chunked body may grow to the limit: charged as if it will.
+        return charge(ex, MemoryBudget.bodyCharge(declared ?? config.maxBodyBytes))?.response
+    }
+
+    /// Sets the request's charge to `bytes` (`MemoryBudget`); the error to answer when it does not fit.
+    private func charge(_ ex: Exchange, _ bytes: Int) -> APIError? {
+        switch budget.recharge(from: ex.request.charged, to: bytes) {
+        case .done:
+            ex.request.charged = bytes
+            return nil
+        case .busy:
+            metrics.recordOverBudget()
+            return .unavailable("memory_budget", "requests in flight hold the memory this one needs (max-memory = \(budget.limit ?? 0) bytes); retry shortly")
+        case .neverFits:
+            metrics.recordOverBudget()
+            return .tooLarge("over_memory_budget", "this request needs more memory than max-memory = \(budget.limit ?? 0) bytes leaves after the model; send fewer or shorter texts")
         }
-        return nil
     }
 
     /// `application/json`, optionally with `charset=utf-8`.
@@ -137,7 +154,8 @@ final class APIHandler: HTTPHandler {
         Metrics.Gauges(queueDepth: scheduler.depth, queueCapacity: scheduler.capacity, inflightRequests: inflight,
                        busyWorkers: scheduler.busyWorkers, workers: scheduler.workers,
                        model: model.withLock { $0?.info },
-                       lexicon: lexicons.path == nil ? nil : (lexicons.current.lexicon?.count ?? 0, lexicons.current.generation, lexicons.reloadFailures))
+                       lexicon: lexicons.path == nil ? nil : (lexicons.current.lexicon?.count ?? 0, lexicons.current.generation, lexicons.reloadFailures),
+                       memory: budget.limit.map { ($0, budget.charged) })
     }
 
     func bodyReceived(_ ex: Exchange) {
@@ -175,8 +193,7 @@ final class APIHandler: HTTPHandler {
     private func enqueue(_ route: Route, _ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange,
                          runnable: UInt64) throws(APIError) {
         if request.texts.isEmpty {
-            ex.respond(.json(200, entitiesBody(route, [], ex)))
-            return
+            return respondEntities(route, [], ex)
         }
         if route == .stream {
             return try submit(.stream { [self] recognizer in stream(request, lexicon, ex, recognizer) }, request, ex, runnable: runnable)
@@ -186,13 +203,24 @@ final class APIHandler: HTTPHandler {
                 OutputEntities.finalEntities(text: text, model: model, lexicon: lexicon,
                                              patternTypes: request.patternTypes, types: request.types)
             }
-            ex.respond(.json(200, entitiesBody(route, final, ex)))
+            respondEntities(route, final, ex)
         }, request, ex, runnable: runnable)
     }
 
     /// Queues `work`, the inference of `request`, for a worker; a full queue or a deadline already
     /// passed is the error to answer.
     func submit(_ work: InferenceJob.Work, _ request: InferenceRequest, _ ex: Exchange, runnable: UInt64) throws(APIError) {
+        // The body's charge becomes the work's: what the texts, their entities and the answer
+        // not yet read can take.
+        let utf8Bytes = request.texts.reduce(0) { $0 + $1.utf8.count }
+        let needed: Int
+        if case .stream = work {
+            needed = MemoryBudget.streamCharge(utf8Bytes: utf8Bytes, pieceTokens: config.streamPieceTokens)
+        } else {
+            needed = MemoryBudget.workCharge(characters: request.characters, utf8Bytes: utf8Bytes,
+                                             redaction: Route(rawValue: ex.path)?.isRedaction == true)
+        }
+        if let e = charge(ex, needed) { throw e }
         let deadline = runnable + UInt64(config.deadlineMilliseconds) * 1_000_000
         let job = InferenceJob(work: work, characters: request.characters, deadline: deadline,
                                expired: { [self] in ex.respond(deadlineExceeded().response) },
@@ -218,22 +246,13 @@ final class APIHandler: HTTPHandler {
                  message: "not started within deadline-ms = \(config.deadlineMilliseconds) ms of the body's arrival; the server is overloaded")
     }
 
-    /// `/v1/entities`: `{"entities": [...], ...}`; `/v1/entities/batch`: `{"results": [{"entities": [...]}, ...], ...}`.
-    private func entitiesBody(_ route: Route, _ results: [[Entity]], _ ex: Exchange) -> String {
-        var out = "{"
-        if route == .batch {
-            out += "\"results\": ["
-            for (i, entities) in results.enumerated() {
-                out += i == 0 ? "{\"entities\": " : ", {\"entities\": "
-                JSONWriter.appendEntities(entities, to: &out)
-                out += "}"
-            }
-            out += "]"
-        } else {
-            out += "\"entities\": "
-            JSONWriter.appendEntities(results.first ?? [], to: &out)
-        }
-        return out + ", " + trailer(ex) + "}"
+    /// `/v1/entities` or `/v1/entities/batch`'s answer: whole when small, else written as the
+    /// client reads it (`EntitiesBody`).
+    private func respondEntities(_ route: Route, _ results: [[Entity]], _ ex: Exchange) {
+        let body = EntitiesBody(results: results, batch: route == .batch, trailer: trailer(ex))
+        let head = HTTPResponse(status: 200, contentType: "application/json", body: body.isSmall ? body.whole() : [])
+        if body.isSmall { return ex.respond(head) }
+        ex.respond(head, producing: body)
     }
 
     /// `"model": ..., "took_ms": ...`: the end of every answer with entities.
@@ -282,6 +301,7 @@ final class APIHandler: HTTPHandler {
 
     func completed(_ ex: Exchange, ending: Ending) {
         exchanges.subtract(1, ordering: .relaxed)
+        budget.release(ex.request.charged)
         let seconds = Double(MonotonicClock.now() - ex.arrival) / 1e9
         let context = ex.request
         let status = ending == .clientGone && context.admitted ? 499 : ex.status

@@ -19,6 +19,8 @@ final class Metrics: Sendable {
         var model: (name: String, architecture: String, isa: String, types: [String])?
         /// (entries, generation, failed reloads) when the server has a lexicon file.
         var lexicon: (entries: Int, generation: Int, failures: Int)?
+        /// (limit, bytes charged) when the server has a `--max-memory` budget.
+        var memory: (limit: Int, charged: Int)?
     }
 
     private struct RouteStatus: Hashable, Comparable {
@@ -39,6 +41,7 @@ final class Metrics: Sendable {
     private let expired = Atomic<Int>(0)
     private let rejected = Atomic<Int>(0)
     private let cancelled = Atomic<Int>(0)
+    private let overBudget = Atomic<Int>(0)
     private let startTime = Double(time(nil))
 
     func recordRequest(route: String, status: Int, seconds: Double) {
@@ -61,6 +64,8 @@ final class Metrics: Sendable {
     func recordCancelled() { cancelled.add(1, ordering: .relaxed) }
 
     func recordRejected() { rejected.add(1, ordering: .relaxed) }
+
+    func recordOverBudget() { overBudget.add(1, ordering: .relaxed) }
 
     func render(_ g: Gauges) -> String {
         var out = ""
@@ -86,7 +91,12 @@ final class Metrics: Sendable {
         gauge(&out, "zhner_http_inflight_requests", "gauge", "Requests received and not yet fully answered.", g.inflightRequests)
         gauge(&out, "zhner_workers_busy", "gauge", "Inference workers running a batch.", g.busyWorkers)
         gauge(&out, "zhner_workers", "gauge", "Inference workers.", g.workers)
-        gauge(&out, "process_resident_memory_bytes", "gauge", "Resident set size.", Self.residentBytes())
+        if let m = g.memory {
+            gauge(&out, "zhner_memory_budget_bytes", "gauge", "--max-memory: bytes the process may use in all.", m.limit)
+            gauge(&out, "zhner_memory_charged_bytes", "gauge", "Bytes charged to requests in flight (bodies, work, unsent answers).", m.charged)
+            gauge(&out, "zhner_memory_rejected_total", "counter", "Requests answered 503 because their charge did not fit --max-memory.", overBudget.load(ordering: .relaxed))
+        }
+        gauge(&out, "process_resident_memory_bytes", "gauge", "Resident set size.", MemoryBudget.residentBytes())
         family(&out, "process_start_time_seconds", "gauge", "Start time, seconds since the epoch.")
         out += "process_start_time_seconds \(Int(startTime))\n"
         family(&out, "zhner_model_info", "gauge", "The loaded model (1 once loaded).")
@@ -128,19 +138,6 @@ final class Metrics: Sendable {
             return "\(key)=\"\(v)\""
         }
         return "{" + body.joined(separator: ",") + "}"
-    }
-
-    /// Resident pages from /proc (Linux); 0 where there is no /proc.
-    static func residentBytes() -> Int {
-        let fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return 0 }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 128)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n > 0 else { return 0 }
-        let fields = buffer[0..<n].split(separator: UInt8(ascii: " "))
-        guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return 0 }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }
 

@@ -19,6 +19,14 @@ final class RequestContext: @unchecked Sendable {
         set { decodedCharacters.store(newValue, ordering: .relaxed) }
     }
     private let decodedCharacters = Atomic<Int>(0)
+
+    /// Bytes charged to the memory budget for this request, released when the exchange completes.
+    /// Set on the polling thread (headers) and the decoding thread, read at completion.
+    var charged: Int {
+        get { memory.load(ordering: .relaxed) }
+        set { memory.store(newValue, ordering: .relaxed) }
+    }
+    private let memory = Atomic<Int>(0)
 }
 
 extension Exchange {

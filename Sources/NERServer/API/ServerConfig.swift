@@ -24,6 +24,9 @@ public struct ServerConfig: Sendable {
     /// never run.
     public var deadlineMilliseconds = 10_000
     public var maxBodyBytes = 1 << 20
+    /// Bytes the whole process may use (`MemoryBudget`): requests whose memory does not fit are
+    /// answered 503. Defaults to the cgroup's memory limit when one is set; nil for no budget.
+    public var maxMemoryBytes: Int? = MemoryBudget.cgroupLimit()
     /// Code points per text.
     public var maxTextCharacters = 100_000
     public var maxBatchTexts = 256
@@ -82,6 +85,7 @@ public struct ServerConfig: Sendable {
         guard (0...65535).contains(port) else { throw .config("port must be in 0...65535, got \(port)") }
         if let probePort, !(0...65535).contains(probePort) { throw .config("probe-port must be in 0...65535, got \(probePort)") }
         if let probePort, probePort != 0, probePort == port { throw .config("probe-port must differ from port (\(port))") }
+        if let maxMemoryBytes, maxMemoryBytes < 1 << 20 { throw .config("max-memory must be at least 1 MiB, got \(maxMemoryBytes) bytes") }
         guard maxConnectionsPerClient >= 0 else { throw .config("max-connections-per-client must not be negative") }
         guard batchWaitMilliseconds >= 0 else { throw .config("batch-wait-ms must not be negative") }
         guard maxBatchTokens >= 512 else { throw .config("max-batch-tokens must hold one 512-token window, got \(maxBatchTokens)") }

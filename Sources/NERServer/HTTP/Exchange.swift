@@ -58,6 +58,8 @@ final class Exchange: @unchecked Sendable {
         var ended = false
         /// `abandon`: the connection is to be closed, never suspended again.
         var abandoned = false
+        /// Writes the rest of the body when `chunks` runs dry (`respond(_:producing:)`).
+        var producer: (any BodyProducer)?
     }
     private let outbox = Mutex(Outbox())
 
@@ -121,7 +123,30 @@ final class Exchange: @unchecked Sendable {
     /// Starts a chunked answer with `head`'s status and headers; `write` adds to it, `end` ends it.
     func beginStream(_ head: HTTPResponse) { update { $0.ready = .stream(head) } }
 
-    func write(_ text: String) { update { $0.chunks.append(contentsOf: text.utf8) } }
+    /// A chunked answer with `head`'s status and headers whose body `producer` writes as the
+    /// client reads, so that a large answer is never held whole.
+    func respond(_ head: HTTPResponse, producing producer: any BodyProducer) {
+        update { o in
+            o.ready = .stream(head)
+            o.producer = producer
+        }
+    }
+
+    /// Bytes of a stream not yet taken by its client at which `write` waits for it.
+    static let unsentStreamLimit = 256 << 10
+
+    /// Adds to a stream. A client reading slower than the model computes makes the caller wait
+    /// here, so that unsent lines stay about `unsentStreamLimit` (which the memory budget charges)
+    /// instead of growing to the whole answer; a client that stops reading is closed by its
+    /// connection timeout, and `clientGone` then ends the wait.
+    func write(_ text: String) {
+        update { $0.chunks.append(contentsOf: text.utf8) }
+        while unsent > Self.unsentStreamLimit, !clientGone { usleep(2_000) }
+    }
+
+    private var unsent: Int {
+        outbox.withLock { o in o.closed || o.abandoned ? 0 : o.chunks.count - o.chunksRead }
+    }
 
     func end() { update { $0.ended = true } }
 
@@ -238,6 +263,10 @@ final class Exchange: @unchecked Sendable {
     func read(into buffer: UnsafeMutablePointer<CChar>, max: Int) -> Int {
         outbox.withLock { o -> Int in
             if o.abandoned { return zhner_mhd_end_with_error }
+            if o.chunks.count == o.chunksRead, let producer = o.producer, !producer.produce(into: &o.chunks, max: max) {
+                o.producer = nil
+                o.ended = true
+            }
             let available = o.chunks.count - o.chunksRead
             if available > 0 {
                 let n = min(available, max)
@@ -261,6 +290,13 @@ final class Exchange: @unchecked Sendable {
     func close() {
         outbox.withLock { $0.closed = true }
     }
+}
+
+/// Writes an answer's body a piece at a time as its client reads (`Exchange.respond(_:producing:)`).
+protocol BodyProducer: AnyObject, Sendable {
+    /// Appends about `max` more bytes to `out` (at least one piece); false once that was the last.
+    /// Called on the polling thread, one call at a time.
+    func produce(into out: inout [UInt8], max: Int) -> Bool
 }
 
 // The streamed body's C callbacks (file scope: see HTTPServer.swift on main-actor isolation).
