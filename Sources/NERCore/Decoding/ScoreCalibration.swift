@@ -50,10 +50,10 @@ struct ScoreCalibration: Sendable, Equatable {
 
     /// p = sigmoid(w · f), all in Double (the fitter's float64), with
     /// f = [1, l, saturated, type one-hot, p_c, l·p_c for each corpus c, ln length, final punctuation,
-    /// latin share], where l = min(logit(clamp(raw, ε, 1 − ε)), logitCap) and saturated = 1 when
-    /// logit(clamp(raw)) > saturatedLogit. The cap and the saturated flag split the raw scores the
-    /// float32 marginals round to 1 (logit ≈ 13.8 after the clamp) from the long tail below, which
-    /// a single slope fits badly.
+    /// latin share], where raw is the score rounded to 4 decimals as printed, l = min(logit(clamp(raw,
+    /// ε, 1 − ε)), logitCap) and saturated = 1 when logit(clamp(raw)) > saturatedLogit. The cap and
+    /// the saturated flag split the raw scores printed as 1 (logit ≈ 13.8 after the clamp; the next,
+    /// 0.9999, is 9.2) from the long tail below, which a single slope fits badly.
     struct Logistic: Sendable, Equatable {
         var epsilon: Double
         var logitCap: Double
@@ -72,7 +72,11 @@ struct ScoreCalibration: Sendable, Equatable {
         var latinShare: Double
 
         func callAsFunction(type t: String, score: Float, context c: Context) -> Float {
-            let p = min(max(Double(score), epsilon), 1 - epsilon)
+            // The raw score as `zhner tag` prints it without a calibration (clamped, 4 decimals,
+            // JSONWriter.score): what tools/calibrate/fit.py fitted on, so both compute the same
+            // number. Beyond 0.9999 the digits it drops were never seen by the fit.
+            let printed = (Double(probability(score)) * 10000).rounded() / 10000
+            let p = min(max(printed, epsilon), 1 - epsilon)
             let z = log(p / (1 - p))
             let l = min(z, logitCap)
             var x = bias + logit * l + (z > saturatedLogit ? saturated : 0) + (type[t] ?? 0)
