@@ -145,7 +145,7 @@ def transforms():
 
 
 def logits(raw, cal):
-    p = min(max(raw, cal["epsilon"]), 1 - cal["epsilon"])
+    p = min(max(printed(raw), cal["epsilon"]), 1 - cal["epsilon"])
     z = math.log(p / (1 - p))
     return min(z, cal["logit_cap"]), 1.0 if z > cal["saturated_logit"] else 0.0
 
@@ -190,10 +190,18 @@ def fit_logistic(obs, types, names):
     return cal
 
 
+def printed(raw):
+    """A score as zhner prints it (JSONWriter.score: 4 decimals, halves away from zero) from its float32
+    value; the identity on a score already read from zhner's output."""
+    r = float(np.float32(min(max(raw, 0.0), 1.0))) * 10000
+    f = math.floor(r)
+    return (f + (1 if r - f >= 0.5 else 0)) / 10000
+
+
 def apply_logistic(cal, typ, raw, ctx):
     """ScoreCalibration.Logistic.callAsFunction, in float64."""
     w = cal["weights"]
-    p = min(max(raw, cal["epsilon"]), 1 - cal["epsilon"])
+    p = min(max(printed(raw), cal["epsilon"]), 1 - cal["epsilon"])
     z = math.log(p / (1 - p))
     l = min(z, cal["logit_cap"])
     x = w["bias"] + w["logit"] * l + (w["saturated"] if z > cal["saturated_logit"] else 0.0) + w["type"].get(typ, 0.0)
