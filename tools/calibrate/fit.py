@@ -430,10 +430,12 @@ def plot(report, path):
         for key, colour, label in (("bins_before", "#d6336c", "raw"), ("bins_after", "#1c7ed6", "calibrated")):
             xs, ys, ns = zip(*r[key]) if r[key] else ((), (), ())
             ax.plot(xs, ys, marker="o", color=colour, label=f"{label} (ECE {r[key.replace('bins', 'ece')]:.3f})")
+            ax.scatter(xs, ys, s=[4 + 60 * n / r["entities"] for n in ns], color=colour)  # dot area ~ entities in the bin
         ax.set_title(f"{name} dev ({r['entities']} entities, out-of-fold)", fontsize=9)
         ax.set_xlabel("score")
         ax.set_xlim(0, 1), ax.set_ylim(0, 1)
-        ax.legend(fontsize=7, loc="upper left", title=f"noise floor {r['noise_floor_after']:.3f}", title_fontsize=7)
+        ax.legend(fontsize=7, loc="upper left", title=f"calibrated: mean of {REPEATS} fold assignments;\npoints: assignment 0; noise floor {r['noise_floor_after']:.3f}",
+                  title_fontsize=6)
     axes[0].set_ylabel("share of entities right")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
