@@ -5,7 +5,7 @@
 extension Recognizer {
     /// Entities per sentence for the given sentences of each document, sharing forward passes.
     func run<T>(_ work: [(doc: Document, sentences: Range<Int>)],
-                        decode: (Sentence, [Float], [Unicode.Scalar]) -> [T]) -> [[[T]]] {
+                        decode: (Sentence, [Float], Document) -> [T]) -> [[[T]]] {
         var jobs: [(doc: Int, sentence: Int, window: Int)] = []
         var windows: [ModelWindow] = []
         for (d, item) in work.enumerated() {
@@ -29,7 +29,7 @@ extension Recognizer {
             copyCore(window, logits: rows, into: &scores[job.doc][job.sentence])
         }
         return work.indices.map { d in
-            work[d].sentences.map { s in decode(work[d].doc.sentences[s], scores[d][s], work[d].doc.scalars) }
+            work[d].sentences.map { s in decode(work[d].doc.sentences[s], scores[d][s], work[d].doc) }
         }
     }
 

@@ -27,7 +27,8 @@ extension Recognizer {
     }
 
     /// Labels per token (CRF Viterbi or argmax), aggregated per word by its first token, then spans.
-    func decode(_ sentence: Sentence, scores: [Float], scalars: [Unicode.Scalar]) -> [Entity] {
+    func decode(_ sentence: Sentence, scores: [Float], document: Document) -> [Entity] {
+        let scalars = document.scalars
         let l = labels.count
         let e = sentence.encoding
         let n = e.count
@@ -61,13 +62,14 @@ extension Recognizer {
             var text = ""
             text.unicodeScalars.append(contentsOf: scalars[start..<end])
             return Entity(type: span.type, start: start, end: end, text: text,
-                          score: calibrated(span.type, total / Float(words.count)))
+                          score: calibrated(span.type, total / Float(words.count), document))
         }
     }
 
-    /// An entity's score as the model's calibration maps it (the raw mean where it has none).
-    func calibrated(_ type: String, _ raw: Float) -> Float {
-        calibration?.apply(type: type, score: raw) ?? raw
+    /// An entity's score as the model's calibration maps it (the raw mean where it has none), given
+    /// what the calibration reads of the entity's whole text.
+    func calibrated(_ type: String, _ raw: Float, _ document: Document) -> Float {
+        calibration?.apply(type: type, score: raw, context: document.scoreContext) ?? raw
     }
 
     /// Whether every code point of `s` is whitespace, a control character, a BOM or a zero-width

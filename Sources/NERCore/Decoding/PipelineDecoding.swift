@@ -7,7 +7,8 @@ extension Recognizer {
     /// BIO model without CRF this is exactly the pipeline's output. Beyond it: a CRF model gives
     /// Viterbi labels with marginal probabilities, and E-/S- labels close a group (transformers
     /// would report "E-PER" as a type of its own).
-    func decodePipeline(_ sentence: Sentence, scores: [Float], scalars: [Unicode.Scalar]) -> [PipelineEntity] {
+    func decodePipeline(_ sentence: Sentence, scores: [Float], document: Document) -> [PipelineEntity] {
+        let scalars = document.scalars
         let l = labels.count
         let e = sentence.encoding
         let (tokenLabels, probabilities) = tokenLabels(scores, tokens: e.count)
@@ -23,7 +24,7 @@ extension Recognizer {
             while g.first <= g.last, blank(g.last) { g.last -= 1 }
             guard g.first <= g.last else { return }
             let sum = (g.first...g.last).reduce(Float(0)) { $0 + probabilities[$1 * l + tokenLabels[$1]] }
-            out.append(PipelineEntity(entityGroup: g.type, score: calibrated(g.type, sum / Float(g.last - g.first + 1)),
+            out.append(PipelineEntity(entityGroup: g.type, score: calibrated(g.type, sum / Float(g.last - g.first + 1), document),
                                       word: pipelineWord(e, g.first...g.last, scalars),
                                       start: Int(e.starts[g.first]), end: Int(e.ends[g.last])))
         }

@@ -11,6 +11,16 @@ extension Recognizer {
         let sentences: [Sentence]
         /// `TokenClassifier.corpus(of:)` of the whole text: every window of it runs conditioned alike.
         var corpus = 0
+        /// What the score calibration reads of the whole text (nil unless it reads one): computed
+        /// once here, since every sentence's entities share it.
+        var scoreContext: ScoreCalibration.Context? = nil
+    }
+
+    /// A document of the text's sentences, with the corpus it resembles and its calibration context.
+    private func document(_ scalars: [Unicode.Scalar], _ sentences: [Sentence]) -> Document {
+        let guess = model.corpusGuess(of: scalars)
+        return Document(scalars: scalars, sentences: sentences, corpus: guess.id,
+                        scoreContext: calibration?.context(of: scalars, corpus: guess))
     }
 
     /// A text that fits one window runs whole, as the model was trained; a longer one is cut into
@@ -22,7 +32,7 @@ extension Recognizer {
         let whole = model.encode(scalars[...])
         guard whole.count > capacity else {
             let sentences = whole.count == 0 ? [] : [Sentence(encoding: whole, windows: [TokenWindow(tokens: 0..<whole.count, core: 0..<whole.count)])]
-            return Document(scalars: scalars, sentences: sentences, corpus: model.corpus(of: scalars))
+            return document(scalars, sentences)
         }
         var sentences: [Sentence] = []
         var t = 0
@@ -42,7 +52,7 @@ extension Recognizer {
                 sentences.append(Sentence(encoding: encoding, windows: windows))
             }
         }
-        return Document(scalars: scalars, sentences: sentences, corpus: model.corpus(of: scalars))
+        return document(scalars, sentences)
     }
 
     /// The most tokens one sentence holds: a longer run without a sentence break (a log line, a

@@ -17,6 +17,8 @@ protocol TokenClassifier: Sendable {
     func tokenString(_ id: Int32) -> String?
     /// The corpus a whole text resembles, for models that condition on one (0 = general, the default).
     func corpus(of scalars: [Unicode.Scalar]) -> Int
+    /// `corpus(of:)` with the detector's score per corpus, which the score calibration reads.
+    func corpusGuess(of scalars: [Unicode.Scalar]) -> CorpusGuess
     /// Whether tokens have vocabulary strings (`tokenString`), or are the text's own characters.
     var hasTokenStrings: Bool { get }
     /// Emission scores of each window, handed to `consume(index, rows)` as `tokens.count` rows of
@@ -26,4 +28,14 @@ protocol TokenClassifier: Sendable {
 
 extension TokenClassifier {
     func corpus(of scalars: [Unicode.Scalar]) -> Int { 0 }
+    func corpusGuess(of scalars: [Unicode.Scalar]) -> CorpusGuess { CorpusGuess(id: corpus(of: scalars)) }
+}
+
+/// The corpus a text resembles (`TokenClassifier.corpusGuess(of:)`): its id (0 = general) and, for a
+/// model with a corpus detector that saw enough known bigrams, the detector's score per corpus
+/// (`names`, the general corpus left out, in the model's order).
+struct CorpusGuess: Sendable {
+    var id = 0
+    var scores: [Float]? = nil
+    var names: [String] = []
 }

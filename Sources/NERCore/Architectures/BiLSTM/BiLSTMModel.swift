@@ -60,15 +60,19 @@ struct BiLSTMModel: TokenClassifier {
     func tokenString(_ id: Int32) -> String? { nil }
     var hasTokenStrings: Bool { false }
 
-    func corpus(of scalars: [Unicode.Scalar]) -> Int {
-        guard let conditioning = encoder.weights.corpora else { return 0 }
+    func corpus(of scalars: [Unicode.Scalar]) -> Int { corpusGuess(of: scalars).id }
+
+    /// One pass over the text's left bigrams gives both the corpus id and the detector's scores.
+    func corpusGuess(of scalars: [Unicode.Scalar]) -> CorpusGuess {
+        guard let conditioning = encoder.weights.corpora else { return CorpusGuess() }
         var previous = config.bos
         let ids = scalars.map { s in
             let c = encoder.normalizer.apply(s)
             defer { previous = c }
             return encoder.vocabulary.bigramID(previous, c)
         }
-        return conditioning.detect(leftBigrams: ids)
+        return CorpusGuess(id: conditioning.detect(leftBigrams: ids), scores: conditioning.scores(leftBigrams: ids),
+                           names: Array(conditioning.names.dropFirst()))
     }
 
     func emissions(_ windows: [ModelWindow], consume: (Int, UnsafePointer<Float>) -> Void) {

@@ -36,16 +36,24 @@ struct CorpusConditioning: @unchecked Sendable {
     /// plus the summed detector rows (float32, ties to the lower id), or 0 (general) below `minBigrams`
     /// known ones.
     func detect(leftBigrams ids: [Int]) -> Int {
+        guard let score = scores(leftBigrams: ids) else { return 0 }
+        var best = 0
+        for j in 1..<score.count where score[j] > score[best] { best = j }
+        return best + 1
+    }
+
+    /// Each corpus's detector score (bias plus the summed detector rows, float32 in position order;
+    /// `names.count − 1` of them, the general corpus left out), or nil below `minBigrams` known bigrams.
+    /// `detect` picks their argmax; the score calibration (ScoreCalibration) reads all of them.
+    func scores(leftBigrams ids: [Int]) -> [Float]? {
         let k = names.count - 1
-        guard ids.lazy.filter({ $0 != 0 }).count >= minBigrams else { return 0 }
+        guard ids.lazy.filter({ $0 != 0 }).count >= minBigrams else { return nil }
         var score = (0..<k).map { bias[$0] }
         for id in ids {
             let row = detector + id * k
             for j in 0..<k { score[j] += row[j] }
         }
-        var best = 0
-        for j in 1..<k where score[j] > score[best] { best = j }
-        return best + 1
+        return score
     }
 
     /// Adds corpus `id`'s gate change to one token's 8H gate pre-activations.
