@@ -65,7 +65,8 @@ class Server:
         self.argv = [str(a) for a in argv]
         self.grace = grace
         self._stdout = tempfile.TemporaryFile()
-        self._log = open(log, "wb") if log else tempfile.TemporaryFile()
+        # Readable too: output() reads it back when the start fails (write-only, that raised EBADF).
+        self._log = open(log, "w+b") if log else tempfile.TemporaryFile()
         start = time.perf_counter()
         self.proc = subprocess.Popen(self.argv, stdout=self._stdout, stderr=self._log, env=env)
         m = wait_for_serving(lambda: os.pread(self._stdout.fileno(), 1 << 16, 0), self.alive, timeout)

@@ -33,6 +33,11 @@ import ZhnerTestSupport
         #expect(email.status == 200)
         #expect(Self.patterns(try email.json()["entities"]!) == ["EMAIL@19-39:zhangsan@example.com"])
         #expect((try email.json()["entities"] as! [Any]).count == 1)
+        // Every answered pattern entity is counted by type (three routes with pii, one EMAIL alone).
+        let metrics = try server.request("GET", "/metrics").text
+        for (type, n) in [("PHONE", 3), ("EMAIL", 4), ("ID_CARD", 3)] {
+            #expect(metrics.contains(#"zhner_entities_total{source="pattern",type="\#(type)"} \#(n)"#), "\(type)")
+        }
         #expect(server.terminate() == 0)
     }
 

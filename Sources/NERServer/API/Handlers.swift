@@ -14,7 +14,7 @@ final class APIHandler: HTTPHandler {
     let config: ServerConfig
     private let auth: Auth
     private let cors: CORS
-    private let metrics: Metrics
+    let metrics: Metrics
     private let scheduler: Scheduler
     private let lexicons: LexiconStore
     let budget: MemoryBudget
@@ -203,6 +203,7 @@ final class APIHandler: HTTPHandler {
                 OutputEntities.finalEntities(text: text, model: model, lexicon: lexicon,
                                              patternTypes: request.patternTypes, types: request.types)
             }
+            final.forEach(metrics.recordEntities)
             respondEntities(route, final, ex)
         }, request, ex, runnable: runnable)
     }
@@ -292,7 +293,9 @@ final class APIHandler: HTTPHandler {
         }) { model, processed, total in
             metrics.recordCharacters(processed - counted)
             counted = processed
-            ex.write(line(pieces.piece(model: model, processed: processed, total: total), processed, total))
+            let entities = pieces.piece(model: model, processed: processed, total: total)
+            metrics.recordEntities(entities)
+            ex.write(line(entities, processed, total))
         }
         if gone { return cancel(ex) }
         ex.write(summary() + trailer(ex) + "}\n")

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NERCore
 import Synchronization
 
 /// Counts since start, rendered in the Prometheus text format (version 0.0.4). Label sets are
@@ -42,6 +43,14 @@ final class Metrics: Sendable {
     private let rejected = Atomic<Int>(0)
     private let cancelled = Atomic<Int>(0)
     private let overBudget = Atomic<Int>(0)
+    /// Entities answered, by type and source: bounded by the model's, the lexicon's and the
+    /// pattern recognizers' types.
+    private let entities = Mutex<[EntityKey: Int]>([:])
+    private struct EntityKey: Hashable, Comparable {
+        let type: String
+        let source: String
+        static func < (a: Self, b: Self) -> Bool { (a.type, a.source) < (b.type, b.source) }
+    }
     private let startTime = Double(time(nil))
 
     func recordRequest(route: String, status: Int, seconds: Double) {
@@ -65,6 +74,14 @@ final class Metrics: Sendable {
 
     func recordRejected() { rejected.add(1, ordering: .relaxed) }
 
+    /// Entities in an answer (or a streamed piece of one), after the types filter.
+    func recordEntities(_ found: [Entity]) {
+        guard !found.isEmpty else { return }
+        entities.withLock { counts in
+            for e in found { counts[EntityKey(type: e.type, source: e.source.rawValue), default: 0] += 1 }
+        }
+    }
+
     func recordOverBudget() { overBudget.add(1, ordering: .relaxed) }
 
     func render(_ g: Gauges) -> String {
@@ -82,6 +99,10 @@ final class Metrics: Sendable {
         batches.withLock { $0 }.render(into: &out, name: "zhner_batch_texts", labels: [:])
         gauge(&out, "zhner_texts_processed_total", "counter", "Texts a worker started on (answered or streaming).", texts.load(ordering: .relaxed))
         gauge(&out, "zhner_characters_processed_total", "counter", "Code points the workers ran through the model (a stream's piece by piece).", characters.load(ordering: .relaxed))
+        family(&out, "zhner_entities_total", "counter", "Entities answered (entity and redaction routes), by type and by source: model, lexicon or pattern.")
+        for (key, n) in entities.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+            out += "zhner_entities_total\(Self.labels(["type": key.type, "source": key.source])) \(n)\n"
+        }
         gauge(&out, "zhner_queue_rejected_total", "counter", "Requests answered 503 because the queue was full.", rejected.load(ordering: .relaxed))
         family(&out, "zhner_requests_cancelled_total", "counter", "Inference requests stopped, or dropped unrun, because their client was gone (closed or half-closed the connection, or stopped reading).")
         out += "zhner_requests_cancelled_total\(Self.labels(["reason": "client_gone"])) \(cancelled.load(ordering: .relaxed))\n"

@@ -21,8 +21,10 @@ extension APIHandler {
             // One redactor for the request: its texts share the pseudonyms.
             var redactor = Redactor(policy: r.policy)
             let redactions = zip(r.request.texts, results).map { text, model in
-                redactor.redact(text, entities: OutputEntities.finalEntities(text: text, model: model, lexicon: lexicon,
-                                                                             patternTypes: r.request.patternTypes, types: r.request.types))
+                let entities = OutputEntities.finalEntities(text: text, model: model, lexicon: lexicon,
+                                                            patternTypes: r.request.patternTypes, types: r.request.types)
+                metrics.recordEntities(entities)
+                return redactor.redact(text, entities: entities)
             }
             ex.respond(.json(200, answer(r, redactions, ex)))
         }, r.request, ex, runnable: runnable)
