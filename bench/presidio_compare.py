@@ -1,0 +1,211 @@
+"""zhner's pattern recognizers beside Microsoft Presidio's on the synthetic PII set (docs/PRIVACY.md).
+
+    bench/.venv/bin/python -m bench.presidio_compare [--rounds N] [--data FILE] [--zhner BIN] [--model DIR]
+
+The set is Tests/NERCoreTests/Fixtures/patterns/eval.tsv (tools/patterns/make_eval.py). Only the types
+Presidio has are compared: PHONE (Presidio PHONE_NUMBER), EMAIL (EMAIL_ADDRESS), URL, IP (IP_ADDRESS) and
+BANK_CARD (CREDIT_CARD). Both engines tag the same sentences in one run, alternating whole passes over
+the set in a rotating order; the entities of the timed passes are scored by one scorer (exact span and
+type, per type and micro-averaged), so what is scored is what was timed.
+
+- zhner: `zhner tag --patterns pii --entities PHONE,EMAIL,URL,IP,BANK_CARD --threads 1`, from exec to
+  exit. The other pii types are still recognised (an identity number is not then read as a card), only
+  the output is filtered; the model (models/default) runs too, since `zhner tag` always runs it, and its
+  load counts in the time: both only make zhner's figure slower.
+- Presidio: AnalyzerEngine with only its own predefined recognizers for those five types, in-process,
+  built once before timing (its load is not counted), analyze(text, language="zh", entities=[...]) per
+  sentence, default score threshold (0: every match is reported). Its NLP engine is spaCy with a blank
+  "zh" pipeline (tokenizer only, character segmentation: no model to download, no NER); the five
+  recognizers are constructed with supported_language="zh" (Presidio's defaults say "en", and the
+  analyzer only runs recognizers of the requested language). The phone recognizer gets
+  supported_regions=("CN",) so that national-format mainland numbers (13812345678, 010-12345678) parse;
+  Presidio's default regions have no CN. Context words (Presidio's are English, and need lemmas a blank
+  pipeline does not make) cannot raise scores, and at threshold 0 they change no result anyway.
+Both run on one thread: zhner with --threads 1, Presidio in one Python thread.
+
+Writes bench/results/presidio-<date>.json (host CPU and ISA flags, versions, configuration, scores,
+throughput). Installs nothing: the packages come from bench/requirements.txt (make bench/.venv/ready).
+"""
+import argparse
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import time
+
+from . import run
+from .engines import common
+
+DATA = os.path.join(run.ROOT, "Tests/NERCoreTests/Fixtures/patterns/eval.tsv")
+# Presidio entity -> zhner type, for the types both have.
+PRESIDIO_TYPES = {"PHONE_NUMBER": "PHONE", "EMAIL_ADDRESS": "EMAIL", "URL": "URL", "IP_ADDRESS": "IP",
+                  "CREDIT_CARD": "BANK_CARD"}
+TYPES = sorted(PRESIDIO_TYPES.values())
+
+
+def read_set(path):
+    """Sentences of a `char<TAB>tag` BIO file: [(text, gold spans [(type, start, end)])], every type kept
+    (INVALID and the types Presidio lacks too: a prediction on one of them is a false positive, and the
+    scorer says which gold type it hit)."""
+    out, chars, tags = [], [], []
+    with open(path, encoding="utf-8") as f:
+        for line in f.read().split("\n") + [""]:
+            if line:
+                char, tag = line.split("\t")
+                chars.append(char)
+                tags.append(tag)
+            elif chars:
+                out.append(("".join(chars), common.spans(tags)))
+                chars, tags = [], []
+    return out
+
+
+def score(sentences, predicted):
+    """Exact span + type per type (TYPES only), micro-averaged; false positives counted by the gold
+    type they overlap (INVALID, ID_CARD, ... or none); and a lenient recall (gold overlapped by a
+    prediction of its type), which tells boundary disagreements apart from misses."""
+    per = {t: {"gold": 0, "predicted": 0, "correct": 0, "overlapped": 0} for t in TYPES}
+    false_hits = {}
+    for (text, gold_all), pred in zip(sentences, predicted):
+        gold = {g for g in gold_all if g[0] in TYPES}
+        pred = {tuple(p) for p in pred if p[0] in TYPES}
+        for t, s, e in gold:
+            per[t]["gold"] += 1
+            per[t]["overlapped"] += any(pt == t and ps < e and s < pe for pt, ps, pe in pred)
+        for p in pred:
+            per[p[0]]["predicted"] += 1
+            if p in gold:
+                per[p[0]]["correct"] += 1
+                continue
+            t, s, e = p
+            hit = next((g[0] for g in gold_all if g[1] < e and s < g[2]), "none")
+            key = f"{t} on {hit}"
+            false_hits[key] = false_hits.get(key, 0) + 1
+    total = {k: sum(c[k] for c in per.values()) for k in ("gold", "predicted", "correct", "overlapped")}
+    for c in list(per.values()) + [total]:
+        p = c["correct"] / c["predicted"] if c["predicted"] else 0.0
+        r = c["correct"] / c["gold"] if c["gold"] else 0.0
+        c.update(precision=p, recall=r, f1=2 * p * r / (p + r) if p + r else 0.0,
+                 overlap_recall=c["overlapped"] / c["gold"] if c["gold"] else 0.0)
+    return {"per_type": per, "micro": total, "false_positives_by_gold": dict(sorted(false_hits.items()))}
+
+
+# ---- the engines ------------------------------------------------------------------------------------------
+
+def zhner_pass(args, text_file, n):
+    """One `zhner tag` pass over the set: (seconds from exec to exit, entities per sentence)."""
+    out = os.path.join(run.WORK, "presidio", "zhner-out.jsonl")
+    cmd = [args.zhner, "tag", "--model", args.model, "--patterns", "pii", "--entities", ",".join(TYPES),
+           "--threads", "1", "--input", text_file, "--output", out]
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    seconds = time.perf_counter() - t
+    with open(out, encoding="utf-8") as f:
+        found = [[[e["type"], e["start"], e["end"]] for e in json.loads(line)["entities"]] for line in f]
+    assert len(found) == n, (len(found), n)
+    return seconds, found
+
+
+def blank_spacy(path):
+    """A blank spaCy "zh" pipeline saved to `path` (what Presidio's spaCy engine loads by name or path):
+    a tokenizer only, so nothing is downloaded. Its default segmenter is per character (no jieba)."""
+    if not os.path.exists(os.path.join(path, "config.cfg")):
+        import spacy
+        spacy.blank("zh").to_disk(path)
+    return path
+
+
+def presidio_analyzer(work):
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+    from presidio_analyzer.predefined_recognizers import (CreditCardRecognizer, EmailRecognizer, IpRecognizer,
+                                                          PhoneRecognizer, UrlRecognizer)
+    nlp = SpacyNlpEngine(models=[{"lang_code": "zh", "model_name": blank_spacy(os.path.join(work, "spacy-blank-zh"))}])
+    nlp.load()
+    registry = RecognizerRegistry(supported_languages=["zh"])
+    for recognizer in (PhoneRecognizer(supported_language="zh", supported_regions=("CN",)),
+                       EmailRecognizer(supported_language="zh"), UrlRecognizer(supported_language="zh"),
+                       IpRecognizer(supported_language="zh"), CreditCardRecognizer(supported_language="zh")):
+        registry.add_recognizer(recognizer)
+    return AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=["zh"])
+
+
+def presidio_pass(analyzer, texts):
+    entities = list(PRESIDIO_TYPES)
+    t = time.perf_counter()
+    found = [[[PRESIDIO_TYPES[r.entity_type], r.start, r.end]
+              for r in analyzer.analyze(text, language="zh", entities=entities)] for text in texts]
+    return time.perf_counter() - t, found
+
+
+# ---- the run ----------------------------------------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=DATA)
+    ap.add_argument("--rounds", type=int, default=5, help="timed passes per engine, alternating (default 5)")
+    ap.add_argument("--zhner", default=os.environ.get("ZHNER_BIN", os.path.join(run.ROOT, ".build/release/zhner")))
+    ap.add_argument("--model", default=os.path.join(run.ROOT, "models/default"))
+    ap.add_argument("--out", help="default bench/results/presidio-<date>.json")
+    args = ap.parse_args()
+    work = os.path.join(run.WORK, "presidio")
+    os.makedirs(work, exist_ok=True)
+    sentences = read_set(args.data)
+    texts = [t for t, _ in sentences]
+    text_file = os.path.join(work, "texts.txt")
+    with open(text_file, "w", encoding="utf-8") as f:
+        f.write("\n".join(texts) + "\n")
+    started = datetime.datetime.now(datetime.timezone.utc)
+    load_start = run.loadavg()
+    t = time.perf_counter()
+    analyzer = presidio_analyzer(work)
+    presidio_load = time.perf_counter() - t
+    presidio_pass(analyzer, texts[:20])  # warm-up: first calls compile regexes and load phonenumbers' metadata
+
+    engines = ("zhner", "presidio")
+    seconds = {n: [] for n in engines}
+    found = {}
+    for r in range(args.rounds):
+        for n in run.rotated(list(engines), r):
+            s, ents = zhner_pass(args, text_file, len(texts)) if n == "zhner" else presidio_pass(analyzer, texts)
+            seconds[n].append(s)
+            # Every pass must give the same entities (neither engine is random); the last is scored.
+            assert found.setdefault(n, ents) == ents, f"{n}: entities changed between passes"
+        run.log(f"round {r + 1}/{args.rounds}: " + ", ".join(f"{n} {len(texts) / seconds[n][-1]:,.0f} sent/s"
+                                                             for n in engines))
+    results = {
+        "started_utc": started.isoformat(timespec="seconds"),
+        "host": run.host_info(), "loadavg_start": load_start, "loadavg_end": run.loadavg(),
+        "data": os.path.relpath(args.data, run.ROOT), "sentences": len(texts),
+        "characters": sum(len(t) for t in texts), "rounds": args.rounds, "threads": 1,
+        "versions": run.dist_versions(("presidio-analyzer", "presidio-anonymizer", "spacy", "phonenumbers",
+                                       "tldextract")),
+        "configuration": {
+            "zhner": {"command": "zhner tag --model " + os.path.relpath(args.model, run.ROOT) + " --patterns pii "
+                                 "--entities " + ",".join(TYPES) + " --threads 1 --input FILE --output FILE",
+                      "timed": "exec to exit: model load and the model pass included"},
+            "presidio": {"nlp_engine": "spaCy, blank 'zh' pipeline (tokenizer only)", "language": "zh",
+                         "recognizers": "PhoneRecognizer(supported_regions=('CN',)), EmailRecognizer, "
+                                        "UrlRecognizer, IpRecognizer, CreditCardRecognizer; "
+                                        "supported_language='zh', defaults otherwise",
+                         "score_threshold": 0, "type_map": PRESIDIO_TYPES, "load_s": presidio_load,
+                         "timed": "analyze() over the set, in-process, after loading and a warm-up"},
+        },
+        "throughput": {n: {"sent_per_s_median": len(texts) / statistics.median(seconds[n]),
+                           "seconds": seconds[n]} for n in engines},
+        "scores": {n: score(sentences, found[n]) for n in engines},
+    }
+    out = args.out or os.path.join(run.HERE, "results", f"presidio-{started:%Y-%m-%d}.json")
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(results, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    for n in engines:
+        sc = results["scores"][n]
+        run.log(f"{n}: {results['throughput'][n]['sent_per_s_median']:,.0f} sent/s; " + "; ".join(
+            f"{t} P {c['precision']:.3f} R {c['recall']:.3f}" for t, c in sc["per_type"].items()))
+    run.log(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
