@@ -508,15 +508,15 @@ def gemm_efficiency(latency, peak):
 def host_info():
     """The host's name, CPU model, cores and the ISA flags that decide which kernels run (AVX*, FMA, AMX,
     VNNI): every results file names them, since ratios hold for one ISA class only."""
-    cpu = ""
-    flags = set()
+    info = {}
     with open("/proc/cpuinfo") as f:
         for line in f:
-            if line.startswith("model name") and not cpu:
-                cpu = line.split(":", 1)[1].strip()
-            if line.startswith("flags") and not flags:
-                flags = set(line.split(":", 1)[1].split())
-    return {"host": socket.gethostname(), "cpu": cpu, "cores": os.cpu_count(),
+            key, _, value = line.partition(":")
+            info.setdefault(key.strip(), value.strip())
+    flags = info.get("flags", "").split()
+    # A VM may name the CPU only "AMD EPYC": family and model tell the generation (25/1: Zen 3).
+    return {"host": socket.gethostname(), "cpu": info.get("model name", ""), "cpu_family": info.get("cpu family"),
+            "cpu_model": info.get("model"), "cores": os.cpu_count(),
             "isa_flags": sorted(f for f in flags if f.startswith(("avx", "fma", "amx")) or "vnni" in f)}
 
 
