@@ -167,6 +167,24 @@ def as_redacted(found):
     return out
 
 
+def markdown(results):
+    """The table docs/PRIVACY.md carries ("Beside Presidio"): P / R / F1 per type and overall, sentences/s."""
+    names = list(results["scores"])
+    rows = ["| type | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for t in TYPES + ["all five (micro)"]:
+        cells = []
+        for n in names:
+            c = results["scores"][n]["micro" if t.startswith("all") else "per_type"]
+            c = c if t.startswith("all") else c[t]
+            cells.append(f"{c['precision']:.3f} / {c['recall']:.3f} / {c['f1']:.3f}")
+        gold = results["scores"][names[0]]["micro" if t.startswith("all") else "per_type"]
+        rows.append(f"| {t} ({(gold if t.startswith('all') else gold[t])['gold']}) | " + " | ".join(cells) + " |")
+    rate = [f"{results['throughput'][n]['sent_per_s_median']:,.0f}" if n in results["throughput"] else "–"
+            for n in names]
+    rows.append("| sentences/s, 1 thread (median) | " + " | ".join(rate) + " |")
+    return "\n".join(rows)
+
+
 # ---- the run ----------------------------------------------------------------------------------------------
 
 def main():
@@ -240,6 +258,7 @@ def main():
         run.log(f"{n}: {f'{rate:,.0f} sent/s; ' if rate else ''}" + "; ".join(
             f"{t} P {c['precision']:.3f} R {c['recall']:.3f}" for t, c in sc["per_type"].items()))
     run.log(f"wrote {out}")
+    print(markdown(results))
 
 
 if __name__ == "__main__":

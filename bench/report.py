@@ -382,8 +382,13 @@ def generate(results, source):
 
 
 def newest():
-    files = [f for f in glob.glob(os.path.join(HERE, "results", "*.json"))
-             if "quick" not in os.path.basename(f)]
+    """The newest full run of bench/run.py: not quick, not partial (--only, --engines), and not the other
+    benchmarks' results that share the folder (presidio-*.json, page-*.json)."""
+    def full_run(path):
+        with open(path, encoding="utf-8") as f:
+            r = json.load(f)
+        return "plan" in r and "environment" in r and not r.get("quick") and not r.get("partial")
+    files = [f for f in glob.glob(os.path.join(HERE, "results", "*.json")) if full_run(f)]
     return max(files, key=os.path.getmtime) if files else None
 
 

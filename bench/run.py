@@ -586,6 +586,8 @@ def main():
 
     started = datetime.datetime.now(datetime.timezone.utc)
     results = {"started_utc": started.isoformat(timespec="seconds"), "quick": q, "plan": plan,
+               # a run of some sections or engines only: report.py does not take it as "the newest run"
+               "partial": bool(args.only or args.engines),
                "loadavg_start": loadavg()}
     p = prepare(args)
     results["environment"] = environment(args)

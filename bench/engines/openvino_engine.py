@@ -32,7 +32,9 @@ class OpenVinoEngine(common.ArrayBertEngine):
 
     def properties(self):
         """What the plugin actually compiled with (recorded in the ready line, so a run shows it)."""
-        return {k: str(self.compiled.get_property(k)) for k in PROPERTIES}
+        values = {k: self.compiled.get_property(k) for k in PROPERTIES}
+        # the precision comes back as an openvino.Type, whose str() is a repr
+        return {k: v.get_type_name() if hasattr(v, "get_type_name") else str(v) for k, v in values.items()}
 
 
 def main():
