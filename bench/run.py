@@ -1,16 +1,18 @@
 """The zhner benchmark: every engine on the same inputs, side by side, in one run (`make bench`).
 
     bench/.venv/bin/python -m bench.run [--quick] [--threads 1,2] [--rounds N] [--sample-every K]
+                                        [--only SECTIONS] [--engines NAMES]
 
 Prepares what is missing under bench/work/ (random BERT-base-chinese-shaped model, MSRA inputs, ONNX
 FP32/INT8 exports, OpenVINO FP32/INT8 IR, the zhner INT8 folder, the zhner worker, the peak
-microbenchmark), measures, and
-writes bench/results/<date>-<host>.json; bench/report.py turns that into docs/BENCHMARKS.md and charts.
+microbenchmark), measures, and writes bench/results/<date>-<host>.json; bench/report.py turns that into
+docs/BENCHMARKS.md and charts.
 
 Engines (BERT section): zhner INT8 and FP32 (NERCore in-process through bench/zhner-worker, and the
 `zhner tag` CLI for throughput and cold start), PyTorch FP32 eager and dynamic INT8, ONNX Runtime FP32
-and INT8, OpenVINO FP32 and INT8 (NNCF post-training quantization). If models/default exists, a second section runs the shipped BiLSTM-CRF model on zhner and on
-its PyTorch reference implementation (tools/train).
+and INT8, OpenVINO FP32 and INT8 (NNCF post-training quantization); --engines runs some of them. If
+models/default exists, a second section runs the shipped BiLSTM-CRF model on zhner and on its PyTorch
+reference implementation (tools/train).
 
 Measurement rules, each for a reason:
 - Every engine is a long-lived worker process (engines/common.py protocol) and the orchestrator
@@ -270,12 +272,10 @@ def rotated(names, k):
 def pick_onnx(args, p):
     """Times plain vs transformer-optimised graphs side by side (2 threads, 128 tokens); keeps the faster."""
     choice, trial = {}, {}
-    if not wanted(args, "ort-"):
-        return {"fp32": "fp32", "int8": "int8"}, trial
     for dtype in ("fp32", "int8"):
         variants = [v for v in (dtype, dtype + "-opt") if os.path.exists(os.path.join(p["onnx"], v + ".onnx"))]
-        if len(variants) == 1:
-            choice[dtype] = variants[0]
+        if len(variants) <= 1 or not wanted(args, "ort-" + dtype):  # nothing to choose, or not run
+            choice[dtype] = variants[0] if variants else dtype
             continue
         workers = {v: Worker(f"ort-{v}-pick", [PY, "-m", "bench.engines.ort_engine", "--onnx",
                                                os.path.join(p["onnx"], v + ".onnx"), "--tokenizer", p["bert"],
