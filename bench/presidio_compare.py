@@ -4,8 +4,8 @@
 
 The set is Tests/NERCoreTests/Fixtures/patterns/eval.tsv (tools/patterns/make_eval.py). Only the types
 Presidio has are compared: PHONE (Presidio PHONE_NUMBER), EMAIL (EMAIL_ADDRESS), URL, IP (IP_ADDRESS) and
-BANK_CARD (CREDIT_CARD). Both engines tag the same sentences in one run, alternating whole passes over
-the set in a rotating order; the entities of the timed passes are scored by one scorer (exact span and
+BANK_CARD (CREDIT_CARD). zhner and Presidio tag the same sentences in one run, alternating whole passes
+over the set in a rotating order; the entities of the timed passes are scored by one scorer (exact span and
 type, per type and micro-averaged), so what is scored is what was timed.
 
 - zhner: `zhner tag --patterns pii --entities PHONE,EMAIL,URL,IP,BANK_CARD --threads 1`, from exec to
@@ -217,6 +217,8 @@ def main():
     ap.add_argument("--model", default=os.path.join(run.ROOT, "models/default"))
     ap.add_argument("--out", help="default bench/results/presidio-<date>.json")
     args = ap.parse_args()
+    if not os.path.exists(args.zhner):
+        raise SystemExit(f"no zhner binary at {args.zhner}: swift build -c release --product zhner, or set ZHNER_BIN")
     work = os.path.join(run.WORK, "presidio")
     os.makedirs(work, exist_ok=True)
     sentences = read_set(args.data)
