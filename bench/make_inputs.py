@@ -11,11 +11,12 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared/data/msra/test.tsv"
+TRAIN = ROOT.parent / "shared/data/msra/train.tsv"
 
 
-def sentences():
+def sentences(path=DATA):
     chars = []
-    for line in DATA.read_text(encoding="utf-8").split("\n"):
+    for line in path.read_text(encoding="utf-8").split("\n"):
         if not line.strip():
             if chars:
                 yield "".join(chars)

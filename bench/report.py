@@ -16,7 +16,7 @@ DOC = os.path.join(ROOT, "docs/BENCHMARKS.md")
 CHARTS = os.path.join(ROOT, "docs/bench")
 BEGIN, END = "<!-- generated:begin -->", "<!-- generated:end -->"
 LENGTHS = ("32", "128", "512")
-ORDER = ["zhner-int8", "zhner-fp32", "ort-int8", "ort-fp32", "torch-int8", "torch-fp32"]
+ORDER = ["zhner-int8", "zhner-fp32", "ov-int8", "ov-fp32", "ort-int8", "ort-fp32", "torch-int8", "torch-fp32"]
 
 
 def label(results, n):
@@ -74,7 +74,7 @@ def charts(results, section, prefix):
         written.append(path)
 
     colors = {"zhner-int8": "#d62728", "zhner-fp32": "#ff9896", "ort-int8": "#1f77b4", "ort-fp32": "#aec7e8",
-              "torch-int8": "#2ca02c", "torch-fp32": "#98df8a"}
+              "torch-int8": "#2ca02c", "torch-fp32": "#98df8a", "ov-int8": "#9467bd", "ov-fp32": "#c5b0d5"}
     lat = section.get("latency") or {}
     if lat:
         fig, axes = plt.subplots(1, len(lat), figsize=(5.2 * len(lat), 4), squeeze=False)
@@ -127,7 +127,8 @@ def charts(results, section, prefix):
 
 def targets(results):
     b = results.get("bert", {})
-    lat = b.get("latency", {}).get("2", {})
+    lat_all = b.get("latency", {})
+    lat = lat_all.get("2", {})
     tp = b.get("throughput", {}).get("2", {})
     mem = b.get("memory", {})
     cold = b.get("cold_start", {})
@@ -143,15 +144,34 @@ def targets(results):
         add("zhner INT8 / ORT INT8 p50 latency, 128 tokens", fmt(r1, 2), "≤ 0.70", r1 is not None and r1 <= 0.7)
         add("zhner INT8 / PyTorch FP32 p50 latency, 128 tokens", fmt(r2, 2), "≤ 0.15",
             r2 is not None and r2 <= 0.15)
+    # Issue 18's bars against OpenVINO INT8: 0.8 at 2 threads, 0.9 at 1 thread, at every length.
+    for t, goal in (("2", 0.8), ("1", 0.9)):
+        per = lat_all.get(t, {})
+        if "ov-int8" in per and "zhner-int8" in per:
+            rs = [ratio(per["zhner-int8"][L]["p50_ms"], per["ov-int8"][L]["p50_ms"]) for L in LENGTHS]
+            add(f"zhner INT8 / OpenVINO INT8 p50 latency, {t} thread{'s' if t != '1' else ''}, "
+                f"{' / '.join(LENGTHS)} tokens", " / ".join(fmt(r, 2) for r in rs), f"≤ {goal:.2f} each",
+                all(r <= goal for r in rs))
+    one, two = lat_all.get("1", {}).get("zhner-int8"), lat_all.get("2", {}).get("zhner-int8")
+    if one and two:
+        rs = [ratio(one[L]["p50_ms"], two[L]["p50_ms"]) for L in ("128", "512")]
+        add("zhner INT8 speed-up, 1 → 2 threads, 128 / 512 tokens", " / ".join(fmt(r, 2) for r in rs), "≥ 1.75 each",
+            all(r >= 1.75 for r in rs))
     if tp:
         z = (tp.get("zhner-int8/tag") or tp.get("zhner-int8") or {}).get("sent_per_s")
         r = ratio(z, tp.get("ort-int8", {}).get("sent_per_s"))
         add("zhner INT8 (`zhner tag`) / ORT INT8 throughput", fmt(r, 2), "≥ 1.5", r is not None and r >= 1.5)
+        if "ov-int8" in tp:
+            r = ratio(z, tp["ov-int8"].get("sent_per_s"))
+            add("zhner INT8 (`zhner tag`) / OpenVINO INT8 throughput", fmt(r, 2), "≥ 1.2", r is not None and r >= 1.2)
     if mem:
         z = mem.get("zhner-int8", {}).get("rss_after_load_mb")
         add("zhner INT8 RSS after load (MB)", fmt(z, 0), "≤ 200", z is not None and z <= 200)
         r = ratio(z, mem.get("ort-int8", {}).get("rss_after_load_mb"))
         add("zhner INT8 / ORT INT8 RSS after load", fmt(r, 2), "≤ 0.50", r is not None and r <= 0.5)
+        if "ov-int8" in mem:
+            r = ratio(z, mem["ov-int8"].get("rss_after_load_mb"))
+            add("zhner INT8 / OpenVINO INT8 RSS after load", fmt(r, 2), "≤ 0.50", r is not None and r <= 0.5)
     if cold:
         c = cold.get("zhner-int8", {}).get("median_s")
         add("zhner INT8 cold start, exec → first result (s)", fmt(c, 3), "≤ 0.3", c is not None and c <= 0.3)
@@ -165,7 +185,7 @@ def targets(results):
             add("`zhner serve` RSS peak, 1 → 64 clients (MB; idle before the first request)",
                 f"{l1['rss_peak_mb']:.0f} → {l64['rss_peak_mb']:.0f} (idle {http['rss_idle_mb']:.0f})",
                 "flat (≤ +10 %)", l64["rss_peak_mb"] <= 1.1 * l1["rss_peak_mb"])
-    return table(["target (BERT-base shape, 2 threads)", "measured", "goal", "met"], rows)
+    return table(["target (BERT-base shape, 2 threads unless named)", "measured", "goal", "met"], rows)
 
 
 def latency_tables(results, section):
@@ -257,7 +277,8 @@ def gemm_table(results):
         return ""
     rows = []
     for t, per in sorted(ge.items()):
-        for n in ("zhner-int8", "ort-int8", "torch-int8", "zhner-fp32", "ort-fp32", "torch-fp32"):
+        for n in ("zhner-int8", "ov-int8", "ort-int8", "torch-int8", "zhner-fp32", "ov-fp32", "ort-fp32",
+                  "torch-fp32"):
             if n in per:
                 pc = per[n].get("per_core_cpu_gops")
                 rows.append([label(results, n), t, fmt(per[n]["achieved_gops"]), fmt(per["peak_int8_gops"]),
@@ -361,8 +382,13 @@ def generate(results, source):
 
 
 def newest():
-    files = [f for f in glob.glob(os.path.join(HERE, "results", "*.json"))
-             if "quick" not in os.path.basename(f)]
+    """The newest full run of bench/run.py: not quick, not partial (--only, --engines), and not the other
+    benchmarks' results that share the folder (presidio-*.json, page-*.json)."""
+    def full_run(path):
+        with open(path, encoding="utf-8") as f:
+            r = json.load(f)
+        return "plan" in r and "environment" in r and not r.get("quick") and not r.get("partial")
+    files = [f for f in glob.glob(os.path.join(HERE, "results", "*.json")) if full_run(f)]
     return max(files, key=os.path.getmtime) if files else None
 
 

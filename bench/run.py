@@ -1,15 +1,18 @@
 """The zhner benchmark: every engine on the same inputs, side by side, in one run (`make bench`).
 
     bench/.venv/bin/python -m bench.run [--quick] [--threads 1,2] [--rounds N] [--sample-every K]
+                                        [--only SECTIONS] [--engines NAMES]
 
 Prepares what is missing under bench/work/ (random BERT-base-chinese-shaped model, MSRA inputs, ONNX
-FP32/INT8 exports, the zhner INT8 folder, the zhner worker, the peak microbenchmark), measures, and
-writes bench/results/<date>-<host>.json; bench/report.py turns that into docs/BENCHMARKS.md and charts.
+FP32/INT8 exports, OpenVINO FP32/INT8 IR, the zhner INT8 folder, the zhner worker, the peak
+microbenchmark), measures, and writes bench/results/<date>-<host>.json; bench/report.py turns that into
+docs/BENCHMARKS.md and charts.
 
 Engines (BERT section): zhner INT8 and FP32 (NERCore in-process through bench/zhner-worker, and the
 `zhner tag` CLI for throughput and cold start), PyTorch FP32 eager and dynamic INT8, ONNX Runtime FP32
-and INT8. If models/default exists, a second section runs the shipped BiLSTM-CRF model on zhner and on
-its PyTorch reference implementation (tools/train).
+and INT8, OpenVINO FP32 and INT8 (NNCF post-training quantization); --engines runs some of them. If
+models/default exists, a second section runs the shipped BiLSTM-CRF model on zhner and on its PyTorch
+reference implementation (tools/train).
 
 Measurement rules, each for a reason:
 - Every engine is a long-lived worker process (engines/common.py protocol) and the orchestrator
@@ -46,6 +49,8 @@ LENGTHS = (32, 128, 512)
 # int8 GEMM whose efficiency is measured.
 BERT_BASE_LINEAR_OPS_PER_TOKEN = 12 * 2 * (4 * 768 * 768 + 2 * 768 * 3072)
 GUARD_MIN_AGREEMENT = 0.99
+# The BERT section's engines (engine_specs), for --engines.
+BERT_ENGINES = ("zhner-int8", "zhner-fp32", "torch-fp32", "torch-int8", "ort-fp32", "ort-int8", "ov-fp32", "ov-int8")
 # Characters whose PyTorch FP32 label is a near-tie (top-two logits closer than this) are left out of the
 # pass/fail check, and counted apart: on a random-weight model many labels are near-ties, and any INT8
 # engine's rounding flips some of them (PyTorch's own dynamic INT8 included) without any bug. The figure
@@ -74,6 +79,7 @@ def prepare(args):
         "bert": os.path.join(WORK, "models/random-bert"),
         "bert_int8": os.path.join(WORK, "models/random-bert-zhner-int8"),
         "onnx": os.path.join(WORK, "onnx"),
+        "openvino": os.path.join(WORK, "openvino"),
         "inputs": os.path.join(WORK, "inputs"),
         "default": os.path.join(ROOT, args.default_model),
         "default_int8": os.path.join(WORK, "models/default-zhner-int8"),
@@ -83,7 +89,10 @@ def prepare(args):
         sh([PY, os.path.join(HERE, "make_random_bert.py"), p["bert"]])
     if not os.path.exists(os.path.join(p["inputs"], "len512.txt")):
         sh([PY, os.path.join(HERE, "make_inputs.py"), p["inputs"]])
-    sh([PY, os.path.join(HERE, "export_onnx.py"), p["bert"], p["onnx"]])
+    if wanted(args, "ort-"):
+        sh([PY, os.path.join(HERE, "export_onnx.py"), p["bert"], p["onnx"]])
+    if wanted(args, "ov-"):
+        sh([PY, os.path.join(HERE, "export_openvino.py"), p["bert"], p["openvino"]])
     if not os.path.exists(os.path.join(p["bert_int8"], "model.safetensors")):
         sh([args.zhner, "quantize", p["bert"], p["bert_int8"], "--force"])
     # The default model ships as zhner INT8 (models/default, written by tools/train/ship.sh from the F32
@@ -116,6 +125,11 @@ def prepare(args):
             "--scratch-path", os.path.join(WORK, "build-worker")])
         args.worker = os.path.join(WORK, "build-worker/release/zhner-worker")
     return p
+
+
+def wanted(args, prefix):
+    """Whether --engines (all when not given) names an engine whose name starts with `prefix`."""
+    return not args.engines or any(n.startswith(prefix) for n in args.engines)
 
 
 def is_zhner_int8(folder):
@@ -187,7 +201,13 @@ def engine_specs(args, p, onnx_choice):
                          onnx=os.path.join(p["onnx"], onnx_choice["fp32"] + ".onnx"), model=p["bert"]),
         "ort-int8": dict(label="ONNX Runtime INT8", family="ort", dtype="int8",
                          onnx=os.path.join(p["onnx"], onnx_choice["int8"] + ".onnx"), model=p["bert"]),
+        "ov-fp32": dict(label="OpenVINO FP32", family="openvino", dtype="fp32",
+                        ir=os.path.join(p["openvino"], "fp32.xml"), model=p["bert"]),
+        "ov-int8": dict(label="OpenVINO INT8 (NNCF)", family="openvino", dtype="int8",
+                        ir=os.path.join(p["openvino"], "int8.xml"), model=p["bert"]),
     }
+    if args.engines:
+        specs = {n: s for n, s in specs.items() if n in args.engines}
     for s in specs.values():
         s["arch"] = "bert"
     for name, s in specs.items():
@@ -222,7 +242,9 @@ def attach_commands(args, s):
         s["worker"] = lambda t, base=base: base + ["--threads", str(t)]
         s["cold"] = lambda text, base=base: base + ["--threads", "2", "--cold", text]
     else:
-        base = [PY, "-m", "bench.engines.ort_engine", "--onnx", s["onnx"], "--tokenizer", s["model"]]
+        graph = {"ort": ["bench.engines.ort_engine", "--onnx", s.get("onnx")],
+                 "openvino": ["bench.engines.openvino_engine", "--ir", s.get("ir")]}[s["family"]]
+        base = [PY, "-m"] + graph + ["--tokenizer", s["model"]]
         s["worker"] = lambda t, base=base: base + ["--threads", str(t)]
         s["cold"] = lambda text, base=base: base + ["--threads", "2", "--cold", text]
 
@@ -252,8 +274,8 @@ def pick_onnx(args, p):
     choice, trial = {}, {}
     for dtype in ("fp32", "int8"):
         variants = [v for v in (dtype, dtype + "-opt") if os.path.exists(os.path.join(p["onnx"], v + ".onnx"))]
-        if len(variants) == 1:
-            choice[dtype] = variants[0]
+        if len(variants) <= 1 or not wanted(args, "ort-" + dtype):  # nothing to choose, or not run
+            choice[dtype] = variants[0] if variants else dtype
             continue
         workers = {v: Worker(f"ort-{v}-pick", [PY, "-m", "bench.engines.ort_engine", "--onnx",
                                                os.path.join(p["onnx"], v + ".onnx"), "--tokenizer", p["bert"],
@@ -307,6 +329,9 @@ def measure_latency(specs, threads, p, plan):
                                "cpu_p50_ms": 1000 * percentile(cpu[n][L], 50) if cpu[n][L] else None,
                                "n": len(samples[n][L])} for L in LENGTHS}
         figures[n]["load_s"] = ready[n].get("load_s")
+        # what the worker says about its runtime (versions; OpenVINO's compiled properties)
+        figures[n]["runtime"] = {k: v for k, v in ready[n].items()
+                                 if k not in ("event", "load_s") and not k.endswith("_kb")}
     return figures, found, texts
 
 
@@ -465,7 +490,8 @@ def gemm_efficiency(latency, peak):
         peak_gops = pk[best]["gops_all"]
         out[t] = {"ops_per_forward_g": ops / 1e9, "peak_int8_gops": peak_gops, "peak_kernel": best,
                   "peak_fp32_gflops": pk["avx2_fma"]["gops_all"] if pk.get("avx2_fma") else None}
-        for n in ("zhner-int8", "ort-int8", "torch-int8", "zhner-fp32", "ort-fp32", "torch-fp32"):
+        for n in ("zhner-int8", "ov-int8", "ort-int8", "torch-int8", "zhner-fp32", "ov-fp32", "ort-fp32",
+                  "torch-fp32"):
             if n in per_engine:
                 achieved = ops / (per_engine[n]["128"]["p50_ms"] / 1000) / 1e9
                 out[t][n] = {"achieved_gops": achieved, "of_peak": achieved / peak_gops}
@@ -479,30 +505,41 @@ def gemm_efficiency(latency, peak):
 
 # ---- the run ---------------------------------------------------------------------------------------------
 
-def environment(args):
-    cpu = ""
-    flags = set()
+def host_info():
+    """The host's name, CPU model, cores and the ISA flags that decide which kernels run (AVX*, FMA, AMX,
+    VNNI): every results file names them, since ratios hold for one ISA class only."""
+    info = {}
     with open("/proc/cpuinfo") as f:
         for line in f:
-            if line.startswith("model name") and not cpu:
-                cpu = line.split(":", 1)[1].strip()
-            if line.startswith("flags") and not flags:
-                flags = set(line.split(":", 1)[1].split())
+            key, _, value = line.partition(":")
+            info.setdefault(key.strip(), value.strip())
+    flags = info.get("flags", "").split()
+    # A VM may name the CPU only "AMD EPYC": family and model tell the generation (25/1: Zen 3).
+    return {"host": socket.gethostname(), "cpu": info.get("model name", ""), "cpu_family": info.get("cpu family"),
+            "cpu_model": info.get("model"), "cores": os.cpu_count(),
+            "isa_flags": sorted(f for f in flags if f.startswith(("avx", "fma", "amx")) or "vnni" in f)}
+
+
+def dist_versions(names):
+    """Installed version of each distribution (None when absent)."""
     from importlib import metadata
-    versions = {}
-    for dist in ("torch", "onnxruntime", "transformers", "onnx", "numpy", "flask"):
+    out = {}
+    for dist in names:
         try:
-            versions[dist] = metadata.version(dist)
+            out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
-            versions[dist] = None
+            out[dist] = None
+    return out
+
+
+def environment(args):
+    versions = dist_versions(("torch", "onnxruntime", "openvino", "nncf", "transformers", "onnx", "numpy", "flask"))
     rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     dirty = bool(subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "Sources", "Package.swift"],
                                 capture_output=True, text=True).stdout.strip())
     isa = subprocess.run([args.zhner, "info", os.path.join(WORK, "models/random-bert-zhner-int8")],
                          capture_output=True, text=True).stdout
-    return {"host": socket.gethostname(), "cpu": cpu, "cores": os.cpu_count(),
-            "isa_flags": sorted(f for f in flags if f.startswith(("avx", "fma", "amx")) or "vnni" in f),
-            "zhner_isa_env": os.environ.get("ZHNER_ISA"), "zhner_info": isa.strip().splitlines(),
+    return {**host_info(), "zhner_isa_env": os.environ.get("ZHNER_ISA"), "zhner_info": isa.strip().splitlines(),
             "kernel": platform.release(), "python": platform.python_version(), "versions": versions,
             "git": rev + ("-dirty" if dirty else ""), "zhner_bin": args.zhner, "zhner_worker": args.worker,
             # When the binaries were built from another tree (e.g. a clean snapshot of a commit while the
@@ -520,6 +557,8 @@ def main():
     ap.add_argument("--throughput-threads", help="thread counts for throughput (default: all of --threads)")
     ap.add_argument("--cold-reps", type=int, help="cold starts per engine (default 5; quick 1)")
     ap.add_argument("--only", help="comma-separated sections: latency,throughput,memory,cold,peak,default")
+    ap.add_argument("--engines", help=f"comma-separated BERT-section engines to run (default all: "
+                    f"{','.join(BERT_ENGINES)}); the correctness guard needs torch-fp32")
     ap.add_argument("--default-model", default="models/default")
     ap.add_argument("--default-f32", default="tools/train/runs/default/export",
                     help="the default model's F32 export, for zhner FP32 and the PyTorch reference")
@@ -540,10 +579,15 @@ def main():
             "sample_every": args.sample_every or (40 if q else 1), "slices": 2 if q else 4,
             "cold_reps": args.cold_reps or (1 if q else 5)}
     args.pick_rounds = 2 if q else 6
+    args.engines = args.engines and set(args.engines.split(","))
+    if args.engines and not args.engines <= set(BERT_ENGINES):
+        raise SystemExit(f"--engines: unknown {', '.join(sorted(args.engines - set(BERT_ENGINES)))}")
     sections = set((args.only or "latency,throughput,memory,cold,peak,default").split(","))
 
     started = datetime.datetime.now(datetime.timezone.utc)
     results = {"started_utc": started.isoformat(timespec="seconds"), "quick": q, "plan": plan,
+               # a run of some sections or engines only: report.py does not take it as "the newest run"
+               "partial": bool(args.only or args.engines),
                "loadavg_start": loadavg()}
     p = prepare(args)
     results["environment"] = environment(args)

@@ -6,50 +6,25 @@ run from the repository root. Without --cold it is a protocol worker (see common
 sequentially with `--threads` intra-op threads and all graph optimisations on (ORT's defaults for CPU).
 """
 import argparse
-import json
-import os
 import time
 
 from . import common
 
 
-class OrtEngine:
+class OrtEngine(common.ArrayBertEngine):
     def __init__(self, onnx_path, tokenizer_dir, threads):
-        import numpy as np
         import onnxruntime as ort
-        from transformers import AutoTokenizer
-        self.np = np
-        self.tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
-        with open(os.path.join(tokenizer_dir, "config.json")) as f:
-            config = json.load(f)
-        assert len(self.tokenizer) == config["vocab_size"], (len(self.tokenizer), config["vocab_size"])
-        self.id2label = {int(k): v for k, v in config["id2label"].items()}
+        super().__init__(tokenizer_dir)
         so = ort.SessionOptions()
         so.intra_op_num_threads = threads
         so.inter_op_num_threads = 1
         so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(onnx_path, so, providers=["CPUExecutionProvider"])
-        self.inputs = [i.name for i in self.session.get_inputs()]
+        self.input_names = [i.name for i in self.session.get_inputs()]
 
-    def _run(self, texts):
-        enc = self.tokenizer(texts, return_offsets_mapping=True, padding=True, return_tensors="np")
-        feed = {k: enc[k].astype(self.np.int64) for k in self.inputs}
-        logits = self.session.run(None, feed)[0]
-        labels = logits.argmax(-1)
-        out = []
-        for b in range(len(texts)):
-            ids = enc.word_ids(b)
-            real = [t for t, w in enumerate(ids) if w is not None]
-            out.append(common.token_entities(enc["offset_mapping"][b][real].tolist(), [ids[t] for t in real],
-                                             labels[b, real].tolist(), self.id2label))
-        return out
-
-    def tag(self, text):
-        return self._run([text])[0]
-
-    def tag_batch(self, texts):
-        return self._run(texts)
+    def forward(self, feed):
+        return self.session.run(None, feed)[0]
 
 
 def main():
@@ -64,13 +39,8 @@ def main():
     def make():
         return OrtEngine(args.onnx, args.tokenizer, args.threads)
 
-    if args.cold is not None:
-        common.cold(make, args.cold)
-    engine = make()
-    engine.tag("预热")
     import onnxruntime
-    common.serve(engine, time.perf_counter() - t, {"onnxruntime": onnxruntime.__version__})
-
+    common.main(make, args.cold, t, lambda engine: {"onnxruntime": onnxruntime.__version__})
 
 if __name__ == "__main__":
     main()

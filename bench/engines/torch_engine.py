@@ -31,13 +31,7 @@ class BertEngine:
         offsets = enc.pop("offset_mapping")
         with self.torch.inference_mode():
             logits = self.model(**enc).logits
-        labels = logits.argmax(-1)
-        out = []
-        for b in range(len(texts)):
-            ids = enc.word_ids(b)
-            real = [t for t, w in enumerate(ids) if w is not None]
-            out.append(common.token_entities([offsets[b][t].tolist() for t in real], [ids[t] for t in real],
-                                             labels[b, real].tolist(), self.id2label))
+        out = common.batch_entities(enc, offsets.tolist(), logits.argmax(-1).tolist(), self.id2label)
         self.last = (texts, logits, offsets, enc)  # for char_margins, after the timed call
         return out
 
@@ -123,13 +117,8 @@ def main():
     def make():
         return (BertEngine if args.arch == "bert" else LstmEngine)(args.model, args.dtype)
 
-    if args.cold is not None:
-        common.cold(make, args.cold)
-    engine = make()
-    engine.tag("预热")  # first call initialises lazily built kernels; not a benchmark sample
-    common.serve(engine, time.perf_counter() - t, {"torch": torch.__version__,
-                                                   "quantized_engine": torch.backends.quantized.engine})
-
+    common.main(make, args.cold, t, lambda engine: {"torch": torch.__version__,
+                                                    "quantized_engine": torch.backends.quantized.engine})
 
 if __name__ == "__main__":
     main()
