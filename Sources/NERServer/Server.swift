@@ -70,7 +70,10 @@ public enum Server {
         ready(address.url(port: http.port), probes.map { address.url(port: $0.port) })
 
         // SIGHUP reloads the lexicon and goes on serving; SIGTERM or SIGINT stops.
-        while signals.wait() == SIGHUP { lexicons.reload() }
+        while signals.wait() == SIGHUP {
+            lexicons.reload()
+            budget.trimSoon()
+        }
         handler.beginDraining()
         listeners.forEach { $0.stopAccepting() }
         let graceEnd = MonotonicClock.now() + UInt64(config.shutdownGraceSeconds) * 1_000_000_000
