@@ -14,7 +14,12 @@
   const MAX_BUSY_RETRIES = 5;      // 503 retries of one request before asking the user
   const FRAME_BUDGET_MS = 12;      // painting yields to the browser after this long, so the tab stays responsive
   const GROUPS_SHOWN = 300;        // the entity list shows the most frequent names; the table has them all
-  const GROUPS_REFRESH_MS = 1000;  // while a stream runs, the entity list is rebuilt at most this often
+  // While a stream runs, the entity list is rebuilt and new table rows are added at most this often: each
+  // addition lays out the whole table again (a few thousand rows), which done every frame froze the tab.
+  const LISTS_REFRESH_MS = 1000;
+  // Parts of a long document requested ahead of the one being read: the server streams each request on one
+  // worker (one per core by default), so the next part is computed while this one is read and painted.
+  const PARTS_IN_FLIGHT = 2;
   const MINIMAP_SEGMENTS = 40;
   const SEARCH_MAX_MATCHES = 10000;
   // A share link holds the whole text in its fragment; chat tools and mail clients cut long links, so past
@@ -62,7 +67,7 @@
       groupAt: "{text}：第 {i} / {n} 处",
       tableTitle: "实体表", tableCaption: "按文中顺序列出的实体。位置以 Unicode 码位计，不含结束位置。",
       colType: "类型", colText: "文本", colStart: "起", colEnd: "止", colScore: "置信度",
-      rowTitle: "在文中显示", tableCapped: "表格只列出前 {max} 个实体；全部实体见实体列表和导出文件。", rowsEmpty: "还没有实体。", rowsNone: "没有找到实体。", rowsWaiting: "等待实体…",
+      rowTitle: "在文中显示", rowsEmpty: "还没有实体。", rowsNone: "没有找到实体。", rowsWaiting: "等待实体…",
       copyJSON: "复制 JSON", copied: "已复制 ✓", downloadJSON: "下载 JSON", downloadJSONL: "JSONL", downloadCSV: "CSV",
       downloadCSVTitle: "UTF-8 CSV（含 BOM，Excel 可直接打开）：text,type,start,end,score,source",
       downloadHF: "transformers 格式", downloadHFTitle: "与 transformers 的 ner 管道（aggregation_strategy）相同的 JSON：entity_group, score, word, start, end",
@@ -128,7 +133,7 @@
       groupAt: "{text}: {i} of {n}",
       tableTitle: "Entity table", tableCaption: "Entities found, in text order. Offsets are Unicode code points, end exclusive.",
       colType: "Type", colText: "Text", colStart: "Start", colEnd: "End", colScore: "Score",
-      rowTitle: "Show in the text", tableCapped: "The table lists the first {max} entities; the entity list and the exports have them all.", rowsEmpty: "No entities yet.", rowsNone: "No entities found.", rowsWaiting: "Waiting for entities…",
+      rowTitle: "Show in the text", rowsEmpty: "No entities yet.", rowsNone: "No entities found.", rowsWaiting: "Waiting for entities…",
       copyJSON: "Copy JSON", copied: "Copied ✓", downloadJSON: "Download JSON", downloadJSONL: "JSONL", downloadCSV: "CSV",
       downloadCSVTitle: "UTF-8 CSV with a BOM, so Excel opens it: text,type,start,end,score,source",
       downloadHF: "transformers format", downloadHFTitle: "JSON as the transformers ner pipeline (aggregation_strategy) writes it: entity_group, score, word, start, end",
@@ -197,7 +202,7 @@
     progressWrap: $("progress-wrap"), progress: $("progress"), progressFill: $("progress-fill"), progressLabel: $("progress-label"),
     status: $("status"), error: $("error"), legend: $("legend"), output: $("output"), meta: $("meta"),
     search: $("search"), searchCount: $("search-count"), minimap: $("minimap"), card: $("ent-card"), groups: $("groups"),
-    rows: $("rows"), copy: $("copy"), share: $("share"), exports: document.querySelectorAll("button[data-format]"),
+    table: $("table"), tableWrap: $("table-wrap"), rows: $("rows"), copy: $("copy"), share: $("share"), exports: document.querySelectorAll("button[data-format]"),
     health: $("health"), healthText: $("health-text"), langs: document.querySelectorAll("button[data-lang]"),
     auth: $("auth"), authState: $("auth-state"), key: $("api-key"), keyClear: $("key-clear")
   };
@@ -279,10 +284,16 @@
     return h;
   }
   function colourOf(type) { return FIXED_COLOURS[type] || PALETTE[hash32(type) % PALETTE.length]; }
-  function setColour(node, type) {
-    const c = colourOf(type);
-    node.style.setProperty("--c", c);
-    node.style.setProperty("--cb", c + "2e");  // the same colour at 18 % alpha, as 8-digit hex
+  // One style rule per type rather than inline styles on each of a document's tens of thousands of marks,
+  // whose recalculation was most of a 1 MB paint. CSSOM rules are allowed under the page's CSP.
+  const typeSheet = new CSSStyleSheet(), colouredTypes = new Set();
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, typeSheet];
+  function colourType(type) {
+    if (colouredTypes.has(type)) return;
+    colouredTypes.add(type);
+    const c = colourOf(type), sel = '[data-type="' + CSS.escape(type) + '"]';
+    // the same colour at 18 % alpha, as 8-digit hex
+    typeSheet.insertRule([".ent", ".tag", ".chip", ".group", ".rd"].map((k) => k + sel).join(", ") + " { --c: " + c + "; --cb: " + c + "2e; }");
   }
   function typeRank(t) { const i = TYPE_ORDER.indexOf(t); return i < 0 ? TYPE_ORDER.length : i; }
   function compareTypes(a, b) { return typeRank(a) - typeRank(b) || (a < b ? -1 : a > b ? 1 : 0); }
@@ -434,14 +445,21 @@
   }
 
   async function runStream(my, text, chars, signal) {
-    const parts = splitParts(chars);
-    let response = await post("v1/entities/stream", parts[0].text, "application/x-ndjson", signal);
+    const parts = splitParts(chars), requests = [];
+    const request = (i) => {
+      if (i >= parts.length || requests[i]) return;
+      requests[i] = post("v1/entities/stream", parts[i].text, "application/x-ndjson", signal);
+      requests[i].catch(() => {});  // a failure is thrown where the part is awaited, in order
+    };
+    for (let i = 0; i < PARTS_IN_FLIGHT; i++) request(i);
+    await requests[0];
     if (my !== seq) return;
     result = { text, chars, entities: [], model: undefined, took_ms: 0, streamed: true, complete: false };
     paint();  // the plain text at once; highlights follow as pieces arrive
     setState("streaming");
     for (let i = 0; i < parts.length; i++) {
-      if (i > 0) response = await post("v1/entities/stream", parts[i].text, "application/x-ndjson", signal);
+      request(i + PARTS_IN_FLIGHT - 1);
+      const response = await requests[i];
       if (my !== seq) return;
       await readStream(my, response, parts[i].start, chars.length, i === parts.length - 1);
       if (my !== seq) return;
@@ -579,7 +597,6 @@
   // order) and are painted in frames of FRAME_BUDGET_MS: a frame splices its marks in before their chunk's
   // tail text node, so a 1 MB document neither freezes the tab nor is rebuilt or re-laid out per piece.
   const CHUNK_CHARS = 2000;     // a chunk closes at the first line end after this many code points
-  const TABLE_MAX_ROWS = 5000;  // past this the table says so; the marks, list and exports have everything
   let view = null;      // what the output shows: { result, chunks, ci, cursor, cursor16, n, counts, entities, marks, groups, current }
   let queue = [], queueAt = 0, lastQueued = -1;
   let paintWaiters = [];
@@ -604,15 +621,15 @@
     if (!result) {
       view = null;
       el.output.replaceChildren(h("span", { class: "placeholder" }, t("outputPlaceholder")));
-      finishPaint();
+      finishPaint(true);
       settlePaint();
       return;
     }
     view = { result, chunks: makeChunks(result), ci: 0, cursor: 0, cursor16: 0, n: 0, counts: {},
-             entities: [], marks: [], groups: new Map(), current: null };
+             entities: [], marks: [], groups: new Map(), current: null, tableRows: [] };
     el.output.replaceChildren(...view.chunks.map((c) => c.node));
-    el.rows.replaceChildren();
-    finishPaint();
+    el.tableWrap.scrollTop = 0;
+    finishPaint(true);
     enqueue(result.entities);
     if (!paintFrame) settlePaint();
   }
@@ -639,7 +656,6 @@
     const deadline = performance.now() + FRAME_BUDGET_MS;
     const chars = view.result.chars, chunks = view.chunks;
     let text = document.createDocumentFragment();
-    const rows = document.createDocumentFragment();
     for (let k = 0; queueAt < queue.length && (++k % 64 || performance.now() < deadline);) {
       const e = queue[queueAt++];
       if (e.start < view.cursor) continue;  // overlaps the entity before it: skipped rather than breaking the text
@@ -663,12 +679,11 @@
       const mark = markOf(e, i, word);
       view.marks.push(mark);
       text.append(mark);
-      if (i < TABLE_MAX_ROWS) rows.append(tableRow(e, i, word));
-      else if (i === TABLE_MAX_ROWS) rows.append(h("tr", { class: "empty-row" }, h("td", { colspan: "6" }, t("tableCapped", { max: fmtInt(TABLE_MAX_ROWS) }))));
+      if (!hiddenTypes.has(e.type)) view.tableRows.push(i);
       view.n++;
       view.counts[e.type] = (view.counts[e.type] || 0) + 1;
       const key = e.type + "\u0000" + word;
-      const group = view.groups.get(key) || { key, type: e.type, text: word, marks: [], at: -1 };
+      const group = view.groups.get(key) || { key, type: e.type, text: word, start: e.start, marks: [], at: -1 };
       group.marks.push(mark);
       view.groups.set(key, group);
       view.cursor = e.end;
@@ -678,18 +693,23 @@
     }
     chunks[view.ci].tail.before(text);
     trimTail(chunks[view.ci]);
-    if (rows.childNodes.length) el.rows.querySelector("tr.placeholder")?.remove();  // "no entities yet" goes with the first row
-    el.rows.append(rows);
     if (queueAt >= queue.length) { queue = []; queueAt = 0; }
-    finishPaint();
-    if (queue.length) paintFrame = requestAnimationFrame(pump); else settlePaint();
+    finishPaint(false);
+    // A stream that drains the queue mid-way is not settled: that would rebuild the lists every frame.
+    if (queue.length) paintFrame = requestAnimationFrame(pump); else if (view.result.complete || paintWaiters.length) settlePaint();
   }
 
-  // Resolves once everything queued is painted (state "done" waits for it, so tests and users see it all).
-  function whenPainted() { return new Promise((resolve) => { if (paintFrame || queue.length) paintWaiters.push(resolve); else resolve(); }); }
+  // Resolves once everything queued is painted and the lists, map and search are complete (state "done"
+  // waits for it, so tests and users see it all).
+  function whenPainted() {
+    return new Promise((resolve) => {
+      paintWaiters.push(resolve);
+      if (!paintFrame && !queue.length) settlePaint();
+    });
+  }
   function settlePaint() {
     const waiting = paintWaiters; paintWaiters = [];
-    paintGroups(true);
+    paintLists(true);
     paintMinimap();
     runSearch(false);
     for (const resolve of waiting) resolve();
@@ -702,34 +722,69 @@
       dataset: { type: e.type, start: String(e.start), end: String(e.end), score: String(e.score), source: e.source || "model", label: typeName(e.type), i: String(i) }
     }, word);
     if (!hidden) mark.setAttribute("aria-label", t("markLabel", { name: typeName(e.type), text: word }));
-    setColour(mark, e.type);
+    colourType(e.type);
     return mark;
   }
 
-  function finishPaint() {
+  // After a paint starts (full: every control, e.g. in a new language) and after each frame of it (the
+  // counts, and the lists at most every LISTS_REFRESH_MS).
+  function finishPaint(full) {
     if (!view) {
-      el.rows.replaceChildren(h("tr", { class: "empty-row placeholder" }, h("td", { colspan: "6" }, t("rowsEmpty"))));
       el.meta.textContent = "";
     } else {
-      if (!view.n) el.rows.replaceChildren(h("tr", { class: "empty-row placeholder" }, h("td", { colspan: "6" }, t(result.complete ? "rowsNone" : "rowsWaiting"))));
-      el.meta.textContent = [fileName, t("metaChars", { n: fmtInt(result.chars.length) }), result.model ? t("model", { model: result.model }) : "",
+      const meta = [fileName, t("metaChars", { n: fmtInt(result.chars.length) }), result.model ? t("model", { model: result.model }) : "",
         result.took_ms ? fmtMs(result.took_ms) : "", result.streamed && !result.complete ? t("streamingNow") : ""].filter(Boolean).join(" · ");
+      if (el.meta.textContent !== meta) el.meta.textContent = meta;
     }
-    paintLegend();
-    paintGroups(false);
+    paintLegend(full);
+    paintLists(full);
     const ready = !!view && result.complete;
     el.copy.disabled = el.share.disabled = !ready;
     for (const b of el.exports) b.disabled = !ready;
   }
 
-  function tableRow(e, i, word) {
-    const tag = h("span", { class: "tag", title: e.type }, typeName(e.type));
-    setColour(tag, e.type);
+  // ---- Entity table -------------------------------------------------------------------------
+  // Windowed: only the rows in and near the table's scroll view exist, between two spacer rows as tall as
+  // the rows left out. A long document has tens of thousands of entities, and a table lays out all its rows
+  // again whenever one is added (that was most of a 1 MB paint, and its longest stalls).
+  const ROWS_AROUND = 25;  // rows kept above and below the visible ones, so scrolling rarely shows a gap
+  let rowPx = 0;           // one row's height, measured once rows exist (they are one line each)
+  let tableWindow = "";
+  function paintTable(force) {
+    const list = view ? view.tableRows : [];
+    if (!list.length) {
+      tableWindow = "";
+      el.table.removeAttribute("aria-rowcount");
+      const key = !view ? "rowsEmpty" : view.n ? "rowsNone" : result.complete ? "rowsNone" : "rowsWaiting";
+      el.rows.replaceChildren(h("tr", { class: "empty-row placeholder" }, h("td", { colspan: "6" }, t(key))));
+      return;
+    }
+    const px = rowPx || 34;
+    const first = Math.max(0, Math.floor(el.tableWrap.scrollTop / px) - ROWS_AROUND);
+    const last = Math.min(list.length, first + Math.ceil(Math.max(el.tableWrap.clientHeight, 340) / px) + 2 * ROWS_AROUND);
+    const painted = first + ":" + last + ":" + list.length;
+    if (!force && painted === tableWindow) return;
+    tableWindow = painted;
+    const focused = el.rows.contains(document.activeElement) ? document.activeElement.dataset.i : null;
+    const spacer = (n) => { const tr = h("tr", { class: "spacer", "aria-hidden": "true" }, h("td", { colspan: "6" })); tr.style.height = n * px + "px"; return tr; };
+    const rows = list.slice(first, last).map((i, k) => tableRow(view.entities[i], i, first + k));
+    el.table.setAttribute("aria-rowcount", String(list.length + 1));  // the header row counts
+    el.rows.replaceChildren(...(first ? [spacer(first)] : []), ...rows, ...(last < list.length ? [spacer(list.length - last)] : []));
+    if (!rowPx && rows[0].offsetHeight) { rowPx = rows[0].offsetHeight; paintTable(true); }
+    if (focused !== null) el.rows.querySelector('tr[data-i="' + focused + '"]')?.focus();
+  }
+  let tableFrame = 0;
+  el.tableWrap.addEventListener("scroll", () => { if (!tableFrame) tableFrame = requestAnimationFrame(() => { tableFrame = 0; paintTable(false); }); });
+
+  function tableRow(e, i, at) {  // entity i, the table's row `at` (0-based, below the header)
+    const word = view.marks[i].textContent;
+    const tag = h("span", { class: "tag", title: e.type, dataset: { type: e.type } }, typeName(e.type));
+    colourType(e.type);
     const score = typeof e.score === "number" ? e.score : 0;
     const bar = h("span", { class: "scorebar", "aria-hidden": "true" }, h("i", {}));
     bar.firstChild.style.width = Math.round(Math.max(0, Math.min(1, score)) * 100) + "%";
     return h("tr", {
-      class: hiddenTypes.has(e.type) ? "off" : "", tabindex: "0",
+      tabindex: "0", "aria-rowindex": String(at + 2),
       dataset: { type: e.type, start: String(e.start), end: String(e.end), i: String(i) }, title: t("rowTitle")
     },
       h("td", { class: "num" }, String(i + 1)),
@@ -767,10 +822,18 @@
   }
 
   // ---- Legend and type toggles -------------------------------------------------------------
-  function paintLegend() {
+  function paintLegend(full) {
     const counts = view ? view.counts : {};
     const types = [...seenTypes].sort(compareTypes);
     if (!types.length) { el.legend.replaceChildren(h("li", { class: "empty" }, t(result ? "legendNone" : "legendEmpty"))); return; }
+    const chips = el.legend.querySelectorAll("button.chip");
+    if (!full && chips.length === types.length && types.every((type, i) => chips[i].dataset.type === type)) {
+      for (const chip of chips) {  // the same chips: only their counts change
+        const n = String(counts[chip.dataset.type] || 0);
+        if (chip.dataset.count !== n) { chip.dataset.count = n; chip.lastChild.textContent = n; }
+      }
+      return;
+    }
     const focused = document.activeElement && el.legend.contains(document.activeElement) ? document.activeElement.dataset.type : null;
     el.legend.replaceChildren(...types.map((type) => {
       const n = counts[type] || 0;
@@ -778,7 +841,7 @@
         type: "button", class: "chip", "aria-pressed": String(!hiddenTypes.has(type)),
         dataset: { type, count: String(n) }, title: t("chipTitle", { name: typeName(type), type })
       }, h("span", { class: "sw", "aria-hidden": "true" }), h("span", { class: "t" }, typeName(type)), h("span", { class: "n" }, String(n)));
-      setColour(chip, type);
+      colourType(type);
       chip.addEventListener("click", () => toggleType(type));
       return h("li", {}, chip);
     }));
@@ -795,7 +858,8 @@
       if (off) mark.removeAttribute("aria-label");
       else mark.setAttribute("aria-label", t("markLabel", { name: typeName(type), text: mark.textContent }));
     }
-    for (const node of document.querySelectorAll("#rows tr" + sel + ", #groups li" + sel)) node.classList.toggle("off", off);
+    for (const node of el.groups.querySelectorAll("li" + sel)) node.classList.toggle("off", off);
+    if (view) { view.tableRows = view.entities.flatMap((e, i) => (hiddenTypes.has(e.type) ? [] : [i])); paintTable(true); }
     if (off && view && view.current && view.current.dataset.type === type) { view.current.classList.remove("current"); view.current = null; hideCard(); }
     const chip = el.legend.querySelector("button.chip" + sel);  // updated in place, so it keeps the focus
     if (chip) chip.setAttribute("aria-pressed", String(!off));
@@ -803,22 +867,27 @@
 
   // ---- Entity list -------------------------------------------------------------------------
   // One button per distinct (type, text), most frequent first; pressing it steps through its places.
-  let groupsPaintedAt = 0;
-  function paintGroups(force) {
+  // The table's rows and the entity list, at most every LISTS_REFRESH_MS unless forced.
+  let listsPaintedAt = 0;
+  function paintLists(force) {
+    if (view && view.groups.size && !force && performance.now() - listsPaintedAt < LISTS_REFRESH_MS) return;
+    listsPaintedAt = performance.now();
+    paintTable(force);
+    paintGroups();
+  }
+  function paintGroups() {
     if (!view || !view.groups.size) {
       el.groups.replaceChildren(h("li", { class: "empty" }, t(view && result.complete ? "legendNone" : "groupsEmpty")));
       return;
     }
-    if (!force && performance.now() - groupsPaintedAt < GROUPS_REFRESH_MS) return;
-    groupsPaintedAt = performance.now();
     const focused = document.activeElement && el.groups.contains(document.activeElement) ? document.activeElement.dataset.key : null;
-    const all = [...view.groups.values()].sort((a, b) => b.marks.length - a.marks.length || Number(a.marks[0].dataset.start) - Number(b.marks[0].dataset.start));
+    const all = [...view.groups.values()].sort((a, b) => b.marks.length - a.marks.length || a.start - b.start);
     const items = all.slice(0, GROUPS_SHOWN).map((g) => {
       const b = h("button", {
         type: "button", class: "group", dataset: { key: g.key, type: g.type, text: g.text, count: String(g.marks.length) },
         title: typeName(g.type) + " (" + g.type + ")", "aria-label": t("groupItem", { name: typeName(g.type), text: g.text, n: g.marks.length })
       }, h("span", { class: "sw", "aria-hidden": "true" }), h("span", { class: "t" }, g.text), h("span", { class: "n" }, "×" + g.marks.length));
-      setColour(b, g.type);
+      colourType(g.type);
       return h("li", { class: hiddenTypes.has(g.type) ? "off" : "", dataset: { type: g.type } }, b);
     });
     if (all.length > GROUPS_SHOWN) items.push(h("li", { class: "empty" }, t("groupsMore", { n: fmtInt(all.length - GROUPS_SHOWN) })));
