@@ -105,6 +105,11 @@ def over(fg, alpha, bg):
     return [alpha * f + (1 - alpha) * b for f, b in zip(fg, bg)]
 
 
+def excel_text(s):
+    """A text cell as the page's CSV writes it: OWASP's CSV-injection rule puts an apostrophe before = + - @ tab CR."""
+    return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
+
+
 # ---- Page helpers --------------------------------------------------------------------------------
 
 JS_MARKS = """return Array.from(document.querySelectorAll('#output mark.ent')).map(m =>
@@ -717,13 +722,14 @@ class PageTest(unittest.TestCase):
             shutil.rmtree(folder, ignore_errors=True)
 
     def test_20_exports_match_the_api(self):
-        text = "新华社北京3月5日电 国务院总理李强在人民大会堂作报告，联系电话13812345678。"
+        # The phone number starts with "+": Excel would read that cell as a formula, so the CSV writes it as text.
+        text = "新华社北京3月5日电 国务院总理李强在人民大会堂作报告，联系电话+86 138 1234 5678。"
         ta = self.open()
         Select(self.driver.find_element(By.ID, "patterns")).select_by_value("pii")
         ta.send_keys(text)
         self.wait_done(text)
         expected = api(self.url, text, patterns="pii")["entities"]
-        self.assertIn("pattern", {e.get("source") for e in expected})
+        self.assertIn("+86 138 1234 5678", [e["text"] for e in expected if e.get("source") == "pattern"])
         button = lambda f: self.driver.find_element(By.CSS_SELECTOR, f'button[data-format="{f}"]')
 
         data = json.loads(self.download(button("json"), ".json").decode())
@@ -735,8 +741,9 @@ class PageTest(unittest.TestCase):
         self.assertTrue(raw.startswith(b"\xef\xbb\xbf"), "the CSV must start with a UTF-8 BOM for Excel")
         rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
         self.assertEqual(rows[0], ["text", "type", "start", "end", "score", "source"])
-        self.assertEqual(rows[1:], [[e["text"], e["type"], str(e["start"]), str(e["end"]), str(e["score"]), e.get("source", "model")]
+        self.assertEqual(rows[1:], [[excel_text(e["text"]), e["type"], str(e["start"]), str(e["end"]), str(e["score"]), e.get("source", "model")]
                                     for e in expected])
+        self.assertIn(["'+86 138 1234 5678", "PHONE"], [r[:2] for r in rows])
         self.assertIn(b"\r\n", raw)
 
         hf = json.loads(self.download(button("transformers"), ".transformers.json").decode())
@@ -744,19 +751,27 @@ class PageTest(unittest.TestCase):
                               for e in expected])
         Select(self.driver.find_element(By.ID, "patterns")).select_by_value("none")
 
-    def test_20b_csv_quotes_commas_quotes_and_line_breaks(self):
-        ta = self.open()
-        odd = 'A,"B"\nC'
-        self.js("""const real = window.fetch;
+    def test_20b_csv_quotes_commas_quotes_line_breaks_and_formulas(self):
+        """Entity texts no model finds here (the API answer is replaced in the page): quoting per RFC 4180, and
+        cells Excel would run as formulas (= + - @ tab CR first, OWASP's CSV-injection rule) written as text."""
+        self.open()
+        odd, cells = 'A,"B"\nC', [('A,"B"\nC', "ORG"), ("=1+2", "MISC"), ("@SUM(A1)", "MISC"), ("-3", "MISC"), ("\tx", "MISC")]
+        text, entities = "", []
+        for word, kind in cells:
+            entities.append({"type": kind, "start": len(text), "end": len(text) + len(word), "text": word, "score": 0.5})
+            text += word
+        self.js("""const real = window.fetch, answer = arguments[0];
             window.fetch = (url, opts) => String(url).includes('v1/entities') ? Promise.resolve(new Response(JSON.stringify(
-              { entities: [{ type: 'ORG', start: 0, end: 7, text: arguments_text, score: 0.5 }], model: 'm' }),
-              { status: 200, headers: { 'Content-Type': 'application/json' } })) : real(url, opts);""".replace("arguments_text", json.dumps(odd)))
-        self.js("const t = document.getElementById('text'); t.value = arguments[0]; t.dispatchEvent(new Event('input'));", odd)
-        self.wait_done(odd)
+              { entities: answer, model: 'm' }), { status: 200, headers: { 'Content-Type': 'application/json' } })) : real(url, opts);""",
+                entities)
+        self.js("const t = document.getElementById('text'); t.value = arguments[0]; t.dispatchEvent(new Event('input'));", text)
+        self.wait_done(text)
         raw = self.download(self.driver.find_element(By.CSS_SELECTOR, 'button[data-format="csv"]'), ".csv")
+        self.assertTrue(raw.startswith(b"\xef\xbb\xbf"))
         self.assertIn('"A,""B""\nC"'.encode(), raw)
         rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
-        self.assertEqual(rows[1], [odd, "ORG", "0", "7", "0.5", "model"])
+        self.assertEqual(rows[1:], [[excel_text(e["text"]), e["type"], str(e["start"]), str(e["end"]), "0.5", "model"] for e in entities])
+        self.assertEqual([r[0] for r in rows[2:]], ["'=1+2", "'@SUM(A1)", "'-3", "'\tx"])
 
     def test_21_share_link_round_trip(self):
         ta = self.open()
@@ -878,6 +893,60 @@ class PageTest(unittest.TestCase):
                 self.assertEqual(self.textarea_value(), "")
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+
+    def open_file(self, name, content):
+        """Opens a file with `content` (UTF-8) through the file input."""
+        folder = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        path = os.path.join(folder, name)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(content)
+        self.driver.find_element(By.ID, "file").send_keys(path)
+
+    def test_23b_jsonl_file_gives_one_paragraph_per_record(self):
+        """A .jsonl file: each line's "text" (or the line, when it is a JSON string) is a paragraph; lines that
+        are neither are skipped and named, not lost silently."""
+        lines = [json.dumps({"id": 1, "text": "张伟在北京的华为公司工作。"}, ensure_ascii=False), json.dumps("李强在上海。", ensure_ascii=False),
+                 "{not json", json.dumps({"id": 4}), "", json.dumps({"text": "国务院总理李强在人民大会堂作报告。"}, ensure_ascii=False)]
+        self.open()
+        self.open_file("records.jsonl", "\n".join(lines) + "\n")
+        text = "张伟在北京的华为公司工作。\n李强在上海。\n国务院总理李强在人民大会堂作报告。"
+        self.wait_done(text)
+        self.assertEqual(self.textarea_value(), text)
+        self.assert_page_matches_api(text)
+        note = self.driver.find_element(By.ID, "file-note")
+        self.assertIn("records.jsonl: 3 records", note.text)
+        self.assertIn("Lines skipped: 2 (line 3, 4)", note.text)
+        self.assertIn("records.jsonl", self.driver.find_element(By.ID, "meta").text)
+        # Typing makes it the user's text: the note about the file goes.
+        self.driver.find_element(By.ID, "text").send_keys("。")
+        self.wait_for(lambda: not note.is_displayed(), "the file note stayed after editing")
+
+    def test_23c_csv_file_uses_its_text_column(self):
+        """A .csv file (RFC 4180: quoted commas, quotes and line breaks): the column named text/文本/content, else the
+        first, one paragraph per row; the page says which column, in either language; short rows are named."""
+        csv_text = ('id,文本,备注\r\n1,"张伟在北京的华为公司工作，""很好""。",a\r\n2,"李强在上海。\n王芳在杭州。",b\r\n'
+                    '3\r\n4,国务院总理李强在人民大会堂作报告。,"c,d"\r\n')
+        text = '张伟在北京的华为公司工作，"很好"。\n李强在上海。\n王芳在杭州。\n国务院总理李强在人民大会堂作报告。'
+        with self.chinese():
+            self.open()
+            self.open_file("表.csv", csv_text)
+            self.wait_done(text)
+            self.assertEqual(self.textarea_value(), text)
+            self.assert_page_matches_api(text)
+            note = self.driver.find_element(By.ID, "file-note").text
+            self.assertIn("表.csv：3 行，用的是“文本”列", note)
+            self.assertIn("跳过了 1 行（从第 5 行起）", note)   # row "3" has no 文本 cell; it starts on line 5
+            self.driver.find_element(By.CSS_SELECTOR, 'button[data-lang="en"]').click()
+            self.assertIn("column “文本”", self.driver.find_element(By.ID, "file-note").text)
+            self.driver.find_element(By.CSS_SELECTOR, 'button[data-lang="zh"]').click()
+        # No column with a known name: the first one; an unclosed quote is reported, not swallowed.
+        self.open()
+        self.open_file("plain.csv", 'sentence,n\n张伟在北京工作。,1\n"李强在上海。,2\n')
+        self.wait_done("张伟在北京工作。")
+        note = self.driver.find_element(By.ID, "file-note").text
+        self.assertIn("column “sentence”", note)
+        self.assertIn("Rows skipped: 1 (starting on line 3)", note)
 
     # -- issue 17: for everyone --
 

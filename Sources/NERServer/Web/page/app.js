@@ -93,7 +93,12 @@
       errConnection: "连接中断。", errConnectionHint: "已显示的标注不完整；请按“分析”重新运行。",
       errHttp: "错误 {status}。", serverSays: "服务器说明：{message}",
       docHelp: "文件太长，不放进文本框编辑（以免页面卡顿）；分析、查找、导出照常。", docInfo: "{kb} KB · {n} 字", docClose: "关闭文档",
-      fileOpened: "已打开 {name}（{n} 字）。", errFileEncoding: "不是 UTF-8 文件。",
+      fileOpened: "已打开 {name}（{n} 字）。",
+      fileJSONL: "已打开 {name}：{n} 条记录，每行取 text 字段（整行是 JSON 字符串时取整行），一条一段。",
+      fileCSV: "已打开 {name}：{n} 行，用的是“{column}”列（第一行是表头），一行一段。",
+      fileBadJSONL: "跳过了 {n} 行（第 {lines} 行）：不是 JSON，或没有字符串 text 字段。",
+      fileBadCSV: "跳过了 {n} 行（从第 {lines} 行起）：列数不够，或引号没有闭合。",
+      errFileEmpty: "文件里没有可读的记录。", errFileEncoding: "不是 UTF-8 文件。",
       errFileEncodingDetail: "{name} 不是 UTF-8 编码（可能是 GBK 或 UTF-16）。请在编辑器里另存为 UTF-8 后再打开。",
       errFileRead: "无法读取文件。", errFileType: "不支持的文件类型。", errFileTypeDetail: "只能打开 .txt、.md、.csv、.jsonl 文本文件。",
       shortcuts: "快捷键：Ctrl+Enter 分析 · / 查找 · 查找框中 Enter / Shift+Enter 下一处 / 上一处 · Esc 关闭卡片并清空查找 · Tab 在控件间移动",
@@ -160,7 +165,12 @@
       errHttp: "Error {status}.", serverSays: "{message}",
       docHelp: "Too long to edit in the text box (the tab would freeze); analysis, find and downloads work as usual.",
       docInfo: "{kb} KB · {n} characters", docClose: "Close document",
-      fileOpened: "Opened {name} ({n} characters).", errFileEncoding: "Not a UTF-8 file.",
+      fileOpened: "Opened {name} ({n} characters).",
+      fileJSONL: "Opened {name}: {n} records, each line's text field (or the line, if it is a JSON string), one per paragraph.",
+      fileCSV: "Opened {name}: {n} rows, column “{column}” (the first row is the header), one per paragraph.",
+      fileBadJSONL: "Lines skipped: {n} (line {lines}): not JSON, or no string text field.",
+      fileBadCSV: "Rows skipped: {n} (starting on line {lines}): too few columns, or a quote never closed.",
+      errFileEmpty: "The file holds no record that could be read.", errFileEncoding: "Not a UTF-8 file.",
       errFileEncodingDetail: "{name} is not UTF-8 (perhaps GBK or UTF-16). Save it as UTF-8 in an editor and open it again.",
       errFileRead: "Cannot read the file.", errFileType: "Unsupported file type.", errFileTypeDetail: "Only .txt, .md, .csv and .jsonl text files open here.",
       shortcuts: "Shortcuts: Ctrl+Enter analyse · / find · Enter / Shift+Enter in the find box: next / previous · Esc closes the card and clears the find box · Tab moves between controls",
@@ -198,7 +208,7 @@
   const el = {
     text: $("text"), analyse: $("analyse"), live: $("live"), patterns: $("patterns"), count: $("count"),
     file: $("file"), openFile: $("open-file"), inputCard: $("input-card"),
-    doc: $("doc"), docName: $("doc-name"), docInfo: $("doc-info"), docClose: $("doc-close"),
+    fileNote: $("file-note"), doc: $("doc"), docName: $("doc-name"), docInfo: $("doc-info"), docClose: $("doc-close"),
     progressWrap: $("progress-wrap"), progress: $("progress"), progressFill: $("progress-fill"), progressLabel: $("progress-label"),
     status: $("status"), error: $("error"), legend: $("legend"), output: $("output"), meta: $("meta"),
     search: $("search"), searchCount: $("search-count"), minimap: $("minimap"), card: $("ent-card"), groups: $("groups"),
@@ -215,6 +225,7 @@
   let lastFailedByNetwork = false;
   let result = null;           // { text, chars, entities, model, took_ms, streamed, complete }
   let fileName = "";           // the opened file the text area (or doc) still holds, shown in the meta line
+  let fileNote = [];           // [key, vars] messages on how the file was read (records, column, lines skipped)
   let doc = null;              // { text, bytes }: a file over DOCUMENT_CHARS, shown read-only instead of the text area
   let health = ["unknown", "healthChecking", {}];  // state and message of the last readyz check, repainted on a language switch
   let shownOnly = null;        // from a share link: types not listed start hidden when first seen
@@ -258,6 +269,7 @@
     refreshKeyState();
     updateCount();
     paintDoc();
+    paintFileNote();
     setHealth(...health);
     clearError();
     paint();
@@ -1015,7 +1027,10 @@
   // ---- Exports -----------------------------------------------------------------------------
   // Every format holds all entities of the result, whatever types are hidden on screen.
   function csvField(v) {  // RFC 4180: quote a field holding a comma, quote or line break; double its quotes
-    const s = v == null ? "" : String(v);
+    let s = v == null ? "" : String(v);
+    // OWASP's CSV-injection rule: a text cell starting with = + - @ tab or CR would be a formula in Excel
+    // (`=HYPERLINK(...)`, or a phone number `+86 ...`); a leading apostrophe makes it text.
+    if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
     return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
   const EXPORTS = {
@@ -1088,6 +1103,58 @@
 
   // ---- Files -------------------------------------------------------------------------------
   // A file is read here and its text goes only where typed text goes: this server's API.
+  const CSV_TEXT_COLUMNS = ["text", "文本", "content"];  // a CSV column with one of these names is the text, else the first
+  const BAD_LINES_LISTED = 10;
+
+  // .jsonl: each line a JSON string or an object with a string "text"; returns those texts and the
+  // (1-based) numbers of the lines that are neither. Blank lines are no records.
+  function jsonlRecords(text) {
+    const records = [], bad = [];
+    text.split(/\r?\n/).forEach((line, i) => {
+      if (!line.trim()) return;
+      let v;
+      try { v = JSON.parse(line); } catch (_) { bad.push(i + 1); return; }
+      const record = typeof v === "string" ? v : v && typeof v.text === "string" ? v.text : null;
+      if (record === null) bad.push(i + 1); else records.push(record);
+    });
+    return { records, bad };
+  }
+
+  // RFC 4180 rows: fields split at commas, quoted fields holding commas, "" and line breaks; CRLF or LF
+  // ends a row. Each row keeps the line it starts on; `open` is the line of a quote never closed (else 0).
+  function csvRows(text) {
+    const rows = [];
+    let row = [], field = "", quoted = false, line = 1, start = 1;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (quoted) {
+        if (c !== '"') { field += c; if (c === "\n") line++; }
+        else if (text[i + 1] === '"') { field += '"'; i++; }
+        else quoted = false;
+      } else if (c === '"' && field === "") quoted = true;
+      else if (c === ",") { row.push(field); field = ""; }
+      else if (c === "\n" || c === "\r") {
+        if (c === "\r" && text[i + 1] === "\n") i++;
+        row.push(field); rows.push({ line: start, fields: row });
+        row = []; field = ""; start = ++line;
+      } else field += c;
+    }
+    if (!quoted && (field !== "" || row.length)) { row.push(field); rows.push({ line: start, fields: row }); }
+    return { rows: rows.filter((r) => r.fields.length > 1 || r.fields[0] !== ""), open: quoted ? start : 0 };
+  }
+
+  // .csv: the first row names the columns; every other row's text column is a record.
+  function csvRecords(text) {
+    const { rows, open } = csvRows(text);
+    if (!rows.length) return { records: [], bad: open ? [open] : [] };
+    const names = rows[0].fields.map((f) => f.trim().toLowerCase());
+    const col = Math.max(0, names.findIndex((n) => CSV_TEXT_COLUMNS.includes(n)));
+    const records = [], bad = [];
+    for (const r of rows.slice(1)) if (col < r.fields.length) records.push(r.fields[col]); else bad.push(r.line);
+    if (open) bad.push(open);
+    return { records, bad, column: rows[0].fields[col] };
+  }
+
   async function openFile(file) {
     if (!file) return;
     if (!/\.(txt|md|csv|jsonl)$/i.test(file.name) && !/^text\//.test(file.type)) { showError([t("errFileType"), t("errFileTypeDetail")]); return; }
@@ -1100,17 +1167,41 @@
       el.error.dataset.code = "file";
       return;
     }
-    setInput(text, file.name, file.size);
+    // Records (one per paragraph) for .jsonl and .csv; other files are their text. What was read, and
+    // which lines were skipped, stays on screen beside the file until another text replaces it.
+    const kind = (/\.(jsonl|csv)$/i.exec(file.name) || [])[1];
+    let note = [["fileOpened", { name: file.name, n: fmtInt(cpLength(text)) }]];
+    if (kind) {
+      const csv = kind.toLowerCase() === "csv", { records, bad, column } = csv ? csvRecords(text) : jsonlRecords(text);
+      note = [[csv ? "fileCSV" : "fileJSONL", { name: file.name, n: fmtInt(records.length), column }]];
+      if (bad.length) {
+        const lines = bad.slice(0, BAD_LINES_LISTED).join(", ") + (bad.length > BAD_LINES_LISTED ? ", …" : "");
+        note.push([csv ? "fileBadCSV" : "fileBadJSONL", { n: fmtInt(bad.length), lines }]);
+      }
+      if (!records.length) {
+        showError([t("errFileEmpty"), note.slice(1).map(([k, v]) => t(k, v)).join(" ")]);
+        el.error.dataset.code = "file";
+        return;
+      }
+      text = records.join("\n");
+    }
+    setInput(text, file.name, file.size, note);
     analyse();
   }
   // Puts a text in the text area, or a file's text over DOCUMENT_CHARS in the read-only document view.
-  function setInput(text, name, bytes) {
+  function setInput(text, name, bytes, note) {
     const long = name !== "" && cpLength(text) > DOCUMENT_CHARS;
     doc = long ? { text, bytes } : null;
     el.text.value = long ? "" : text;
     fileName = name;
+    fileNote = note || [];
     el.text.hidden = long; el.doc.hidden = !long;
-    paintDoc(); updateCount();
+    paintDoc(); paintFileNote(); updateCount();
+  }
+  function paintFileNote() {
+    el.fileNote.replaceChildren(...fileNote.map(([key, vars]) => h("span", { dataset: { key } }, t(key, vars))));
+    el.fileNote.dataset.kind = fileNote.length > 1 ? "warn" : "";
+    el.fileNote.hidden = !fileNote.length;
   }
   function paintDoc() {
     if (!doc) return;
@@ -1167,7 +1258,10 @@
   el.keyClear.addEventListener("click", () => { sessionStorage.removeItem(KEY_STORAGE); el.key.value = ""; refreshKeyState(); setStatus(t("keyCleared")); });
 
   // ---- Wiring ------------------------------------------------------------------------------
-  el.text.addEventListener("input", (e) => { fileName = ""; if (!e.isComposing) schedule(); else updateCount(); });
+  el.text.addEventListener("input", (e) => {
+    if (fileName) { fileName = ""; fileNote = []; paintFileNote(); }
+    if (!e.isComposing) schedule(); else updateCount();
+  });
   el.text.addEventListener("compositionstart", () => { composing = true; clearTimeout(debounceTimer); });
   el.text.addEventListener("compositionend", () => { composing = false; schedule(); });
   el.text.addEventListener("keydown", (e) => {
