@@ -67,12 +67,13 @@ def serve_help():
     return out.stdout + out.stderr
 
 
-def api(base, text, path="v1/entities", key=None, patterns=None):
-    """The API's own answer for `text`: the parsed JSON of a single request, or the NDJSON lines of a stream."""
+def api(base, text, path="v1/entities", key=None, patterns=None, body=None):
+    """The API's own answer for `text` (or for `body`, sent as it is): the parsed JSON of a single request, or the
+    NDJSON lines of a stream."""
     headers = {"Content-Type": "application/json"}
     if key:
         headers["Authorization"] = "Bearer " + key
-    body = {"text": text, **({"patterns": patterns} if patterns else {})}
+    body = body or {"text": text, **({"patterns": patterns} if patterns else {})}
     req = urllib.request.Request(base + path, data=json.dumps(body).encode(), headers=headers, method="POST")
     with urllib.request.urlopen(req, timeout=WAIT) as res:
         body = res.read().decode()
@@ -118,6 +119,15 @@ JS_ROWS = """return Array.from(document.querySelectorAll('#rows tr[data-start]')
   [r.dataset.type, Number(r.dataset.start), Number(r.dataset.end), r.querySelector('td.text').textContent,
    r.querySelector('.tag').textContent, r.querySelector('td.score').textContent,
    Array.from(r.querySelectorAll('td.num')).map(td => td.textContent), r.querySelector('.tag').title, Number(r.getAttribute('aria-rowindex'))]);"""
+# The Redact view's settings, one row per type: [type, ticked, operator, keep first, keep last, template].
+JS_REDACT_SETTINGS = """return Array.from(document.querySelectorAll('#rd-types li[data-type]')).map(li => [li.dataset.type,
+  li.querySelector('[data-key=on]').checked, li.querySelector('[data-key=op]').value, Number(li.querySelector('[data-key=keepFirst]').value),
+  Number(li.querySelector('[data-key=keepLast]').value), li.querySelector('[data-key=template]').value]);"""
+JS_REDACT_SHOWN = """const marks = (id) => Array.from(document.querySelectorAll('#' + id + ' mark')).map(m => [m.dataset.type, Number(m.dataset.item), m.textContent]);
+  return {original: document.getElementById('rd-original').textContent, redacted: document.getElementById('rd-redacted').textContent,
+    state: document.getElementById('rd-redacted').dataset.state, originalMarks: marks('rd-original'), redactedMarks: marks('rd-redacted'),
+    rows: Array.from(document.querySelectorAll('#rd-rows tr[data-item]')).map(r => [r.dataset.type, r.dataset.operator,
+      r.querySelector('[data-field=original]').textContent, r.querySelector('[data-field=replacement]').textContent, r.lastChild.textContent])};"""
 JS_ROW_COUNT = "return Number(document.getElementById('table').getAttribute('aria-rowcount') || 1) - 1"   # less the header
 JS_LEGEND = """return Array.from(document.querySelectorAll('#legend button.chip')).map(c =>
   [c.dataset.type, Number(c.dataset.count), c.querySelector('.n').textContent]);"""
@@ -705,7 +715,7 @@ class PageTest(unittest.TestCase):
 
     # -- issue 17: exports --
 
-    def download(self, button, suffix):
+    def download(self, button, suffix, prefix="zhner-entities-"):
         """Clicks a download button and returns the saved file's bytes."""
         folder = tempfile.mkdtemp()
         try:
@@ -715,7 +725,7 @@ class PageTest(unittest.TestCase):
             done = lambda: [f for f in os.listdir(folder) if f.endswith(suffix) and os.path.getsize(os.path.join(folder, f))
                             and not any(g.endswith(".crdownload") for g in os.listdir(folder))]
             self.wait_for(lambda: done(), f"no {suffix} file saved")
-            self.assertTrue(done()[0].startswith("zhner-entities-"))
+            self.assertTrue(done()[0].startswith(prefix))
             with open(os.path.join(folder, done()[0]), "rb") as f:
                 return f.read()
         finally:
@@ -947,6 +957,130 @@ class PageTest(unittest.TestCase):
         note = self.driver.find_element(By.ID, "file-note").text
         self.assertIn("column “sentence”", note)
         self.assertIn("Rows skipped: 1 (starting on line 3)", note)
+
+    # -- issue 15: the Redact view --
+
+    def redact_request(self, text):
+        """The /v1/redact body that the view's settings stand for, read off its controls."""
+        operators = {}
+        for kind, on, op, first, last, template in self.js(JS_REDACT_SETTINGS):
+            if on:
+                operators[kind] = {"type": op, **({"keep_first": first, "keep_last": last} if op == "mask" else {}),
+                                   **({"template": template} if op == "replace" and template else {})}
+        return {"text": text, "types": list(operators), "operators": operators}
+
+    def assert_redaction_shown(self, text):
+        """Waits until the view shows /v1/redact's answer for its settings, and checks every part of it: both
+        texts, the marks in each (the same items, types and colours), and the list of replacements."""
+        expected = api(self.url, None, "v1/redact", body=self.redact_request(text))
+        shown = lambda: self.js(JS_REDACT_SHOWN)
+        self.wait_for(lambda: shown()["state"] == "done" and shown()["redacted"] == expected["text"],
+                      f"the view never showed the API's redacted text {expected['text']!r}")
+        got, items = shown(), expected["items"]
+        self.assertEqual(got["original"], text)
+        self.assertEqual(got["originalMarks"], [[i["type"], k, text[i["start"]:i["end"]]] for k, i in enumerate(items)])
+        self.assertEqual(got["redactedMarks"], [[i["type"], k, expected["text"][i["redacted_start"]:i["redacted_end"]]] for k, i in enumerate(items)])
+        self.assertEqual(got["rows"], [[i["type"], i["operator"], text[i["start"]:i["end"]], expected["text"][i["redacted_start"]:i["redacted_end"]],
+                                        f"[{i['start']}, {i['end']}) → [{i['redacted_start']}, {i['redacted_end']})"] for i in items])
+        colours = self.js("""return Array.from(document.querySelectorAll('.rd-pane mark')).map(m =>
+            [m.closest('.rd-pane').id, m.dataset.item, getComputedStyle(m).borderBottomColor]);""")
+        by_item = collections.defaultdict(set)
+        for _, item, colour in colours:
+            by_item[item].add(colour)
+        self.assertTrue(all(len(c) == 1 for c in by_item.values()), f"an item has two colours: {colours}")
+        return expected
+
+    def test_29_redact_view_matches_the_api(self):
+        """The Redact view sends the text to /v1/redact with the ticked types and their operators: what it shows
+        (both texts, marks, replacements) is the API's answer; copy and download give that text; operators and
+        ticks change it."""
+        text = "张伟的电话是13812345678，住在北京。"
+        ta = self.open()
+        self.driver.find_element(By.CSS_SELECTOR, 'button[data-view="redact"]').click()
+        for card, shown in (("result-card", False), ("table-card", False), ("redact-card", True), ("compare-card", True)):
+            self.assertEqual(self.driver.find_element(By.ID, card).is_displayed(), shown, card)
+        ta.send_keys(text)
+        expected = self.assert_redaction_shown(text)
+        self.assertLessEqual({"PER", "PHONE"}, {i["type"] for i in expected["items"]})
+        # The defaults: a person gets a pseudonym, a phone number keeps its first 3 and last 4 digits.
+        self.assertTrue(expected["text"].startswith("人物1的电话是138****5678，"), expected["text"])
+        self.assertIn("Redacted", self.driver.find_element(By.ID, "compare-card").text)
+
+        self.js("window.__copied = null; navigator.clipboard.writeText = t => { window.__copied = t; return Promise.resolve(); };")
+        self.driver.find_element(By.ID, "rd-copy").click()
+        self.wait_for(lambda: self.js("return window.__copied") is not None, "Copy wrote nothing")
+        self.assertEqual(self.js("return window.__copied"), expected["text"])
+        raw = self.download(self.driver.find_element(By.ID, "rd-download"), ".txt", prefix="zhner-redacted-")
+        self.assertEqual(raw.decode("utf-8"), expected["text"])
+
+        # Another operator for PER, other mask lengths for PHONE: the view redacts again, as the API does.
+        per = self.driver.find_element(By.CSS_SELECTOR, '#rd-types li[data-type="PER"]')
+        Select(per.find_element(By.CSS_SELECTOR, "select")).select_by_value("replace")
+        replaced = self.assert_redaction_shown(text)
+        self.assertTrue(replaced["text"].startswith("[PER]的电话"), replaced["text"])
+        phone = self.driver.find_element(By.CSS_SELECTOR, '#rd-types li[data-type="PHONE"]')
+        first = phone.find_element(By.CSS_SELECTOR, '[data-key="keepFirst"]')
+        first.clear()
+        first.send_keys("0")
+        masked = self.assert_redaction_shown(text)
+        self.assertIn("*******5678", masked["text"])
+        # A template, and a type left out: the phone number stays as it is.
+        per.find_element(By.CSS_SELECTOR, '[data-key="template"]').send_keys("<{label}>")
+        self.assertTrue(self.assert_redaction_shown(text)["text"].startswith("<人物>的电话"))
+        phone.find_element(By.CSS_SELECTOR, '[data-key="on"]').click()
+        kept = self.assert_redaction_shown(text)
+        self.assertIn("13812345678", kept["text"])
+        self.assertNotIn("PHONE", [i["type"] for i in kept["items"]])
+        # Clicking a replacement shows it in both texts.
+        self.driver.find_element(By.CSS_SELECTOR, "#rd-rows tr[data-item]").click()
+        self.assertEqual(self.js("return Array.from(document.querySelectorAll('.rd-pane mark.current')).map(m => m.dataset.item)"), ["0", "0"])
+        # Back to Analyse: the entities of the same text.
+        self.driver.find_element(By.CSS_SELECTOR, 'button[data-view="analyse"]').click()
+        self.wait_done(text)
+        self.assert_page_matches_api(text)
+
+    def test_30_redact_view_keyboard_phone_width_and_axe(self):
+        """The Redact view in Chinese and English: reachable and usable from the keyboard, every control named,
+        no sideways scroll at 375 px, and no serious or critical axe violation in either scheme."""
+        from axe_selenium_python import Axe
+        text = "张伟的电话是13812345678，住在北京。"
+        try:
+            for lang in ("zh", "en"):
+                self.open()
+                self.driver.find_element(By.CSS_SELECTOR, f'button[data-lang="{lang}"]').click()
+                view = self.driver.find_element(By.CSS_SELECTOR, 'button[data-view="redact"]')
+                view.send_keys(Keys.ENTER)
+                self.assertEqual(view.get_attribute("aria-pressed"), "true")
+                self.assertEqual(view.text, {"zh": "脱敏", "en": "Redact"}[lang])
+                self.driver.find_element(By.ID, "text").send_keys(text)
+                self.assert_redaction_shown(text)
+                # From a type's tick, Tab goes to its operator; arrow keys there choose another one.
+                tick = self.driver.find_element(By.CSS_SELECTOR, '#rd-types li[data-type="PER"] [data-key="on"]')
+                tick.send_keys(Keys.TAB)
+                self.assertEqual(self.js("return document.activeElement.dataset.key + ' ' + document.activeElement.closest('li').dataset.type"), "op PER")
+                self.assertNotEqual(self.js("return getComputedStyle(document.activeElement).outlineStyle"), "none")
+                self.driver.switch_to.active_element.send_keys(Keys.HOME)   # replace, the first operator
+                self.assertEqual(self.assert_redaction_shown(text)["items"][0]["operator"], "replace")
+                unnamed = self.js("""return Array.from(document.querySelectorAll('#redact-card, #compare-card')).flatMap(c =>
+                    Array.from(c.querySelectorAll('button, input, select'))).filter(e => !(e.labels && e.labels.length)
+                    && !e.getAttribute('aria-label') && !e.textContent.trim()).map(e => e.outerHTML);""")
+                self.assertEqual(unnamed, [])
+                for scheme in ("dark", "light"):
+                    with self.emulated(prefers_color_scheme=scheme):
+                        axe = Axe(self.driver)
+                        axe.inject()
+                        found = axe.run(options=json.dumps({"rules": {"autocomplete-valid": {"enabled": False}}}))
+                        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in found["violations"]
+                               if v["impact"] in ("serious", "critical")]
+                        self.assertEqual(bad, [], f"axe, redact view, {lang}, {scheme}")
+                self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 375, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+                self.next_frame()
+                widths = self.js("return [document.documentElement.scrollWidth, innerWidth, document.body.scrollWidth]")
+                self.assertLessEqual(max(widths[0], widths[2]), widths[1], f"{lang}: the Redact view scrolls sideways at 375 px: {widths}")
+                self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False})
+        finally:
+            self.js("localStorage.removeItem('zhner.lang')")
+            self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False})
 
     # -- issue 17: for everyone --
 

@@ -102,6 +102,15 @@
       errFileEncodingDetail: "{name} 不是 UTF-8 编码（可能是 GBK 或 UTF-16）。请在编辑器里另存为 UTF-8 后再打开。",
       errFileRead: "无法读取文件。", errFileType: "不支持的文件类型。", errFileTypeDetail: "只能打开 .txt、.md、.csv、.jsonl 文本文件。",
       shortcuts: "快捷键：Ctrl+Enter 分析 · / 查找 · 查找框中 Enter / Shift+Enter 下一处 / 上一处 · Esc 关闭卡片并清空查找 · Tab 在控件间移动",
+      viewsGroup: "视图", viewAnalyse: "分析", viewRedact: "脱敏",
+      redactTitle: "脱敏设置", redactHelp: "勾选要脱敏的类型，并为每一类选择处理方式；改动后立即重新脱敏，由本服务器完成。",
+      rdTypeTitle: "类型 {type}", rdOperatorFor: "{name}的处理方式", rdKeepFirst: "保留前", rdKeepLast: "保留后", rdTemplate: "模板",
+      "op.replace": "替换为标记", "op.mask": "部分遮盖", "op.hash": "哈希（需服务器密钥）", "op.pseudonym": "化名", "op.keep": "保留原文",
+      compareTitle: "原文与脱敏结果", rdOriginal: "原文", rdRedacted: "脱敏后", rdItems: "替换清单",
+      rdColOriginal: "原文", rdColReplacement: "替换为", rdColOperator: "方式", rdColOffsets: "位置（原文 → 脱敏后）",
+      rdCopy: "复制脱敏文本", rdDownload: "下载脱敏文本", rdCopied: "已将脱敏后的文本复制到剪贴板。", rdDownloaded: "已下载脱敏后的文本。",
+      rdPlaceholder: "在文本框输入文本，脱敏结果会显示在这里。", rdNone: "没有需要脱敏的内容。",
+      redacting: "脱敏中…", redactSummary: "已替换 {n} 处",
       apiLinks: "API：", offsetsNote: "位置以 Unicode 码位计，不含结束位置。",
       "type.PER": "人名", "type.LOC": "地名", "type.ORG": "机构名", "type.PHONE": "手机号/电话", "type.EMAIL": "邮箱",
       "type.URL": "网址", "type.ID_CARD": "身份证号", "type.BANK_CARD": "银行卡号", "type.DATE": "日期", "type.TIME": "时间",
@@ -174,6 +183,15 @@
       errFileEncodingDetail: "{name} is not UTF-8 (perhaps GBK or UTF-16). Save it as UTF-8 in an editor and open it again.",
       errFileRead: "Cannot read the file.", errFileType: "Unsupported file type.", errFileTypeDetail: "Only .txt, .md, .csv and .jsonl text files open here.",
       shortcuts: "Shortcuts: Ctrl+Enter analyse · / find · Enter / Shift+Enter in the find box: next / previous · Esc closes the card and clears the find box · Tab moves between controls",
+      viewsGroup: "View", viewAnalyse: "Analyse", viewRedact: "Redact",
+      redactTitle: "Redaction settings", redactHelp: "Tick the types to redact and choose how each is replaced; every change redacts again, on this server.",
+      rdTypeTitle: "type {type}", rdOperatorFor: "How to redact {name}", rdKeepFirst: "keep first", rdKeepLast: "keep last", rdTemplate: "template",
+      "op.replace": "replace with a tag", "op.mask": "mask", "op.hash": "hash (needs a server key)", "op.pseudonym": "pseudonym", "op.keep": "keep",
+      compareTitle: "Original and redacted", rdOriginal: "Original", rdRedacted: "Redacted", rdItems: "Replacements",
+      rdColOriginal: "Original", rdColReplacement: "Replaced by", rdColOperator: "Operator", rdColOffsets: "Offsets (original → redacted)",
+      rdCopy: "Copy redacted text", rdDownload: "Download redacted text", rdCopied: "Copied the redacted text to the clipboard.", rdDownloaded: "Downloaded the redacted text.",
+      rdPlaceholder: "Type a text in the text box; its redacted version appears here.", rdNone: "Nothing to redact.",
+      redacting: "Redacting…", redactSummary: "{n} replaced",
       apiLinks: "API:", offsetsNote: "Offsets are Unicode code points, end exclusive.",
       "type.PER": "Person", "type.LOC": "Location", "type.ORG": "Organization", "type.PHONE": "Phone", "type.EMAIL": "Email",
       "type.URL": "URL", "type.ID_CARD": "ID card no.", "type.BANK_CARD": "Bank card no.", "type.DATE": "Date", "type.TIME": "Time",
@@ -214,6 +232,9 @@
     search: $("search"), searchCount: $("search-count"), minimap: $("minimap"), card: $("ent-card"), groups: $("groups"),
     table: $("table"), tableWrap: $("table-wrap"), rows: $("rows"), copy: $("copy"), share: $("share"), exports: document.querySelectorAll("button[data-format]"),
     health: $("health"), healthText: $("health-text"), langs: document.querySelectorAll("button[data-lang]"),
+    views: document.querySelectorAll("button[data-view]"), main: $("main"),
+    rdTypes: $("rd-types"), rdOriginal: $("rd-original"), rdRedacted: $("rd-redacted"), rdRows: $("rd-rows"),
+    rdCopy: $("rd-copy"), rdDownload: $("rd-download"),
     auth: $("auth"), authState: $("auth-state"), key: $("api-key"), keyClear: $("key-clear")
   };
 
@@ -228,6 +249,8 @@
   let fileNote = [];           // [key, vars] messages on how the file was read (records, column, lines skipped)
   let doc = null;              // { text, bytes }: a file over DOCUMENT_CHARS, shown read-only instead of the text area
   let health = ["unknown", "healthChecking", {}];  // state and message of the last readyz check, repainted on a language switch
+  let mode = "analyse";        // the view: "analyse" (entities) or "redact" (the text with them replaced)
+  let redaction = null;        // { text, chars, redacted, items, took_ms }: the last /v1/redact answer shown
   let shownOnly = null;        // from a share link: types not listed start hidden when first seen
   const hiddenTypes = new Set();
   const seenTypes = new Set(); // every type seen this session, so the legend does not jump around
@@ -273,7 +296,10 @@
     setHealth(...health);
     clearError();
     paint();
-    if (result && result.complete) setStatus(summary()); else setStatus("");
+    paintRedactTypes();
+    paintRedaction();
+    if (mode === "redact") setStatus(redaction ? redactSummary() : "");
+    else if (result && result.complete) setStatus(summary()); else setStatus("");
   }
 
   // ---- Small helpers -----------------------------------------------------------------------
@@ -305,7 +331,7 @@
     colouredTypes.add(type);
     const c = colourOf(type), sel = '[data-type="' + CSS.escape(type) + '"]';
     // the same colour at 18 % alpha, as 8-digit hex
-    typeSheet.insertRule([".ent", ".tag", ".chip", ".group", ".rd"].map((k) => k + sel).join(", ") + " { --c: " + c + "; --cb: " + c + "2e; }");
+    typeSheet.insertRule([".ent", ".tag", ".chip", ".group", ".rd-type"].map((k) => k + sel).join(", ") + " { --c: " + c + "; --cb: " + c + "2e; }");
   }
   function typeRank(t) { const i = TYPE_ORDER.indexOf(t); return i < 0 ? TYPE_ORDER.length : i; }
   function compareTypes(a, b) { return typeRank(a) - typeRank(b) || (a < b ? -1 : a > b ? 1 : 0); }
@@ -321,7 +347,8 @@
     return node;
   }
 
-  function setState(state) { el.output.dataset.state = state; el.output.setAttribute("aria-busy", String(state === "loading" || state === "streaming")); }
+  function outputOf() { return mode === "redact" ? el.rdRedacted : el.output; }  // what the current view's request fills
+  function setState(state) { const out = outputOf(); out.dataset.state = state; out.setAttribute("aria-busy", String(state === "loading" || state === "streaming")); }
   function setStatus(message, kind) { el.status.textContent = message; el.status.dataset.kind = kind || ""; }
   function showError(parts, kind) {
     // parts: [strong, rest]; written with textContent, never as markup.
@@ -371,9 +398,9 @@
     return new ApiError(res.status, code, message, retryAfterSeconds(res.headers.get("Retry-After")));
   }
 
-  async function post(path, text, accept, signal) {
-    // "patterns" is sent only when asked for, so the request stays the plain {text} by default.
-    const body = el.patterns.value === "none" ? { text } : { text, patterns: el.patterns.value };
+  // The body of the entity routes: "patterns" is sent only when asked for, so it stays the plain {text} by default.
+  function entityRequest(text) { return el.patterns.value === "none" ? { text } : { text, patterns: el.patterns.value }; }
+  async function post(path, body, accept, signal) {
     const res = await fetch(path, { method: "POST", headers: headers(accept), body: JSON.stringify(body), signal, cache: "no-store" });
     if (!res.ok) throw await apiError(res);
     return res;
@@ -398,8 +425,8 @@
     const text = inputText();
     const my = ++seq;
     if (!text.trim()) {
-      result = null; clearError(); el.progressWrap.hidden = true; setStatus("");
-      paint(); setState("idle"); return;
+      result = redaction = null; clearError(); el.progressWrap.hidden = true; setStatus("");
+      paint(); paintRedaction(); setState("idle"); return;
     }
     controller = new AbortController();
     run(my, text, controller.signal, 1);
@@ -407,20 +434,20 @@
 
   async function run(my, text, signal, attempt) {
     const chars = codePoints(text);
-    const stream = chars.length > STREAM_THRESHOLD;
+    const stream = mode === "analyse" && chars.length > STREAM_THRESHOLD;
     clearError();
     setState("loading");
-    el.output.dataset.stale = "true";
+    outputOf().dataset.stale = "true";
     if (stream) {
       const parts = splitParts(chars);
       setStatus(parts.length > 1 ? t("streamingParts", { n: fmtInt(chars.length), parts: parts.length }) : t("streaming", { n: fmtInt(chars.length) }), "busy");
       setProgress(0, "0 %");
     } else {
-      setStatus(t("analysing"), "busy");
+      setStatus(t(mode === "redact" ? "redacting" : "analysing"), "busy");
       el.progressWrap.hidden = true;
     }
     try {
-      if (stream) await runStream(my, text, chars, signal); else await runOnce(my, text, chars, signal);
+      await (mode === "redact" ? runRedaction : stream ? runStream : runOnce)(my, text, chars, signal);
       lastFailedByNetwork = false;
     } catch (err) {
       if (my !== seq || (err && err.name === "AbortError")) return;  // superseded: say nothing
@@ -429,7 +456,7 @@
   }
 
   async function runOnce(my, text, chars, signal) {
-    const res = await post("v1/entities", text, "application/json", signal);
+    const res = await post("v1/entities", entityRequest(text), "application/json", signal);
     const body = await res.json();
     if (my !== seq) return;  // a newer request started while this one was in flight
     result = { text, chars, entities: body.entities || [], model: body.model, took_ms: body.took_ms, streamed: false, complete: true };
@@ -460,7 +487,7 @@
     const parts = splitParts(chars), requests = [];
     const request = (i) => {
       if (i >= parts.length || requests[i]) return;
-      requests[i] = post("v1/entities/stream", parts[i].text, "application/x-ndjson", signal);
+      requests[i] = post("v1/entities/stream", entityRequest(parts[i].text), "application/x-ndjson", signal);
       requests[i].catch(() => {});  // a failure is thrown where the part is awaited, in order
     };
     for (let i = 0; i < PARTS_IN_FLIGHT; i++) request(i);
@@ -541,7 +568,7 @@
 
   function handleFailure(err, my, text, attempt) {
     // Whatever is painted belongs to an earlier text unless this was a stream cut short: dim it.
-    el.output.dataset.stale = String(!!result && result.text !== text);
+    outputOf().dataset.stale = String(mode === "redact" ? !!redaction && redaction.text !== text : !!result && result.text !== text);
     setState(err instanceof ApiError && err.status === 503 && attempt <= MAX_BUSY_RETRIES ? "retrying" : "error");
     if (!(err instanceof ApiError)) {
       // fetch rejects with a TypeError when the server cannot be reached at all.
@@ -1067,15 +1094,170 @@
     el.copy.textContent = t("copied");
     setTimeout(() => { el.copy.textContent = t("copyJSON"); }, 1500);
   }
+  function saveFile(prefix, ext, mime, body) {  // prefix-<UTC time>.ext, through a download link
+    const url = URL.createObjectURL(new Blob([body], { type: mime }));
+    const stamp = new Date().toISOString().replace(/[:T]/g, "-").slice(0, 19);
+    const a = h("a", { href: url, download: prefix + "-" + stamp + "." + ext });
+    document.body.append(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
   function download(format) {
     if (!result) return;
     const f = EXPORTS[format];
-    const url = URL.createObjectURL(new Blob([f.body()], { type: f.mime }));
-    const stamp = new Date().toISOString().replace(/[:T]/g, "-").slice(0, 19);
-    const a = h("a", { href: url, download: "zhner-entities-" + stamp + "." + f.ext });
-    document.body.append(a); a.click(); a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    saveFile("zhner-entities", f.ext, f.mime, f.body());
     setStatus(t("downloadedStatus", { n: fmtInt(result.entities.length), format: f.ext.toUpperCase() }));
+  }
+
+  // ---- Redact view -------------------------------------------------------------------------
+  // The same text, sent to /v1/redact with the types ticked here and an operator each (docs/API.md):
+  // original and redacted side by side, marks in the types' colours, and the list of replacements.
+  const OPERATORS = ["replace", "mask", "hash", "pseudonym", "keep"];
+  // The model's usual types and the pattern types; others (a lexicon's, another model's) join once seen.
+  const REDACT_TYPES = ["PER", "LOC", "ORG", "PHONE", "EMAIL", "ID_CARD", "BANK_CARD", "PASSPORT", "PLATE", "USCC", "URL", "IP",
+                        "DATE", "TIME", "MONEY", "PERCENT"];
+  const REDACT_OFF = new Set(["DATE", "TIME", "MONEY", "PERCENT"]);  // rarely personal data: offered, not ticked
+  const REDACT_DEFAULTS = { PER: { op: "pseudonym" }, PHONE: { op: "mask", keepFirst: 3, keepLast: 4 }, BANK_CARD: { op: "mask", keepLast: 4 } };
+  const redactSettings = new Map();  // type → { on, op, keepFirst, keepLast, template }
+  function redactSetting(type) {
+    if (!redactSettings.has(type)) {
+      redactSettings.set(type, Object.assign({ on: !REDACT_OFF.has(type), op: "replace", keepFirst: 0, keepLast: 0, template: "" }, REDACT_DEFAULTS[type]));
+    }
+    return redactSettings.get(type);
+  }
+
+  // {text, types, operators}: the ticked types only ("types" also decides which pattern types run).
+  function redactRequest(text) {
+    const on = [...new Set([...REDACT_TYPES, ...seenTypes])].filter((type) => redactSetting(type).on);
+    const operators = {};
+    for (const type of on) {
+      const s = redactSetting(type), op = { type: s.op };
+      if (s.op === "mask") { op.keep_first = s.keepFirst; op.keep_last = s.keepLast; }
+      if (s.op === "replace" && s.template) op.template = s.template;
+      operators[type] = op;
+    }
+    return { text, types: on, operators };
+  }
+
+  async function runRedaction(my, text, chars, signal) {
+    const res = await post("v1/redact", redactRequest(text), "application/json", signal);
+    const body = await res.json();
+    if (my !== seq) return;
+    redaction = { text, chars, redacted: body.text, items: body.items || [], took_ms: body.took_ms };
+    paintRedaction();
+    setState("done");
+    setStatus(redactSummary(), "");
+  }
+  function redactSummary() {
+    return [t("redactSummary", { n: fmtInt(redaction.items.length) }), redaction.took_ms ? fmtMs(redaction.took_ms) : ""].filter(Boolean).join(" · ");
+  }
+
+  function paintRedactTypes() {
+    const types = [...new Set([...REDACT_TYPES, ...seenTypes])];
+    el.rdTypes.replaceChildren(...types.map((type) => {
+      const s = redactSetting(type), name = typeName(type);
+      colourType(type);
+      const num = (key, value) => h("input", { type: "number", min: "0", max: "64", value: String(value), dataset: { key } });
+      const select = h("select", { "aria-label": t("rdOperatorFor", { name }), dataset: { key: "op" } },
+        ...OPERATORS.map((op) => { const o = h("option", { value: op }, t("op." + op)); o.selected = op === s.op; return o; }));
+      const on = h("input", { type: "checkbox", dataset: { key: "on" } });
+      on.checked = s.on;
+      return h("li", { class: "rd-type", dataset: { type, op: s.op } },
+        h("label", { class: "rd-on", title: t("rdTypeTitle", { type }) }, on, h("span", { class: "sw", "aria-hidden": "true" }), name),
+        select,
+        h("span", { class: "rd-param", dataset: { op: "mask" } },
+          h("label", {}, t("rdKeepFirst"), " ", num("keepFirst", s.keepFirst)), h("label", {}, t("rdKeepLast"), " ", num("keepLast", s.keepLast))),
+        h("span", { class: "rd-param", dataset: { op: "replace" } },
+          h("label", {}, t("rdTemplate"), " ", h("input", { type: "text", placeholder: "[{type}]", value: s.template, spellcheck: "false", dataset: { key: "template" } }))));
+    }));
+  }
+  // Any change of a setting redacts again (after the typing pause, so a template is not sent per key).
+  function changeSetting(e) {
+    const li = e.target.closest("li[data-type]"), key = e.target.dataset.key;
+    if (!li || !key) return;
+    const s = redactSetting(li.dataset.type);
+    if (key === "on") s.on = e.target.checked;
+    else if (key === "op") s.op = li.dataset.op = e.target.value;
+    else if (key === "template") s.template = e.target.value;
+    else s[key] = Math.max(0, Math.min(64, Math.floor(Number(e.target.value)) || 0));
+    clearTimeout(debounceTimer);
+    if (mode === "redact" && inputText().trim()) debounceTimer = setTimeout(analyse, DEBOUNCE_MS);
+  }
+  el.rdTypes.addEventListener("change", changeSetting);
+  el.rdTypes.addEventListener("input", changeSetting);
+
+  // A text with marks over [start, end) code-point ranges, one per item: data-item links the two panes.
+  function markedText(chars, items, startKey, endKey) {
+    const out = document.createDocumentFragment();
+    let at = 0;
+    items.forEach((it, k) => {
+      if (it[startKey] > at) out.append(chars.slice(at, it[startKey]).join(""));
+      const word = chars.slice(it[startKey], it[endKey]).join("");
+      colourType(it.type);
+      out.append(h("mark", { class: "ent", tabindex: "-1", "aria-label": t("markLabel", { name: typeName(it.type), text: word }),
+        dataset: { type: it.type, item: String(k), label: typeName(it.type) } }, word));
+      at = it[endKey];
+    });
+    out.append(chars.slice(at).join(""));
+    return out;
+  }
+  function paintRedaction() {
+    const r = redaction;
+    el.rdCopy.disabled = el.rdDownload.disabled = !r;
+    if (!r) {
+      el.rdOriginal.replaceChildren(h("span", { class: "placeholder" }, t("rdPlaceholder")));
+      el.rdRedacted.replaceChildren();
+      el.rdRows.replaceChildren(h("tr", { class: "empty-row placeholder" }, h("td", { colspan: "6" }, t("rowsEmpty"))));
+      return;
+    }
+    const redacted = codePoints(r.redacted);
+    el.rdOriginal.replaceChildren(markedText(r.chars, r.items, "start", "end"));
+    el.rdRedacted.replaceChildren(markedText(redacted, r.items, "redacted_start", "redacted_end"));
+    el.rdRedacted.dataset.stale = "false";
+    if (!r.items.length) { el.rdRows.replaceChildren(h("tr", { class: "empty-row placeholder" }, h("td", { colspan: "6" }, t("rdNone")))); return; }
+    el.rdRows.replaceChildren(...r.items.map((it, k) => {
+      const tag = h("span", { class: "tag", title: it.type, dataset: { type: it.type } }, typeName(it.type));
+      return h("tr", { tabindex: "0", title: t("rowTitle"), dataset: { item: String(k), type: it.type, operator: it.operator } },
+        h("td", { class: "num" }, String(k + 1)), h("td", {}, tag),
+        h("td", { class: "text", dataset: { field: "original" } }, r.chars.slice(it.start, it.end).join("")),
+        h("td", { class: "text", dataset: { field: "replacement" } }, redacted.slice(it.redacted_start, it.redacted_end).join("")),
+        h("td", {}, t("op." + it.operator)),
+        h("td", { class: "num" }, "[" + it.start + ", " + it.end + ") → [" + it.redacted_start + ", " + it.redacted_end + ")"));
+    }));
+  }
+  // A row, or a mark in either pane, shows that replacement in both panes.
+  function revealItem(k) {
+    for (const m of document.querySelectorAll(".rd-pane mark.current")) m.classList.remove("current");
+    for (const m of document.querySelectorAll('.rd-pane mark[data-item="' + k + '"]')) {
+      m.classList.add("current");
+      m.scrollIntoView({ block: "nearest", behavior: scrollBehaviour() });
+    }
+  }
+  el.rdRows.addEventListener("click", (e) => { const row = e.target.closest("tr[data-item]"); if (row) revealItem(row.dataset.item); });
+  el.rdRows.addEventListener("keydown", (e) => {
+    const row = e.target.closest("tr[data-item]");
+    if (row && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); revealItem(row.dataset.item); }
+  });
+  for (const pane of [el.rdOriginal, el.rdRedacted]) pane.addEventListener("click", (e) => { const m = e.target.closest("mark[data-item]"); if (m) revealItem(m.dataset.item); });
+  el.rdCopy.addEventListener("click", async () => { if (redaction && (await copyText(redaction.redacted))) setStatus(t("rdCopied")); });
+  el.rdDownload.addEventListener("click", () => {
+    if (!redaction) return;
+    saveFile("zhner-redacted", "txt", "text/plain;charset=utf-8", redaction.redacted);
+    setStatus(t("rdDownloaded"));
+  });
+
+  // Switching views shows the other cards and brings that view's answer up to date with the text.
+  function showView(next) {
+    mode = next;
+    el.main.dataset.view = next;
+    for (const b of el.views) b.setAttribute("aria-pressed", String(b.dataset.view === next));
+    for (const card of document.querySelectorAll("[data-in-view]")) card.hidden = card.dataset.inView !== next;
+    if (next === "redact") paintRedactTypes();
+  }
+  function setView(next) {
+    showView(next);
+    const shown = next === "redact" ? redaction : result && result.complete && result;
+    if (inputText().trim() && !(shown && shown.text === inputText())) analyse();
+    else setStatus(next === "redact" ? (redaction ? redactSummary() : "") : result ? summary() : "");
   }
 
   // ---- Share link --------------------------------------------------------------------------
@@ -1283,6 +1465,7 @@
     b.addEventListener("click", () => { setInput(SAMPLES[b.dataset.sample], ""); analyse(); });
   }
   for (const b of el.langs) b.addEventListener("click", () => setLanguage(b.dataset.lang));
+  for (const b of el.views) b.addEventListener("click", () => setView(b.dataset.view));
   el.copy.addEventListener("click", copyJSON);
   for (const b of el.exports) b.addEventListener("click", () => download(b.dataset.format));
   el.share.addEventListener("click", shareLink);
@@ -1293,6 +1476,8 @@
   restoreFromLink();
   updateCount();
   paint();
+  paintRedaction();
+  showView(mode);
   checkHealth();
   if (inputText().trim()) analyse();  // a share link's text, or the browser restored the text on reload
 })();
