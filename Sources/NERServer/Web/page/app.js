@@ -794,7 +794,7 @@
     if (!list.length) {
       tableWindow = "";
       el.table.removeAttribute("aria-rowcount");
-      const key = !view ? "rowsEmpty" : view.n ? "rowsNone" : result.complete ? "rowsNone" : "rowsWaiting";
+      const key = !view ? "rowsEmpty" : view.n || result.complete ? "rowsNone" : "rowsWaiting";
       el.rows.replaceChildren(h("tr", { class: "empty-row placeholder" }, h("td", { colspan: "6" }, t(key))));
       return;
     }
