@@ -827,8 +827,8 @@ class PageTest(unittest.TestCase):
 
     def test_22_one_megabyte_file_streams_in_parts_and_paints(self):
         """A 1 MB UTF-8 file opened with the file input is streamed in parts (over the server's 100,000-character
-        limit) and painted in full, with the API's entities, without freezing the tab: it is shown as a read-only
-        document instead of going into the text area. The document map jumps through it."""
+        limit) and painted in full, with the API's entities; it is shown as a read-only document instead of going
+        into the text area, and the entity table, windowed, lists every entity. The document map jumps through it."""
         self.open()
         sample = self.click_sample("long")
         self.wait_done(sample)

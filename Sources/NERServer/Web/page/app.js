@@ -14,8 +14,8 @@
   const MAX_BUSY_RETRIES = 5;      // 503 retries of one request before asking the user
   const FRAME_BUDGET_MS = 12;      // painting yields to the browser after this long, so the tab stays responsive
   const GROUPS_SHOWN = 300;        // the entity list shows the most frequent names; the table has them all
-  // While a stream runs, the entity list is rebuilt and new table rows are added at most this often: each
-  // addition lays out the whole table again (a few thousand rows), which done every frame froze the tab.
+  // While a stream runs, the entity list (sorted by count) is rebuilt and the table's rows are repainted at
+  // most this often, rather than every frame; both settle once the stream ends.
   const LISTS_REFRESH_MS = 1000;
   // Parts of a long document requested ahead of the one being read: the server streams each request on one
   // worker (one per core by default), so the next part is computed while this one is read and painted.
@@ -1193,7 +1193,7 @@
       if (it[startKey] > at) out.append(chars.slice(at, it[startKey]).join(""));
       const word = chars.slice(it[startKey], it[endKey]).join("");
       colourType(it.type);
-      out.append(h("mark", { class: "ent", tabindex: "-1", "aria-label": t("markLabel", { name: typeName(it.type), text: word }),
+      out.append(h("mark", { class: "ent", "aria-label": t("markLabel", { name: typeName(it.type), text: word }),
         dataset: { type: it.type, item: String(k), label: typeName(it.type) } }, word));
       at = it[endKey];
     });
