@@ -144,7 +144,7 @@ JS_UI_STRINGS = """const out = [];
   out.push(document.title);
   return out;"""
 # English words that may stand in the Chinese page: names of formats, keys, routes and the product.
-LATIN_OK = {"zh", "zhner", "API", "JSON", "JSONL", "CSV", "UTF", "BOM", "Excel", "Ctrl", "Enter", "Shift", "Esc", "Tab", "Unicode",
+LATIN_OK = {"zh", "zhner", "API", "JSON", "JSONL", "CSV", "UTF", "BOM", "Excel", "Ctrl", "Enter", "Shift", "Esc", "Tab", "Home", "End", "Unicode",
             "Authorization", "Bearer", "sessionStorage", "GET", "readyz", "healthz", "metrics", "openapi", "json", "txt", "md",
             "csv", "jsonl", "transformers", "ner", "aggregation_strategy", "entity_group", "score", "word", "start", "end",
             "text", "type", "source", "EN", "HTTP", "GBK", "IP", "ms"}
@@ -870,6 +870,16 @@ class PageTest(unittest.TestCase):
             self.assertLess(len(self.js(JS_ROWS)), 200, "the table is not windowed")
             self.js("const w = document.getElementById('table-wrap'); w.scrollTop = w.scrollHeight;")
             self.wait_for(lambda: [tuple(r[:4]) for r in self.js(JS_ROWS)][-3:] == expected[-3:], "the table's end is not the last entities")
+            # From the keyboard: Home and End reach the first and last rows, the arrows the ones beside.
+            focused = lambda: self.js("const r = document.activeElement; return [r.dataset.type, Number(r.dataset.start), Number(r.dataset.end), r.querySelector('td.text').textContent]")
+            self.driver.find_elements(By.CSS_SELECTOR, "#rows tr[data-start]")[-1].send_keys(Keys.HOME)
+            self.assertEqual(tuple(focused()), expected[0])
+            self.driver.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+            self.assertEqual(tuple(focused()), expected[1])
+            self.driver.switch_to.active_element.send_keys(Keys.END)
+            self.assertEqual(tuple(focused()), expected[-1])
+            self.driver.switch_to.active_element.send_keys(Keys.ARROW_UP)
+            self.assertEqual(tuple(focused()), expected[-2])
             self.assertIn("报告.txt", self.driver.find_element(By.ID, "meta").text)
             used = [u for u in self.js("return performance.getEntriesByType('resource').map(e => e.name)") if u.endswith("/v1/entities/stream")]
             self.assertGreater(len(used), 1, "a document over the server's limit must go in several parts")

@@ -101,7 +101,7 @@
       errFileEmpty: "文件里没有可读的记录。", errFileEncoding: "不是 UTF-8 文件。",
       errFileEncodingDetail: "{name} 不是 UTF-8 编码（可能是 GBK 或 UTF-16）。请在编辑器里另存为 UTF-8 后再打开。",
       errFileRead: "无法读取文件。", errFileType: "不支持的文件类型。", errFileTypeDetail: "只能打开 .txt、.md、.csv、.jsonl 文本文件。",
-      shortcuts: "快捷键：Ctrl+Enter 分析 · / 查找 · 查找框中 Enter / Shift+Enter 下一处 / 上一处 · Esc 关闭卡片并清空查找 · Tab 在控件间移动",
+      shortcuts: "快捷键：Ctrl+Enter 分析 · / 查找 · 查找框中 Enter / Shift+Enter 下一处 / 上一处 · Esc 关闭卡片并清空查找 · Tab 在控件间移动 · 实体表中 ↑ / ↓ / Home / End 换行，Enter 在文中显示",
       viewsGroup: "视图", viewAnalyse: "分析", viewRedact: "脱敏",
       redactTitle: "脱敏设置", redactHelp: "勾选要脱敏的类型，并为每一类选择处理方式；改动后立即重新脱敏，由本服务器完成。",
       rdTypeTitle: "类型 {type}", rdOperatorFor: "{name}的处理方式", rdKeepFirst: "保留前", rdKeepLast: "保留后", rdTemplate: "模板",
@@ -182,7 +182,7 @@
       errFileEmpty: "The file holds no record that could be read.", errFileEncoding: "Not a UTF-8 file.",
       errFileEncodingDetail: "{name} is not UTF-8 (perhaps GBK or UTF-16). Save it as UTF-8 in an editor and open it again.",
       errFileRead: "Cannot read the file.", errFileType: "Unsupported file type.", errFileTypeDetail: "Only .txt, .md, .csv and .jsonl text files open here.",
-      shortcuts: "Shortcuts: Ctrl+Enter analyse · / find · Enter / Shift+Enter in the find box: next / previous · Esc closes the card and clears the find box · Tab moves between controls",
+      shortcuts: "Shortcuts: Ctrl+Enter analyse · / find · Enter / Shift+Enter in the find box: next / previous · Esc closes the card and clears the find box · Tab moves between controls · in the entity table ↑ / ↓ / Home / End move between rows, Enter shows the entity in the text",
       viewsGroup: "View", viewAnalyse: "Analyse", viewRedact: "Redact",
       redactTitle: "Redaction settings", redactHelp: "Tick the types to redact and choose how each is replaced; every change redacts again, on this server.",
       rdTypeTitle: "type {type}", rdOperatorFor: "How to redact {name}", rdKeepFirst: "keep first", rdKeepLast: "keep last", rdTemplate: "template",
@@ -851,7 +851,20 @@
     mark.classList.remove("flash"); void mark.offsetWidth; mark.classList.add("flash");
   }
   el.rows.addEventListener("click", (e) => { const row = e.target.closest("tr[data-start]"); if (row) revealRow(row); });
-  el.rows.addEventListener("keydown", (e) => { const row = e.target.closest("tr[data-start]"); if (row && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); revealRow(row); } });
+  // Arrow keys, Home and End move the focus through every row, also those the window has not made yet.
+  const ROW_KEYS = { ArrowDown: (p) => p + 1, ArrowUp: (p) => p - 1, Home: () => 0, End: (p, n) => n - 1 };
+  el.rows.addEventListener("keydown", (e) => {
+    const row = e.target.closest("tr[data-start]");
+    if (!row) return;
+    if (e.key === "Enter" || e.key === " ") { e.preventDefault(); revealRow(row); return; }
+    if (!ROW_KEYS[e.key]) return;
+    e.preventDefault();
+    const n = view.tableRows.length, p = Math.max(0, Math.min(n - 1, ROW_KEYS[e.key](Number(row.getAttribute("aria-rowindex")) - 2, n)));
+    let next = el.rows.querySelector('tr[aria-rowindex="' + (p + 2) + '"]');
+    if (!next) { el.tableWrap.scrollTop = p * (rowPx || 34) - el.tableWrap.clientHeight / 2; paintTable(true); next = el.rows.querySelector('tr[aria-rowindex="' + (p + 2) + '"]'); }
+    next.focus();
+    next.scrollIntoView({ block: "nearest" });
+  });
 
   function updateCount() {
     const n = cpLength(inputText());
