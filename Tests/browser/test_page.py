@@ -5,7 +5,7 @@ paints against what the API itself answers for the same text, fetched here with 
 
 Run through Tests/browser/run.sh, which starts the server and sets ZHNER_URL. Without ZHNER_URL the
 module starts its own server from ZHNER_BIN / ZHNER_TEST_MODEL (`python -m pytest` from the repository
-root, where `pytools` is importable). ZHNER_SCREENSHOT=1 also writes docs/screenshot.png (1280x900).
+root, where `pytools` is importable). ZHNER_SCREENSHOT=1 also writes docs/screenshot.png, screenshot-en.png and screenshot-redact.png (1280x900).
 
 Waits are WebDriverWait on page state (#output[data-state], data-* attributes), never sleeps.
 """
@@ -1183,13 +1183,23 @@ class PageTest(unittest.TestCase):
     # Not a check but a documentation step: defined only when asked for, so a normal run has no skips.
     if os.environ.get("ZHNER_SCREENSHOT") == "1":
         def test_99_screenshot(self):
-            """docs/screenshot.png (Chinese, the default) and docs/screenshot-en.png, in the neon (dark) theme."""
-            for driver_of, name in ((self.chinese, "screenshot.png"), (contextlib.nullcontext, "screenshot-en.png")):
+            """docs/screenshot.png (Chinese, the default) and docs/screenshot-en.png, in the neon (dark) theme, and
+            docs/screenshot-redact.png: the Redact view in Chinese, scrolled to its two texts."""
+            pii = "张伟的电话是13812345678，邮箱zhangsan@example.com，身份证号110101199003074573，住在北京市海淀区，在华为公司工作。"
+            shots = ((self.chinese, "screenshot.png", "analyse"), (contextlib.nullcontext, "screenshot-en.png", "analyse"),
+                     (self.chinese, "screenshot-redact.png", "redact"))
+            for driver_of, name, view in shots:
                 with driver_of(), self.emulated(prefers_color_scheme="dark"):
                     self.open()
-                    text = self.click_sample("news")
-                    self.wait_done(text)
-                    self.js("document.activeElement.blur(); window.scrollTo(0, 0);")
+                    if view == "analyse":
+                        text = self.click_sample("news")
+                        self.wait_done(text)
+                        self.js("document.activeElement.blur(); window.scrollTo(0, 0);")
+                    else:
+                        self.driver.find_element(By.CSS_SELECTOR, 'button[data-view="redact"]').click()
+                        self.driver.find_element(By.ID, "text").send_keys(pii)
+                        self.assert_redaction_shown(pii)
+                        self.js("document.activeElement.blur(); document.getElementById('compare-card').scrollIntoView({block: 'end'});")
                     path = os.path.join(ROOT, "docs", name)
                     self.assertTrue(self.driver.save_screenshot(path))
                     with open(path, "rb") as f:
