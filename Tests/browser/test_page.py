@@ -1052,6 +1052,48 @@ class PageTest(unittest.TestCase):
         self.wait_done(text)
         self.assert_page_matches_api(text)
 
+    def test_29b_redact_view_document_over_the_text_limit(self):
+        """A document over the server's 100,000-character limit is redacted in one request of parts ("texts"), so a
+        name keeps one pseudonym throughout: the view shows what /v1/redact answers for the document sent as "texts"
+        of 20 paragraphs each (one numbering, whatever the cut; the page cuts elsewhere), joined."""
+        self.open()
+        sample = self.click_sample("long")
+        paragraphs, base = [], 0
+        while base < 120_000:
+            for i, p in enumerate(sample.split("\n\n")):
+                line = f"张伟的电话是1381234{i:04d}。" + p
+                paragraphs.append(line)
+                base += len(line) + 1
+        text = "\n".join(paragraphs)
+        self.driver.find_element(By.CSS_SELECTOR, 'button[data-view="redact"]').click()
+        self.wait_for(lambda: self.js(JS_REDACT_SHOWN)["state"] == "done", "the sample was never redacted")
+        self.js("performance.clearResourceTimings()")
+        self.open_file("长文档.txt", text)
+        body = self.redact_request(None)
+        del body["text"]
+        lines = ["\n".join(paragraphs[i:i + 20]) + ("\n" if i + 20 < len(paragraphs) else "") for i in range(0, len(paragraphs), 20)]
+        answer = api(self.url, None, "v1/redact", body=dict(body, texts=lines))
+        redacted, items, at, red_at = "", [], 0, 0
+        for line, r in zip(lines, answer["results"]):
+            items += [dict(i, start=i["start"] + at, end=i["end"] + at, redacted_start=i["redacted_start"] + red_at,
+                           redacted_end=i["redacted_end"] + red_at) for i in r["items"]]
+            redacted += r["text"]
+            at += len(line)
+            red_at += len(r["text"])
+        shown = lambda: self.js(JS_REDACT_SHOWN)
+        self.wait_for(lambda: shown()["state"] == "done", "the document was never redacted", timeout=300)
+        got = shown()
+        self.assertEqual(got["original"], text)
+        self.assertEqual(got["redacted"], redacted)
+        self.assertEqual([r[:2] for r in got["rows"]], [[i["type"], i["operator"]] for i in items])
+        self.assertEqual([r[4] for r in got["rows"]], [f"[{i['start']}, {i['end']}) → [{i['redacted_start']}, {i['redacted_end']})" for i in items])
+        # One numbering for the whole document: 张伟 is the same stand-in in every paragraph.
+        stand_ins = [r[3] for r in got["rows"] if r[2] == "张伟"]
+        self.assertGreater(len(stand_ins), len(paragraphs) // 2)
+        self.assertEqual(set(stand_ins), {"人物1"})
+        used = [u for u in self.js("return performance.getEntriesByType('resource').map(e => e.name)") if u.endswith("/v1/redact")]
+        self.assertEqual(len(used), 1, "the document went in more than one request")
+
     def test_30_redact_view_keyboard_phone_width_and_axe(self):
         """The Redact view in Chinese and English: reachable and usable from the keyboard, every control named,
         no sideways scroll at 375 px, and no serious or critical axe violation in either scheme."""

@@ -1138,8 +1138,8 @@
     return redactSettings.get(type);
   }
 
-  // {text, types, operators}: the ticked types only ("types" also decides which pattern types run).
-  function redactRequest(text) {
+  // {text or texts, types, operators}: the ticked types only ("types" also decides which pattern types run).
+  function redactRequest(input) {
     const on = [...new Set([...REDACT_TYPES, ...seenTypes])].filter((type) => redactSetting(type).on);
     const operators = {};
     for (const type of on) {
@@ -1148,14 +1148,29 @@
       if (s.op === "replace" && s.template) op.template = s.template;
       operators[type] = op;
     }
-    return { text, types: on, operators };
+    return Object.assign(input, { types: on, operators });
   }
 
+  // One request for the whole text, so that a name has one pseudonym throughout: a document over the
+  // server's text limit goes as "texts", parts cut as for streaming, which the server numbers as one.
+  // The parts' answers are joined back, their offsets moved into the whole texts'.
   async function runRedaction(my, text, chars, signal) {
-    const res = await post("v1/redact", redactRequest(text), "application/json", signal);
+    const parts = splitParts(chars);
+    const input = parts.length > 1 ? { texts: parts.map((p) => p.text) } : { text };
+    const res = await post("v1/redact", redactRequest(input), "application/json", signal);
     const body = await res.json();
     if (my !== seq) return;
-    redaction = { text, chars, redacted: body.text, items: body.items || [], took_ms: body.took_ms };
+    let redacted = "", at = 0;
+    const items = [];
+    (body.results || [body]).forEach((r, i) => {
+      for (const it of r.items || []) {
+        items.push(Object.assign({}, it, { start: it.start + parts[i].start, end: it.end + parts[i].start,
+          redacted_start: it.redacted_start + at, redacted_end: it.redacted_end + at }));
+      }
+      redacted += r.text;
+      at += cpLength(r.text);
+    });
+    redaction = { text, chars, redacted, items, took_ms: body.took_ms };
     paintRedaction();
     setState("done");
     setStatus(redactSummary(), "");
