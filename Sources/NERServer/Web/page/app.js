@@ -104,7 +104,7 @@
       shortcuts: "快捷键：Ctrl+Enter 分析 · / 查找 · 查找框中 Enter / Shift+Enter 下一处 / 上一处 · Esc 关闭卡片并清空查找 · Tab 在控件间移动 · 实体表中 ↑ / ↓ / Home / End 换行，Enter 在文中显示",
       viewsGroup: "视图", viewAnalyse: "分析", viewRedact: "脱敏",
       redactTitle: "脱敏设置", redactHelp: "勾选要脱敏的类型，并为每一类选择处理方式；改动后立即重新脱敏，由本服务器完成。",
-      rdTypeTitle: "类型 {type}", rdOperatorFor: "{name}的处理方式", rdKeepFirst: "保留前", rdKeepLast: "保留后", rdTemplate: "模板",
+      rdTypeTitle: "类型 {type}", rdOperatorFor: "{name}的处理方式", rdKeepFirst: "保留前", rdKeepLast: "保留后", rdTemplate: "模板", rdTemplateHint: "[{type}]",
       "op.replace": "替换为标记", "op.mask": "部分遮盖", "op.hash": "哈希（需服务器密钥）", "op.pseudonym": "化名", "op.keep": "保留原文",
       compareTitle: "原文与脱敏结果", rdOriginal: "原文", rdRedacted: "脱敏后", rdItems: "替换清单",
       rdColOriginal: "原文", rdColReplacement: "替换为", rdColOperator: "方式", rdColOffsets: "位置（原文 → 脱敏后）",
@@ -185,7 +185,7 @@
       shortcuts: "Shortcuts: Ctrl+Enter analyse · / find · Enter / Shift+Enter in the find box: next / previous · Esc closes the card and clears the find box · Tab moves between controls · in the entity table ↑ / ↓ / Home / End move between rows, Enter shows the entity in the text",
       viewsGroup: "View", viewAnalyse: "Analyse", viewRedact: "Redact",
       redactTitle: "Redaction settings", redactHelp: "Tick the types to redact and choose how each is replaced; every change redacts again, on this server.",
-      rdTypeTitle: "type {type}", rdOperatorFor: "How to redact {name}", rdKeepFirst: "keep first", rdKeepLast: "keep last", rdTemplate: "template",
+      rdTypeTitle: "type {type}", rdOperatorFor: "How to redact {name}", rdKeepFirst: "keep first", rdKeepLast: "keep last", rdTemplate: "template", rdTemplateHint: "[{type}]",
       "op.replace": "replace with a tag", "op.mask": "mask", "op.hash": "hash (needs a server key)", "op.pseudonym": "pseudonym", "op.keep": "keep",
       compareTitle: "Original and redacted", rdOriginal: "Original", rdRedacted: "Redacted", rdItems: "Replacements",
       rdColOriginal: "Original", rdColReplacement: "Replaced by", rdColOperator: "Operator", rdColOffsets: "Offsets (original → redacted)",
@@ -1195,7 +1195,7 @@
         h("span", { class: "rd-param", dataset: { op: "mask" } },
           h("label", {}, t("rdKeepFirst"), " ", num("keepFirst", s.keepFirst)), h("label", {}, t("rdKeepLast"), " ", num("keepLast", s.keepLast))),
         h("span", { class: "rd-param", dataset: { op: "replace" } },
-          h("label", {}, t("rdTemplate"), " ", h("input", { type: "text", placeholder: "[{type}]", value: s.template, spellcheck: "false", dataset: { key: "template" } }))));
+          h("label", {}, t("rdTemplate"), " ", h("input", { type: "text", placeholder: t("rdTemplateHint"), value: s.template, spellcheck: "false", dataset: { key: "template" } }))));
     }));
   }
   // Any change of a setting redacts again (after the typing pause, so a template is not sent per key).
