@@ -7,8 +7,8 @@ real `zhner serve` (issue 17's benchmark; a measurement, not a test), and the pa
 The document is the page's "long" sample repeated to just over 1 MB of UTF-8 (≈ 340,000 characters),
 opened through the file input as a user would. Timed: from choosing the file to `#output[data-state=done]`
 with every character painted; also the longest gap between 50 ms timer ticks meanwhile (how long the tab
-was unresponsive) and the entity count. Needs the browser-test venv (`make test-browser` makes it) and
-Chromium.
+was unresponsive) and the entity count. The results name the host's CPU (`lscpu`) and load, since both
+move these numbers. Needs the browser-test venv (`make test-browser` makes it) and Chromium.
 """
 import argparse
 import datetime
@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import tempfile
 import time
 
@@ -45,6 +46,16 @@ def page_sizes():
         data = open(os.path.join(PAGE, name), "rb").read()
         out[name] = {"bytes": len(data), "gzip_bytes": len(gzip.compress(data, 9))}
     return out
+
+
+def host_cpu():
+    """Model name, CPUs and hypervisor from lscpu (empty where it is missing)."""
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    fields = dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+    return {k: fields[k].strip() for k in ("Model name", "CPU(s)", "Hypervisor vendor") if k in fields}
 
 
 def one_round(d, url, path, text):
@@ -93,10 +104,12 @@ def main():
     result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "zhner": args.zhner, "model": args.model, "characters": len(text), "utf8_bytes": len(text.encode()),
               "rounds": rounds, "median_seconds": statistics.median(r["seconds"] for r in rounds),
-              "page_files": page_sizes(), "loadavg": os.getloadavg()}
+              "median_longest_gap_ms": statistics.median(r["longest_gap_ms"] for r in rounds),
+              "page_files": page_sizes(), "cpu": host_cpu(), "loadavg": os.getloadavg()}
     with open(args.out, "w") as f:
         json.dump(result, f, indent=1)
-    print(json.dumps({k: result[k] for k in ("characters", "utf8_bytes", "median_seconds", "rounds", "page_files")}, indent=1))
+    print(json.dumps({k: result[k] for k in ("characters", "utf8_bytes", "median_seconds", "median_longest_gap_ms", "rounds",
+                                             "page_files", "cpu", "loadavg")}, indent=1))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 """A stand-in for `zhner serve`, for working on the web page without the Swift server.
 
 It serves the page straight out of Sources/NERServer/Web/page/ (so edits show on reload,
-no Swift build needed) and implements the routes the page uses, with entities from `zhner tag`:
+no Swift build needed) and implements the routes the page uses, with entities from `zhner tag` and
+redactions from `zhner redact`:
 
     python3 Tests/browser/mock_server.py [--port 8077] [--bin .build/debug/zhner] [--model DIR]
                                           [--max-text-chars N] [--busy N] [--stream-delay 0.15]
@@ -39,6 +40,30 @@ def tag(args, text):
     return entities
 
 
+def operator_spec(op):
+    """A /v1/redact operator object as `zhner redact --operator`'s OP[:PARAMS]."""
+    if op["type"] == "mask":
+        return ":".join(["mask", str(op.get("keep_first", 0)), str(op.get("keep_last", 0))] + ([op["mask_char"]] if "mask_char" in op else []))
+    param = {"replace": "template", "hash": "length"}.get(op["type"])
+    return op["type"] + (f":{op[param]}" if param in op else "")
+
+
+def redact(args, body):
+    """/v1/redact's {text, items} for a body with "text", "types" and "operators": the text as one JSONL record,
+    so that a text of several lines is one document (one pseudonym numbering), as on the server."""
+    if body.get("types") == []:
+        return {"text": body["text"], "items": []}
+    cmd = [args.bin, "redact", "--model", args.model, "--text-field", "text"]
+    if "types" in body:
+        cmd += ["--entities", ",".join(body["types"])]
+    for kind, op in body.get("operators", {}).items():
+        cmd += ["--operator", kind + "=" + operator_spec(op)]
+    out = subprocess.run(cmd, input=json.dumps({"text": body["text"]}, ensure_ascii=False) + "\n",
+                         capture_output=True, text=True, check=True).stdout
+    record = json.loads(out)
+    return {"text": record["text"], "items": record["items"]}
+
+
 class Handler(BaseHTTPRequestHandler):
     args = None
     busy_left = 0
@@ -69,7 +94,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         n = int(self.headers.get("Content-Length") or 0)
         try:
-            text = json.loads(self.rfile.read(n))["text"]
+            body = json.loads(self.rfile.read(n))
+            text = body["text"]
         except Exception:
             return self.error(400, "bad_request", "body must be JSON with a string field 'text'")
         if Handler.busy_left > 0:
@@ -83,6 +109,10 @@ class Handler(BaseHTTPRequestHandler):
             ents = tag(self.args, text)
             self.send(200, json.dumps({"entities": ents, "model": "mock:" + os.path.basename(self.args.model),
                                        "took_ms": round((time.time() - t0) * 1000)}, ensure_ascii=False))
+        elif self.path == "/v1/redact":
+            answer = redact(self.args, body)
+            answer.update(model="mock:" + os.path.basename(self.args.model), took_ms=round((time.time() - t0) * 1000))
+            self.send(200, json.dumps(answer, ensure_ascii=False))
         elif self.path == "/v1/entities/stream":
             self.send_response(200)
             self.send_header("Content-Type", "application/x-ndjson")

@@ -7,7 +7,7 @@
 # ZHNER_TEST_MODEL (default the tiny golden-test model). Installs Debian's chromium + chromium-driver if
 # missing (as root), makes a venv under BROWSER_VENV (default .build/browser-venv, git-ignored) with
 # Tests/browser/requirements.txt, starts the server on a free port, runs the test and stops the server.
-# ZHNER_SCREENSHOT=1 also writes docs/screenshot.png (1280x900); the committed one is taken with
+# ZHNER_SCREENSHOT=1 also writes docs/screenshot.png, screenshot-en.png and screenshot-redact.png (1280x900); the committed ones are taken with
 # ZHNER_TEST_MODEL=models/default ZHNER_SCREENSHOT=1 make test-browser.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -14,7 +14,12 @@
   const MAX_BUSY_RETRIES = 5;      // 503 retries of one request before asking the user
   const FRAME_BUDGET_MS = 12;      // painting yields to the browser after this long, so the tab stays responsive
   const GROUPS_SHOWN = 300;        // the entity list shows the most frequent names; the table has them all
-  const GROUPS_REFRESH_MS = 1000;  // while a stream runs, the entity list is rebuilt at most this often
+  // While a stream runs, the entity list (sorted by count) is rebuilt and the table's rows are repainted at
+  // most this often, rather than every frame; both settle once the stream ends.
+  const LISTS_REFRESH_MS = 1000;
+  // Parts of a long document requested ahead of the one being read: the server streams each request on one
+  // worker (one per core by default), so the next part is computed while this one is read and painted.
+  const PARTS_IN_FLIGHT = 2;
   const MINIMAP_SEGMENTS = 40;
   const SEARCH_MAX_MATCHES = 10000;
   // A share link holds the whole text in its fragment; chat tools and mail clients cut long links, so past
@@ -62,7 +67,7 @@
       groupAt: "{text}：第 {i} / {n} 处",
       tableTitle: "实体表", tableCaption: "按文中顺序列出的实体。位置以 Unicode 码位计，不含结束位置。",
       colType: "类型", colText: "文本", colStart: "起", colEnd: "止", colScore: "置信度",
-      rowTitle: "在文中显示", tableCapped: "表格只列出前 {max} 个实体；全部实体见实体列表和导出文件。", rowsEmpty: "还没有实体。", rowsNone: "没有找到实体。", rowsWaiting: "等待实体…",
+      rowTitle: "在文中显示", rowsEmpty: "还没有实体。", rowsNone: "没有找到实体。", rowsWaiting: "等待实体…",
       copyJSON: "复制 JSON", copied: "已复制 ✓", downloadJSON: "下载 JSON", downloadJSONL: "JSONL", downloadCSV: "CSV",
       downloadCSVTitle: "UTF-8 CSV（含 BOM，Excel 可直接打开）：text,type,start,end,score,source",
       downloadHF: "transformers 格式", downloadHFTitle: "与 transformers 的 ner 管道（aggregation_strategy）相同的 JSON：entity_group, score, word, start, end",
@@ -88,10 +93,24 @@
       errConnection: "连接中断。", errConnectionHint: "已显示的标注不完整；请按“分析”重新运行。",
       errHttp: "错误 {status}。", serverSays: "服务器说明：{message}",
       docHelp: "文件太长，不放进文本框编辑（以免页面卡顿）；分析、查找、导出照常。", docInfo: "{kb} KB · {n} 字", docClose: "关闭文档",
-      fileOpened: "已打开 {name}（{n} 字）。", errFileEncoding: "不是 UTF-8 文件。",
+      fileOpened: "已打开 {name}（{n} 字）。",
+      fileJSONL: "已打开 {name}：{n} 条记录，每行取 text 字段（整行是 JSON 字符串时取整行），一条一段。",
+      fileCSV: "已打开 {name}：{n} 行，用的是“{column}”列（第一行是表头），一行一段。",
+      fileBadJSONL: "跳过了 {n} 行（第 {lines} 行）：不是 JSON，或没有字符串 text 字段。",
+      fileBadCSV: "跳过了 {n} 行（从第 {lines} 行起）：列数不够，或引号没有闭合。",
+      errFileEmpty: "文件里没有可读的记录。", errFileEncoding: "不是 UTF-8 文件。",
       errFileEncodingDetail: "{name} 不是 UTF-8 编码（可能是 GBK 或 UTF-16）。请在编辑器里另存为 UTF-8 后再打开。",
       errFileRead: "无法读取文件。", errFileType: "不支持的文件类型。", errFileTypeDetail: "只能打开 .txt、.md、.csv、.jsonl 文本文件。",
-      shortcuts: "快捷键：Ctrl+Enter 分析 · / 查找 · 查找框中 Enter / Shift+Enter 下一处 / 上一处 · Esc 关闭卡片并清空查找 · Tab 在控件间移动",
+      shortcuts: "快捷键：Ctrl+Enter 分析 · / 查找 · 查找框中 Enter / Shift+Enter 下一处 / 上一处 · Esc 关闭卡片并清空查找 · Tab 在控件间移动 · 实体表中 ↑ / ↓ / Home / End 换行，Enter 在文中显示",
+      viewsGroup: "视图", viewAnalyse: "分析", viewRedact: "脱敏",
+      redactTitle: "脱敏设置", redactHelp: "勾选要脱敏的类型，并为每一类选择处理方式；改动后立即重新脱敏，由本服务器完成。",
+      rdTypeTitle: "类型 {type}", rdOperatorFor: "{name}的处理方式", rdKeepFirst: "保留前", rdKeepLast: "保留后", rdTemplate: "模板", rdTemplateHint: "[{type}]",
+      "op.replace": "替换为标记", "op.mask": "部分遮盖", "op.hash": "哈希（需服务器密钥）", "op.pseudonym": "化名", "op.keep": "保留原文",
+      compareTitle: "原文与脱敏结果", rdOriginal: "原文", rdRedacted: "脱敏后", rdItems: "替换清单",
+      rdColOriginal: "原文", rdColReplacement: "替换为", rdColOperator: "方式", rdColOffsets: "位置（原文 → 脱敏后）",
+      rdCopy: "复制脱敏文本", rdDownload: "下载脱敏文本", rdCopied: "已将脱敏后的文本复制到剪贴板。", rdDownloaded: "已下载脱敏后的文本。",
+      rdPlaceholder: "在文本框输入文本，脱敏结果会显示在这里。", rdNone: "没有需要脱敏的内容。",
+      redacting: "脱敏中…", redactSummary: "已替换 {n} 处",
       apiLinks: "API：", offsetsNote: "位置以 Unicode 码位计，不含结束位置。",
       "type.PER": "人名", "type.LOC": "地名", "type.ORG": "机构名", "type.PHONE": "手机号/电话", "type.EMAIL": "邮箱",
       "type.URL": "网址", "type.ID_CARD": "身份证号", "type.BANK_CARD": "银行卡号", "type.DATE": "日期", "type.TIME": "时间",
@@ -128,7 +147,7 @@
       groupAt: "{text}: {i} of {n}",
       tableTitle: "Entity table", tableCaption: "Entities found, in text order. Offsets are Unicode code points, end exclusive.",
       colType: "Type", colText: "Text", colStart: "Start", colEnd: "End", colScore: "Score",
-      rowTitle: "Show in the text", tableCapped: "The table lists the first {max} entities; the entity list and the exports have them all.", rowsEmpty: "No entities yet.", rowsNone: "No entities found.", rowsWaiting: "Waiting for entities…",
+      rowTitle: "Show in the text", rowsEmpty: "No entities yet.", rowsNone: "No entities found.", rowsWaiting: "Waiting for entities…",
       copyJSON: "Copy JSON", copied: "Copied ✓", downloadJSON: "Download JSON", downloadJSONL: "JSONL", downloadCSV: "CSV",
       downloadCSVTitle: "UTF-8 CSV with a BOM, so Excel opens it: text,type,start,end,score,source",
       downloadHF: "transformers format", downloadHFTitle: "JSON as the transformers ner pipeline (aggregation_strategy) writes it: entity_group, score, word, start, end",
@@ -155,10 +174,24 @@
       errHttp: "Error {status}.", serverSays: "{message}",
       docHelp: "Too long to edit in the text box (the tab would freeze); analysis, find and downloads work as usual.",
       docInfo: "{kb} KB · {n} characters", docClose: "Close document",
-      fileOpened: "Opened {name} ({n} characters).", errFileEncoding: "Not a UTF-8 file.",
+      fileOpened: "Opened {name} ({n} characters).",
+      fileJSONL: "Opened {name}: {n} records, each line's text field (or the line, if it is a JSON string), one per paragraph.",
+      fileCSV: "Opened {name}: {n} rows, column “{column}” (the first row is the header), one per paragraph.",
+      fileBadJSONL: "Lines skipped: {n} (line {lines}): not JSON, or no string text field.",
+      fileBadCSV: "Rows skipped: {n} (starting on line {lines}): too few columns, or a quote never closed.",
+      errFileEmpty: "The file holds no record that could be read.", errFileEncoding: "Not a UTF-8 file.",
       errFileEncodingDetail: "{name} is not UTF-8 (perhaps GBK or UTF-16). Save it as UTF-8 in an editor and open it again.",
       errFileRead: "Cannot read the file.", errFileType: "Unsupported file type.", errFileTypeDetail: "Only .txt, .md, .csv and .jsonl text files open here.",
-      shortcuts: "Shortcuts: Ctrl+Enter analyse · / find · Enter / Shift+Enter in the find box: next / previous · Esc closes the card and clears the find box · Tab moves between controls",
+      shortcuts: "Shortcuts: Ctrl+Enter analyse · / find · Enter / Shift+Enter in the find box: next / previous · Esc closes the card and clears the find box · Tab moves between controls · in the entity table ↑ / ↓ / Home / End move between rows, Enter shows the entity in the text",
+      viewsGroup: "View", viewAnalyse: "Analyse", viewRedact: "Redact",
+      redactTitle: "Redaction settings", redactHelp: "Tick the types to redact and choose how each is replaced; every change redacts again, on this server.",
+      rdTypeTitle: "type {type}", rdOperatorFor: "How to redact {name}", rdKeepFirst: "keep first", rdKeepLast: "keep last", rdTemplate: "template", rdTemplateHint: "[{type}]",
+      "op.replace": "replace with a tag", "op.mask": "mask", "op.hash": "hash (needs a server key)", "op.pseudonym": "pseudonym", "op.keep": "keep",
+      compareTitle: "Original and redacted", rdOriginal: "Original", rdRedacted: "Redacted", rdItems: "Replacements",
+      rdColOriginal: "Original", rdColReplacement: "Replaced by", rdColOperator: "Operator", rdColOffsets: "Offsets (original → redacted)",
+      rdCopy: "Copy redacted text", rdDownload: "Download redacted text", rdCopied: "Copied the redacted text to the clipboard.", rdDownloaded: "Downloaded the redacted text.",
+      rdPlaceholder: "Type a text in the text box; its redacted version appears here.", rdNone: "Nothing to redact.",
+      redacting: "Redacting…", redactSummary: "{n} replaced",
       apiLinks: "API:", offsetsNote: "Offsets are Unicode code points, end exclusive.",
       "type.PER": "Person", "type.LOC": "Location", "type.ORG": "Organization", "type.PHONE": "Phone", "type.EMAIL": "Email",
       "type.URL": "URL", "type.ID_CARD": "ID card no.", "type.BANK_CARD": "Bank card no.", "type.DATE": "Date", "type.TIME": "Time",
@@ -193,12 +226,15 @@
   const el = {
     text: $("text"), analyse: $("analyse"), live: $("live"), patterns: $("patterns"), count: $("count"),
     file: $("file"), openFile: $("open-file"), inputCard: $("input-card"),
-    doc: $("doc"), docName: $("doc-name"), docInfo: $("doc-info"), docClose: $("doc-close"),
+    fileNote: $("file-note"), doc: $("doc"), docName: $("doc-name"), docInfo: $("doc-info"), docClose: $("doc-close"),
     progressWrap: $("progress-wrap"), progress: $("progress"), progressFill: $("progress-fill"), progressLabel: $("progress-label"),
     status: $("status"), error: $("error"), legend: $("legend"), output: $("output"), meta: $("meta"),
     search: $("search"), searchCount: $("search-count"), minimap: $("minimap"), card: $("ent-card"), groups: $("groups"),
-    rows: $("rows"), copy: $("copy"), share: $("share"), exports: document.querySelectorAll("button[data-format]"),
+    table: $("table"), tableWrap: $("table-wrap"), rows: $("rows"), copy: $("copy"), share: $("share"), exports: document.querySelectorAll("button[data-format]"),
     health: $("health"), healthText: $("health-text"), langs: document.querySelectorAll("button[data-lang]"),
+    views: document.querySelectorAll("button[data-view]"), main: $("main"),
+    rdTypes: $("rd-types"), rdOriginal: $("rd-original"), rdRedacted: $("rd-redacted"), rdRows: $("rd-rows"),
+    rdCopy: $("rd-copy"), rdDownload: $("rd-download"),
     auth: $("auth"), authState: $("auth-state"), key: $("api-key"), keyClear: $("key-clear")
   };
 
@@ -210,8 +246,11 @@
   let lastFailedByNetwork = false;
   let result = null;           // { text, chars, entities, model, took_ms, streamed, complete }
   let fileName = "";           // the opened file the text area (or doc) still holds, shown in the meta line
+  let fileNote = [];           // [key, vars] messages on how the file was read (records, column, lines skipped)
   let doc = null;              // { text, bytes }: a file over DOCUMENT_CHARS, shown read-only instead of the text area
   let health = ["unknown", "healthChecking", {}];  // state and message of the last readyz check, repainted on a language switch
+  let mode = "analyse";        // the view: "analyse" (entities) or "redact" (the text with them replaced)
+  let redaction = null;        // { text, chars, redacted, items, took_ms }: the last /v1/redact answer shown
   let shownOnly = null;        // from a share link: types not listed start hidden when first seen
   const hiddenTypes = new Set();
   const seenTypes = new Set(); // every type seen this session, so the legend does not jump around
@@ -253,10 +292,14 @@
     refreshKeyState();
     updateCount();
     paintDoc();
+    paintFileNote();
     setHealth(...health);
     clearError();
     paint();
-    if (result && result.complete) setStatus(summary()); else setStatus("");
+    paintRedactTypes();
+    paintRedaction();
+    if (mode === "redact") setStatus(redaction ? redactSummary() : "");
+    else if (result && result.complete) setStatus(summary()); else setStatus("");
   }
 
   // ---- Small helpers -----------------------------------------------------------------------
@@ -279,10 +322,16 @@
     return h;
   }
   function colourOf(type) { return FIXED_COLOURS[type] || PALETTE[hash32(type) % PALETTE.length]; }
-  function setColour(node, type) {
-    const c = colourOf(type);
-    node.style.setProperty("--c", c);
-    node.style.setProperty("--cb", c + "2e");  // the same colour at 18 % alpha, as 8-digit hex
+  // One style rule per type rather than inline styles on each of a document's tens of thousands of marks,
+  // whose recalculation was most of a 1 MB paint. CSSOM rules are allowed under the page's CSP.
+  const typeSheet = new CSSStyleSheet(), colouredTypes = new Set();
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, typeSheet];
+  function colourType(type) {
+    if (colouredTypes.has(type)) return;
+    colouredTypes.add(type);
+    const c = colourOf(type), sel = '[data-type="' + CSS.escape(type) + '"]';
+    // the same colour at 18 % alpha, as 8-digit hex
+    typeSheet.insertRule([".ent", ".tag", ".chip", ".group", ".rd-type"].map((k) => k + sel).join(", ") + " { --c: " + c + "; --cb: " + c + "2e; }");
   }
   function typeRank(t) { const i = TYPE_ORDER.indexOf(t); return i < 0 ? TYPE_ORDER.length : i; }
   function compareTypes(a, b) { return typeRank(a) - typeRank(b) || (a < b ? -1 : a > b ? 1 : 0); }
@@ -298,7 +347,8 @@
     return node;
   }
 
-  function setState(state) { el.output.dataset.state = state; el.output.setAttribute("aria-busy", String(state === "loading" || state === "streaming")); }
+  function outputOf() { return mode === "redact" ? el.rdRedacted : el.output; }  // what the current view's request fills
+  function setState(state) { const out = outputOf(); out.dataset.state = state; out.setAttribute("aria-busy", String(state === "loading" || state === "streaming")); }
   function setStatus(message, kind) { el.status.textContent = message; el.status.dataset.kind = kind || ""; }
   function showError(parts, kind) {
     // parts: [strong, rest]; written with textContent, never as markup.
@@ -348,9 +398,9 @@
     return new ApiError(res.status, code, message, retryAfterSeconds(res.headers.get("Retry-After")));
   }
 
-  async function post(path, text, accept, signal) {
-    // "patterns" is sent only when asked for, so the request stays the plain {text} by default.
-    const body = el.patterns.value === "none" ? { text } : { text, patterns: el.patterns.value };
+  // The body of the entity routes: "patterns" is sent only when asked for, so it stays the plain {text} by default.
+  function entityRequest(text) { return el.patterns.value === "none" ? { text } : { text, patterns: el.patterns.value }; }
+  async function post(path, body, accept, signal) {
     const res = await fetch(path, { method: "POST", headers: headers(accept), body: JSON.stringify(body), signal, cache: "no-store" });
     if (!res.ok) throw await apiError(res);
     return res;
@@ -375,8 +425,8 @@
     const text = inputText();
     const my = ++seq;
     if (!text.trim()) {
-      result = null; clearError(); el.progressWrap.hidden = true; setStatus("");
-      paint(); setState("idle"); return;
+      result = redaction = null; clearError(); el.progressWrap.hidden = true; setStatus("");
+      paint(); paintRedaction(); setState("idle"); return;
     }
     controller = new AbortController();
     run(my, text, controller.signal, 1);
@@ -384,20 +434,20 @@
 
   async function run(my, text, signal, attempt) {
     const chars = codePoints(text);
-    const stream = chars.length > STREAM_THRESHOLD;
+    const stream = mode === "analyse" && chars.length > STREAM_THRESHOLD;
     clearError();
     setState("loading");
-    el.output.dataset.stale = "true";
+    outputOf().dataset.stale = "true";
     if (stream) {
       const parts = splitParts(chars);
       setStatus(parts.length > 1 ? t("streamingParts", { n: fmtInt(chars.length), parts: parts.length }) : t("streaming", { n: fmtInt(chars.length) }), "busy");
       setProgress(0, "0 %");
     } else {
-      setStatus(t("analysing"), "busy");
+      setStatus(t(mode === "redact" ? "redacting" : "analysing"), "busy");
       el.progressWrap.hidden = true;
     }
     try {
-      if (stream) await runStream(my, text, chars, signal); else await runOnce(my, text, chars, signal);
+      await (mode === "redact" ? runRedaction : stream ? runStream : runOnce)(my, text, chars, signal);
       lastFailedByNetwork = false;
     } catch (err) {
       if (my !== seq || (err && err.name === "AbortError")) return;  // superseded: say nothing
@@ -406,7 +456,7 @@
   }
 
   async function runOnce(my, text, chars, signal) {
-    const res = await post("v1/entities", text, "application/json", signal);
+    const res = await post("v1/entities", entityRequest(text), "application/json", signal);
     const body = await res.json();
     if (my !== seq) return;  // a newer request started while this one was in flight
     result = { text, chars, entities: body.entities || [], model: body.model, took_ms: body.took_ms, streamed: false, complete: true };
@@ -434,14 +484,21 @@
   }
 
   async function runStream(my, text, chars, signal) {
-    const parts = splitParts(chars);
-    let response = await post("v1/entities/stream", parts[0].text, "application/x-ndjson", signal);
+    const parts = splitParts(chars), requests = [];
+    const request = (i) => {
+      if (i >= parts.length || requests[i]) return;
+      requests[i] = post("v1/entities/stream", entityRequest(parts[i].text), "application/x-ndjson", signal);
+      requests[i].catch(() => {});  // a failure is thrown where the part is awaited, in order
+    };
+    for (let i = 0; i < PARTS_IN_FLIGHT; i++) request(i);
+    await requests[0];
     if (my !== seq) return;
     result = { text, chars, entities: [], model: undefined, took_ms: 0, streamed: true, complete: false };
     paint();  // the plain text at once; highlights follow as pieces arrive
     setState("streaming");
     for (let i = 0; i < parts.length; i++) {
-      if (i > 0) response = await post("v1/entities/stream", parts[i].text, "application/x-ndjson", signal);
+      request(i + PARTS_IN_FLIGHT - 1);
+      const response = await requests[i];
       if (my !== seq) return;
       await readStream(my, response, parts[i].start, chars.length, i === parts.length - 1);
       if (my !== seq) return;
@@ -511,7 +568,7 @@
 
   function handleFailure(err, my, text, attempt) {
     // Whatever is painted belongs to an earlier text unless this was a stream cut short: dim it.
-    el.output.dataset.stale = String(!!result && result.text !== text);
+    outputOf().dataset.stale = String(mode === "redact" ? !!redaction && redaction.text !== text : !!result && result.text !== text);
     setState(err instanceof ApiError && err.status === 503 && attempt <= MAX_BUSY_RETRIES ? "retrying" : "error");
     if (!(err instanceof ApiError)) {
       // fetch rejects with a TypeError when the server cannot be reached at all.
@@ -579,7 +636,6 @@
   // order) and are painted in frames of FRAME_BUDGET_MS: a frame splices its marks in before their chunk's
   // tail text node, so a 1 MB document neither freezes the tab nor is rebuilt or re-laid out per piece.
   const CHUNK_CHARS = 2000;     // a chunk closes at the first line end after this many code points
-  const TABLE_MAX_ROWS = 5000;  // past this the table says so; the marks, list and exports have everything
   let view = null;      // what the output shows: { result, chunks, ci, cursor, cursor16, n, counts, entities, marks, groups, current }
   let queue = [], queueAt = 0, lastQueued = -1;
   let paintWaiters = [];
@@ -604,15 +660,15 @@
     if (!result) {
       view = null;
       el.output.replaceChildren(h("span", { class: "placeholder" }, t("outputPlaceholder")));
-      finishPaint();
+      finishPaint(true);
       settlePaint();
       return;
     }
     view = { result, chunks: makeChunks(result), ci: 0, cursor: 0, cursor16: 0, n: 0, counts: {},
-             entities: [], marks: [], groups: new Map(), current: null };
+             entities: [], marks: [], groups: new Map(), current: null, tableRows: [] };
     el.output.replaceChildren(...view.chunks.map((c) => c.node));
-    el.rows.replaceChildren();
-    finishPaint();
+    el.tableWrap.scrollTop = 0;
+    finishPaint(true);
     enqueue(result.entities);
     if (!paintFrame) settlePaint();
   }
@@ -639,7 +695,6 @@
     const deadline = performance.now() + FRAME_BUDGET_MS;
     const chars = view.result.chars, chunks = view.chunks;
     let text = document.createDocumentFragment();
-    const rows = document.createDocumentFragment();
     for (let k = 0; queueAt < queue.length && (++k % 64 || performance.now() < deadline);) {
       const e = queue[queueAt++];
       if (e.start < view.cursor) continue;  // overlaps the entity before it: skipped rather than breaking the text
@@ -663,12 +718,11 @@
       const mark = markOf(e, i, word);
       view.marks.push(mark);
       text.append(mark);
-      if (i < TABLE_MAX_ROWS) rows.append(tableRow(e, i, word));
-      else if (i === TABLE_MAX_ROWS) rows.append(h("tr", { class: "empty-row" }, h("td", { colspan: "6" }, t("tableCapped", { max: fmtInt(TABLE_MAX_ROWS) }))));
+      if (!hiddenTypes.has(e.type)) view.tableRows.push(i);
       view.n++;
       view.counts[e.type] = (view.counts[e.type] || 0) + 1;
       const key = e.type + "\u0000" + word;
-      const group = view.groups.get(key) || { key, type: e.type, text: word, marks: [], at: -1 };
+      const group = view.groups.get(key) || { key, type: e.type, text: word, start: e.start, marks: [], at: -1 };
       group.marks.push(mark);
       view.groups.set(key, group);
       view.cursor = e.end;
@@ -678,18 +732,23 @@
     }
     chunks[view.ci].tail.before(text);
     trimTail(chunks[view.ci]);
-    if (rows.childNodes.length) el.rows.querySelector("tr.placeholder")?.remove();  // "no entities yet" goes with the first row
-    el.rows.append(rows);
     if (queueAt >= queue.length) { queue = []; queueAt = 0; }
-    finishPaint();
-    if (queue.length) paintFrame = requestAnimationFrame(pump); else settlePaint();
+    finishPaint(false);
+    // A stream that drains the queue mid-way is not settled: that would rebuild the lists every frame.
+    if (queue.length) paintFrame = requestAnimationFrame(pump); else if (view.result.complete || paintWaiters.length) settlePaint();
   }
 
-  // Resolves once everything queued is painted (state "done" waits for it, so tests and users see it all).
-  function whenPainted() { return new Promise((resolve) => { if (paintFrame || queue.length) paintWaiters.push(resolve); else resolve(); }); }
+  // Resolves once everything queued is painted and the lists, map and search are complete (state "done"
+  // waits for it, so tests and users see it all).
+  function whenPainted() {
+    return new Promise((resolve) => {
+      paintWaiters.push(resolve);
+      if (!paintFrame && !queue.length) settlePaint();
+    });
+  }
   function settlePaint() {
     const waiting = paintWaiters; paintWaiters = [];
-    paintGroups(true);
+    paintLists(true);
     paintMinimap();
     runSearch(false);
     for (const resolve of waiting) resolve();
@@ -702,34 +761,69 @@
       dataset: { type: e.type, start: String(e.start), end: String(e.end), score: String(e.score), source: e.source || "model", label: typeName(e.type), i: String(i) }
     }, word);
     if (!hidden) mark.setAttribute("aria-label", t("markLabel", { name: typeName(e.type), text: word }));
-    setColour(mark, e.type);
+    colourType(e.type);
     return mark;
   }
 
-  function finishPaint() {
+  // After a paint starts (full: every control, e.g. in a new language) and after each frame of it (the
+  // counts, and the lists at most every LISTS_REFRESH_MS).
+  function finishPaint(full) {
     if (!view) {
-      el.rows.replaceChildren(h("tr", { class: "empty-row placeholder" }, h("td", { colspan: "6" }, t("rowsEmpty"))));
       el.meta.textContent = "";
     } else {
-      if (!view.n) el.rows.replaceChildren(h("tr", { class: "empty-row placeholder" }, h("td", { colspan: "6" }, t(result.complete ? "rowsNone" : "rowsWaiting"))));
-      el.meta.textContent = [fileName, t("metaChars", { n: fmtInt(result.chars.length) }), result.model ? t("model", { model: result.model }) : "",
+      const meta = [fileName, t("metaChars", { n: fmtInt(result.chars.length) }), result.model ? t("model", { model: result.model }) : "",
         result.took_ms ? fmtMs(result.took_ms) : "", result.streamed && !result.complete ? t("streamingNow") : ""].filter(Boolean).join(" · ");
+      if (el.meta.textContent !== meta) el.meta.textContent = meta;
     }
-    paintLegend();
-    paintGroups(false);
+    paintLegend(full);
+    paintLists(full);
     const ready = !!view && result.complete;
     el.copy.disabled = el.share.disabled = !ready;
     for (const b of el.exports) b.disabled = !ready;
   }
 
-  function tableRow(e, i, word) {
-    const tag = h("span", { class: "tag", title: e.type }, typeName(e.type));
-    setColour(tag, e.type);
+  // ---- Entity table -------------------------------------------------------------------------
+  // Windowed: only the rows in and near the table's scroll view exist, between two spacer rows as tall as
+  // the rows left out. A long document has tens of thousands of entities, and a table lays out all its rows
+  // again whenever one is added (that was most of a 1 MB paint, and its longest stalls).
+  const ROWS_AROUND = 25;  // rows kept above and below the visible ones, so scrolling rarely shows a gap
+  let rowPx = 0;           // one row's height, measured once rows exist (they are one line each)
+  let tableWindow = "";
+  function paintTable(force) {
+    const list = view ? view.tableRows : [];
+    if (!list.length) {
+      tableWindow = "";
+      el.table.removeAttribute("aria-rowcount");
+      const key = !view ? "rowsEmpty" : view.n || result.complete ? "rowsNone" : "rowsWaiting";
+      el.rows.replaceChildren(h("tr", { class: "empty-row placeholder" }, h("td", { colspan: "6" }, t(key))));
+      return;
+    }
+    const px = rowPx || 34;
+    const first = Math.max(0, Math.floor(el.tableWrap.scrollTop / px) - ROWS_AROUND);
+    const last = Math.min(list.length, first + Math.ceil(Math.max(el.tableWrap.clientHeight, 340) / px) + 2 * ROWS_AROUND);
+    const painted = first + ":" + last + ":" + list.length;
+    if (!force && painted === tableWindow) return;
+    tableWindow = painted;
+    const focused = el.rows.contains(document.activeElement) ? document.activeElement.dataset.i : null;
+    const spacer = (n) => { const tr = h("tr", { class: "spacer", "aria-hidden": "true" }, h("td", { colspan: "6" })); tr.style.height = n * px + "px"; return tr; };
+    const rows = list.slice(first, last).map((i, k) => tableRow(view.entities[i], i, first + k));
+    el.table.setAttribute("aria-rowcount", String(list.length + 1));  // the header row counts
+    el.rows.replaceChildren(...(first ? [spacer(first)] : []), ...rows, ...(last < list.length ? [spacer(list.length - last)] : []));
+    if (!rowPx && rows[0].offsetHeight) { rowPx = rows[0].offsetHeight; paintTable(true); }
+    if (focused !== null) el.rows.querySelector('tr[data-i="' + focused + '"]')?.focus();
+  }
+  let tableFrame = 0;
+  el.tableWrap.addEventListener("scroll", () => { if (!tableFrame) tableFrame = requestAnimationFrame(() => { tableFrame = 0; paintTable(false); }); });
+
+  function tableRow(e, i, at) {  // entity i, the table's row `at` (0-based, below the header)
+    const word = view.marks[i].textContent;
+    const tag = h("span", { class: "tag", title: e.type, dataset: { type: e.type } }, typeName(e.type));
+    colourType(e.type);
     const score = typeof e.score === "number" ? e.score : 0;
     const bar = h("span", { class: "scorebar", "aria-hidden": "true" }, h("i", {}));
     bar.firstChild.style.width = Math.round(Math.max(0, Math.min(1, score)) * 100) + "%";
     return h("tr", {
-      class: hiddenTypes.has(e.type) ? "off" : "", tabindex: "0",
+      tabindex: "0", "aria-rowindex": String(at + 2),
       dataset: { type: e.type, start: String(e.start), end: String(e.end), i: String(i) }, title: t("rowTitle")
     },
       h("td", { class: "num" }, String(i + 1)),
@@ -757,7 +851,20 @@
     mark.classList.remove("flash"); void mark.offsetWidth; mark.classList.add("flash");
   }
   el.rows.addEventListener("click", (e) => { const row = e.target.closest("tr[data-start]"); if (row) revealRow(row); });
-  el.rows.addEventListener("keydown", (e) => { const row = e.target.closest("tr[data-start]"); if (row && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); revealRow(row); } });
+  // Arrow keys, Home and End move the focus through every row, also those the window has not made yet.
+  const ROW_KEYS = { ArrowDown: (p) => p + 1, ArrowUp: (p) => p - 1, Home: () => 0, End: (p, n) => n - 1 };
+  el.rows.addEventListener("keydown", (e) => {
+    const row = e.target.closest("tr[data-start]");
+    if (!row) return;
+    if (e.key === "Enter" || e.key === " ") { e.preventDefault(); revealRow(row); return; }
+    if (!ROW_KEYS[e.key]) return;
+    e.preventDefault();
+    const n = view.tableRows.length, p = Math.max(0, Math.min(n - 1, ROW_KEYS[e.key](Number(row.getAttribute("aria-rowindex")) - 2, n)));
+    let next = el.rows.querySelector('tr[aria-rowindex="' + (p + 2) + '"]');
+    if (!next) { el.tableWrap.scrollTop = p * (rowPx || 34) - el.tableWrap.clientHeight / 2; paintTable(true); next = el.rows.querySelector('tr[aria-rowindex="' + (p + 2) + '"]'); }
+    next.focus();
+    next.scrollIntoView({ block: "nearest" });
+  });
 
   function updateCount() {
     const n = cpLength(inputText());
@@ -767,10 +874,18 @@
   }
 
   // ---- Legend and type toggles -------------------------------------------------------------
-  function paintLegend() {
+  function paintLegend(full) {
     const counts = view ? view.counts : {};
     const types = [...seenTypes].sort(compareTypes);
     if (!types.length) { el.legend.replaceChildren(h("li", { class: "empty" }, t(result ? "legendNone" : "legendEmpty"))); return; }
+    const chips = el.legend.querySelectorAll("button.chip");
+    if (!full && chips.length === types.length && types.every((type, i) => chips[i].dataset.type === type)) {
+      for (const chip of chips) {  // the same chips: only their counts change
+        const n = String(counts[chip.dataset.type] || 0);
+        if (chip.dataset.count !== n) { chip.dataset.count = n; chip.lastChild.textContent = n; }
+      }
+      return;
+    }
     const focused = document.activeElement && el.legend.contains(document.activeElement) ? document.activeElement.dataset.type : null;
     el.legend.replaceChildren(...types.map((type) => {
       const n = counts[type] || 0;
@@ -778,7 +893,7 @@
         type: "button", class: "chip", "aria-pressed": String(!hiddenTypes.has(type)),
         dataset: { type, count: String(n) }, title: t("chipTitle", { name: typeName(type), type })
       }, h("span", { class: "sw", "aria-hidden": "true" }), h("span", { class: "t" }, typeName(type)), h("span", { class: "n" }, String(n)));
-      setColour(chip, type);
+      colourType(type);
       chip.addEventListener("click", () => toggleType(type));
       return h("li", {}, chip);
     }));
@@ -795,7 +910,8 @@
       if (off) mark.removeAttribute("aria-label");
       else mark.setAttribute("aria-label", t("markLabel", { name: typeName(type), text: mark.textContent }));
     }
-    for (const node of document.querySelectorAll("#rows tr" + sel + ", #groups li" + sel)) node.classList.toggle("off", off);
+    for (const node of el.groups.querySelectorAll("li" + sel)) node.classList.toggle("off", off);
+    if (view) { view.tableRows = view.entities.flatMap((e, i) => (hiddenTypes.has(e.type) ? [] : [i])); paintTable(true); }
     if (off && view && view.current && view.current.dataset.type === type) { view.current.classList.remove("current"); view.current = null; hideCard(); }
     const chip = el.legend.querySelector("button.chip" + sel);  // updated in place, so it keeps the focus
     if (chip) chip.setAttribute("aria-pressed", String(!off));
@@ -803,22 +919,27 @@
 
   // ---- Entity list -------------------------------------------------------------------------
   // One button per distinct (type, text), most frequent first; pressing it steps through its places.
-  let groupsPaintedAt = 0;
-  function paintGroups(force) {
+  // The table's rows and the entity list, at most every LISTS_REFRESH_MS unless forced.
+  let listsPaintedAt = 0;
+  function paintLists(force) {
+    if (view && view.groups.size && !force && performance.now() - listsPaintedAt < LISTS_REFRESH_MS) return;
+    listsPaintedAt = performance.now();
+    paintTable(force);
+    paintGroups();
+  }
+  function paintGroups() {
     if (!view || !view.groups.size) {
       el.groups.replaceChildren(h("li", { class: "empty" }, t(view && result.complete ? "legendNone" : "groupsEmpty")));
       return;
     }
-    if (!force && performance.now() - groupsPaintedAt < GROUPS_REFRESH_MS) return;
-    groupsPaintedAt = performance.now();
     const focused = document.activeElement && el.groups.contains(document.activeElement) ? document.activeElement.dataset.key : null;
-    const all = [...view.groups.values()].sort((a, b) => b.marks.length - a.marks.length || Number(a.marks[0].dataset.start) - Number(b.marks[0].dataset.start));
+    const all = [...view.groups.values()].sort((a, b) => b.marks.length - a.marks.length || a.start - b.start);
     const items = all.slice(0, GROUPS_SHOWN).map((g) => {
       const b = h("button", {
         type: "button", class: "group", dataset: { key: g.key, type: g.type, text: g.text, count: String(g.marks.length) },
         title: typeName(g.type) + " (" + g.type + ")", "aria-label": t("groupItem", { name: typeName(g.type), text: g.text, n: g.marks.length })
       }, h("span", { class: "sw", "aria-hidden": "true" }), h("span", { class: "t" }, g.text), h("span", { class: "n" }, "×" + g.marks.length));
-      setColour(b, g.type);
+      colourType(g.type);
       return h("li", { class: hiddenTypes.has(g.type) ? "off" : "", dataset: { type: g.type } }, b);
     });
     if (all.length > GROUPS_SHOWN) items.push(h("li", { class: "empty" }, t("groupsMore", { n: fmtInt(all.length - GROUPS_SHOWN) })));
@@ -946,7 +1067,10 @@
   // ---- Exports -----------------------------------------------------------------------------
   // Every format holds all entities of the result, whatever types are hidden on screen.
   function csvField(v) {  // RFC 4180: quote a field holding a comma, quote or line break; double its quotes
-    const s = v == null ? "" : String(v);
+    let s = v == null ? "" : String(v);
+    // OWASP's CSV-injection rule: a text cell starting with = + - @ tab or CR would be a formula in Excel
+    // (`=HYPERLINK(...)`, or a phone number `+86 ...`); a leading apostrophe makes it text.
+    if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
     return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
   const EXPORTS = {
@@ -983,15 +1107,185 @@
     el.copy.textContent = t("copied");
     setTimeout(() => { el.copy.textContent = t("copyJSON"); }, 1500);
   }
+  function saveFile(prefix, ext, mime, body) {  // prefix-<UTC time>.ext, through a download link
+    const url = URL.createObjectURL(new Blob([body], { type: mime }));
+    const stamp = new Date().toISOString().replace(/[:T]/g, "-").slice(0, 19);
+    const a = h("a", { href: url, download: prefix + "-" + stamp + "." + ext });
+    document.body.append(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
   function download(format) {
     if (!result) return;
     const f = EXPORTS[format];
-    const url = URL.createObjectURL(new Blob([f.body()], { type: f.mime }));
-    const stamp = new Date().toISOString().replace(/[:T]/g, "-").slice(0, 19);
-    const a = h("a", { href: url, download: "zhner-entities-" + stamp + "." + f.ext });
-    document.body.append(a); a.click(); a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    saveFile("zhner-entities", f.ext, f.mime, f.body());
     setStatus(t("downloadedStatus", { n: fmtInt(result.entities.length), format: f.ext.toUpperCase() }));
+  }
+
+  // ---- Redact view -------------------------------------------------------------------------
+  // The same text, sent to /v1/redact with the types ticked here and an operator each (docs/API.md):
+  // original and redacted side by side, marks in the types' colours, and the list of replacements.
+  const OPERATORS = ["replace", "mask", "hash", "pseudonym", "keep"];
+  // The model's usual types and the pattern types; others (a lexicon's, another model's) join once seen.
+  const REDACT_TYPES = ["PER", "LOC", "ORG", "PHONE", "EMAIL", "ID_CARD", "BANK_CARD", "PASSPORT", "PLATE", "USCC", "URL", "IP",
+                        "DATE", "TIME", "MONEY", "PERCENT"];
+  const REDACT_OFF = new Set(["DATE", "TIME", "MONEY", "PERCENT"]);  // rarely personal data: offered, not ticked
+  const REDACT_DEFAULTS = { PER: { op: "pseudonym" }, PHONE: { op: "mask", keepFirst: 3, keepLast: 4 }, BANK_CARD: { op: "mask", keepLast: 4 } };
+  const redactSettings = new Map();  // type → { on, op, keepFirst, keepLast, template }
+  function redactSetting(type) {
+    if (!redactSettings.has(type)) {
+      redactSettings.set(type, Object.assign({ on: !REDACT_OFF.has(type), op: "replace", keepFirst: 0, keepLast: 0, template: "" }, REDACT_DEFAULTS[type]));
+    }
+    return redactSettings.get(type);
+  }
+
+  // {text or texts, types, operators}: the ticked types only ("types" also decides which pattern types run).
+  function redactRequest(input) {
+    const on = [...new Set([...REDACT_TYPES, ...seenTypes])].filter((type) => redactSetting(type).on);
+    const operators = {};
+    for (const type of on) {
+      const s = redactSetting(type), op = { type: s.op };
+      if (s.op === "mask") { op.keep_first = s.keepFirst; op.keep_last = s.keepLast; }
+      if (s.op === "replace" && s.template) op.template = s.template;
+      operators[type] = op;
+    }
+    return Object.assign(input, { types: on, operators });
+  }
+
+  // One request for the whole text, so that a name has one pseudonym throughout: a document over the
+  // server's text limit goes as "texts", parts cut as for streaming, which the server numbers as one.
+  // The parts' answers are joined back, their offsets moved into the whole texts'.
+  async function runRedaction(my, text, chars, signal) {
+    const parts = splitParts(chars);
+    const input = parts.length > 1 ? { texts: parts.map((p) => p.text) } : { text };
+    const res = await post("v1/redact", redactRequest(input), "application/json", signal);
+    const body = await res.json();
+    if (my !== seq) return;
+    let redacted = "", at = 0;
+    const items = [];
+    (body.results || [body]).forEach((r, i) => {
+      for (const it of r.items || []) {
+        items.push(Object.assign({}, it, { start: it.start + parts[i].start, end: it.end + parts[i].start,
+          redacted_start: it.redacted_start + at, redacted_end: it.redacted_end + at }));
+      }
+      redacted += r.text;
+      at += cpLength(r.text);
+    });
+    redaction = { text, chars, redacted, items, took_ms: body.took_ms };
+    paintRedaction();
+    setState("done");
+    setStatus(redactSummary(), "");
+  }
+  function redactSummary() {
+    return [t("redactSummary", { n: fmtInt(redaction.items.length) }), redaction.took_ms ? fmtMs(redaction.took_ms) : ""].filter(Boolean).join(" · ");
+  }
+
+  function paintRedactTypes() {
+    const types = [...new Set([...REDACT_TYPES, ...seenTypes])];
+    el.rdTypes.replaceChildren(...types.map((type) => {
+      const s = redactSetting(type), name = typeName(type);
+      colourType(type);
+      const num = (key, value) => h("input", { type: "number", min: "0", max: "64", value: String(value), dataset: { key } });
+      const select = h("select", { "aria-label": t("rdOperatorFor", { name }), dataset: { key: "op" } },
+        ...OPERATORS.map((op) => { const o = h("option", { value: op }, t("op." + op)); o.selected = op === s.op; return o; }));
+      const on = h("input", { type: "checkbox", dataset: { key: "on" } });
+      on.checked = s.on;
+      return h("li", { class: "rd-type", dataset: { type, op: s.op } },
+        h("label", { class: "rd-on", title: t("rdTypeTitle", { type }) }, on, h("span", { class: "sw", "aria-hidden": "true" }), name),
+        select,
+        h("span", { class: "rd-param", dataset: { op: "mask" } },
+          h("label", {}, t("rdKeepFirst"), " ", num("keepFirst", s.keepFirst)), h("label", {}, t("rdKeepLast"), " ", num("keepLast", s.keepLast))),
+        h("span", { class: "rd-param", dataset: { op: "replace" } },
+          h("label", {}, t("rdTemplate"), " ", h("input", { type: "text", placeholder: t("rdTemplateHint"), value: s.template, spellcheck: "false", dataset: { key: "template" } }))));
+    }));
+  }
+  // Any change of a setting redacts again (after the typing pause, so a template is not sent per key).
+  function changeSetting(e) {
+    const li = e.target.closest("li[data-type]"), key = e.target.dataset.key;
+    if (!li || !key) return;
+    const s = redactSetting(li.dataset.type);
+    if (key === "on") s.on = e.target.checked;
+    else if (key === "op") s.op = li.dataset.op = e.target.value;
+    else if (key === "template") s.template = e.target.value;
+    else s[key] = Math.max(0, Math.min(64, Math.floor(Number(e.target.value)) || 0));
+    clearTimeout(debounceTimer);
+    if (mode === "redact" && inputText().trim()) debounceTimer = setTimeout(analyse, DEBOUNCE_MS);
+  }
+  el.rdTypes.addEventListener("change", changeSetting);
+  el.rdTypes.addEventListener("input", changeSetting);
+
+  // A text with marks over [start, end) code-point ranges, one per item: data-item links the two panes.
+  function markedText(chars, items, startKey, endKey) {
+    const out = document.createDocumentFragment();
+    let at = 0;
+    items.forEach((it, k) => {
+      if (it[startKey] > at) out.append(chars.slice(at, it[startKey]).join(""));
+      const word = chars.slice(it[startKey], it[endKey]).join("");
+      colourType(it.type);
+      out.append(h("mark", { class: "ent", "aria-label": t("markLabel", { name: typeName(it.type), text: word }),
+        dataset: { type: it.type, item: String(k), label: typeName(it.type) } }, word));
+      at = it[endKey];
+    });
+    out.append(chars.slice(at).join(""));
+    return out;
+  }
+  function paintRedaction() {
+    const r = redaction;
+    el.rdCopy.disabled = el.rdDownload.disabled = !r;
+    if (!r) {
+      el.rdOriginal.replaceChildren(h("span", { class: "placeholder" }, t("rdPlaceholder")));
+      el.rdRedacted.replaceChildren();
+      el.rdRows.replaceChildren(h("tr", { class: "empty-row placeholder" }, h("td", { colspan: "6" }, t("rowsEmpty"))));
+      return;
+    }
+    const redacted = codePoints(r.redacted);
+    el.rdOriginal.replaceChildren(markedText(r.chars, r.items, "start", "end"));
+    el.rdRedacted.replaceChildren(markedText(redacted, r.items, "redacted_start", "redacted_end"));
+    el.rdRedacted.dataset.stale = "false";
+    if (!r.items.length) { el.rdRows.replaceChildren(h("tr", { class: "empty-row placeholder" }, h("td", { colspan: "6" }, t("rdNone")))); return; }
+    el.rdRows.replaceChildren(...r.items.map((it, k) => {
+      const tag = h("span", { class: "tag", title: it.type, dataset: { type: it.type } }, typeName(it.type));
+      return h("tr", { tabindex: "0", title: t("rowTitle"), dataset: { item: String(k), type: it.type, operator: it.operator } },
+        h("td", { class: "num" }, String(k + 1)), h("td", {}, tag),
+        h("td", { class: "text", dataset: { field: "original" } }, r.chars.slice(it.start, it.end).join("")),
+        h("td", { class: "text", dataset: { field: "replacement" } }, redacted.slice(it.redacted_start, it.redacted_end).join("")),
+        h("td", {}, t("op." + it.operator)),
+        h("td", { class: "num" }, "[" + it.start + ", " + it.end + ") → [" + it.redacted_start + ", " + it.redacted_end + ")"));
+    }));
+  }
+  // A row, or a mark in either pane, shows that replacement in both panes.
+  function revealItem(k) {
+    for (const m of document.querySelectorAll(".rd-pane mark.current")) m.classList.remove("current");
+    for (const m of document.querySelectorAll('.rd-pane mark[data-item="' + k + '"]')) {
+      m.classList.add("current");
+      m.scrollIntoView({ block: "nearest", behavior: scrollBehaviour() });
+    }
+  }
+  el.rdRows.addEventListener("click", (e) => { const row = e.target.closest("tr[data-item]"); if (row) revealItem(row.dataset.item); });
+  el.rdRows.addEventListener("keydown", (e) => {
+    const row = e.target.closest("tr[data-item]");
+    if (row && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); revealItem(row.dataset.item); }
+  });
+  for (const pane of [el.rdOriginal, el.rdRedacted]) pane.addEventListener("click", (e) => { const m = e.target.closest("mark[data-item]"); if (m) revealItem(m.dataset.item); });
+  el.rdCopy.addEventListener("click", async () => { if (redaction && (await copyText(redaction.redacted))) setStatus(t("rdCopied")); });
+  el.rdDownload.addEventListener("click", () => {
+    if (!redaction) return;
+    saveFile("zhner-redacted", "txt", "text/plain;charset=utf-8", redaction.redacted);
+    setStatus(t("rdDownloaded"));
+  });
+
+  // Switching views shows the other cards and brings that view's answer up to date with the text.
+  function showView(next) {
+    mode = next;
+    el.main.dataset.view = next;
+    for (const b of el.views) b.setAttribute("aria-pressed", String(b.dataset.view === next));
+    for (const card of document.querySelectorAll("[data-in-view]")) card.hidden = card.dataset.inView !== next;
+    if (next === "redact") paintRedactTypes();
+  }
+  function setView(next) {
+    showView(next);
+    const shown = next === "redact" ? redaction : result && result.complete && result;
+    if (inputText().trim() && !(shown && shown.text === inputText())) analyse();
+    else setStatus(next === "redact" ? (redaction ? redactSummary() : "") : result ? summary() : "");
   }
 
   // ---- Share link --------------------------------------------------------------------------
@@ -1019,6 +1313,58 @@
 
   // ---- Files -------------------------------------------------------------------------------
   // A file is read here and its text goes only where typed text goes: this server's API.
+  const CSV_TEXT_COLUMNS = ["text", "文本", "content"];  // a CSV column with one of these names is the text, else the first
+  const BAD_LINES_LISTED = 10;
+
+  // .jsonl: each line a JSON string or an object with a string "text"; returns those texts and the
+  // (1-based) numbers of the lines that are neither. Blank lines are no records.
+  function jsonlRecords(text) {
+    const records = [], bad = [];
+    text.split(/\r?\n/).forEach((line, i) => {
+      if (!line.trim()) return;
+      let v;
+      try { v = JSON.parse(line); } catch (_) { bad.push(i + 1); return; }
+      const record = typeof v === "string" ? v : v && typeof v.text === "string" ? v.text : null;
+      if (record === null) bad.push(i + 1); else records.push(record);
+    });
+    return { records, bad };
+  }
+
+  // RFC 4180 rows: fields split at commas, quoted fields holding commas, "" and line breaks; CRLF or LF
+  // ends a row. Each row keeps the line it starts on; `open` is the line of a quote never closed (else 0).
+  function csvRows(text) {
+    const rows = [];
+    let row = [], field = "", quoted = false, line = 1, start = 1;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (quoted) {
+        if (c !== '"') { field += c; if (c === "\n") line++; }
+        else if (text[i + 1] === '"') { field += '"'; i++; }
+        else quoted = false;
+      } else if (c === '"' && field === "") quoted = true;
+      else if (c === ",") { row.push(field); field = ""; }
+      else if (c === "\n" || c === "\r") {
+        if (c === "\r" && text[i + 1] === "\n") i++;
+        row.push(field); rows.push({ line: start, fields: row });
+        row = []; field = ""; start = ++line;
+      } else field += c;
+    }
+    if (!quoted && (field !== "" || row.length)) { row.push(field); rows.push({ line: start, fields: row }); }
+    return { rows: rows.filter((r) => r.fields.length > 1 || r.fields[0] !== ""), open: quoted ? start : 0 };
+  }
+
+  // .csv: the first row names the columns; every other row's text column is a record.
+  function csvRecords(text) {
+    const { rows, open } = csvRows(text);
+    if (!rows.length) return { records: [], bad: open ? [open] : [] };
+    const names = rows[0].fields.map((f) => f.trim().toLowerCase());
+    const col = Math.max(0, names.findIndex((n) => CSV_TEXT_COLUMNS.includes(n)));
+    const records = [], bad = [];
+    for (const r of rows.slice(1)) if (col < r.fields.length) records.push(r.fields[col]); else bad.push(r.line);
+    if (open) bad.push(open);
+    return { records, bad, column: rows[0].fields[col] };
+  }
+
   async function openFile(file) {
     if (!file) return;
     if (!/\.(txt|md|csv|jsonl)$/i.test(file.name) && !/^text\//.test(file.type)) { showError([t("errFileType"), t("errFileTypeDetail")]); return; }
@@ -1031,17 +1377,41 @@
       el.error.dataset.code = "file";
       return;
     }
-    setInput(text, file.name, file.size);
+    // Records (one per paragraph) for .jsonl and .csv; other files are their text. What was read, and
+    // which lines were skipped, stays on screen beside the file until another text replaces it.
+    const kind = (/\.(jsonl|csv)$/i.exec(file.name) || [])[1];
+    let note = [["fileOpened", { name: file.name, n: fmtInt(cpLength(text)) }]];
+    if (kind) {
+      const csv = kind.toLowerCase() === "csv", { records, bad, column } = csv ? csvRecords(text) : jsonlRecords(text);
+      note = [[csv ? "fileCSV" : "fileJSONL", { name: file.name, n: fmtInt(records.length), column }]];
+      if (bad.length) {
+        const lines = bad.slice(0, BAD_LINES_LISTED).join(", ") + (bad.length > BAD_LINES_LISTED ? ", …" : "");
+        note.push([csv ? "fileBadCSV" : "fileBadJSONL", { n: fmtInt(bad.length), lines }]);
+      }
+      if (!records.length) {
+        showError([t("errFileEmpty"), note.slice(1).map(([k, v]) => t(k, v)).join(" ")]);
+        el.error.dataset.code = "file";
+        return;
+      }
+      text = records.join("\n");
+    }
+    setInput(text, file.name, file.size, note);
     analyse();
   }
   // Puts a text in the text area, or a file's text over DOCUMENT_CHARS in the read-only document view.
-  function setInput(text, name, bytes) {
+  function setInput(text, name, bytes, note) {
     const long = name !== "" && cpLength(text) > DOCUMENT_CHARS;
     doc = long ? { text, bytes } : null;
     el.text.value = long ? "" : text;
     fileName = name;
+    fileNote = note || [];
     el.text.hidden = long; el.doc.hidden = !long;
-    paintDoc(); updateCount();
+    paintDoc(); paintFileNote(); updateCount();
+  }
+  function paintFileNote() {
+    el.fileNote.replaceChildren(...fileNote.map(([key, vars]) => h("span", { dataset: { key } }, t(key, vars))));
+    el.fileNote.dataset.kind = fileNote.length > 1 ? "warn" : "";
+    el.fileNote.hidden = !fileNote.length;
   }
   function paintDoc() {
     if (!doc) return;
@@ -1098,7 +1468,10 @@
   el.keyClear.addEventListener("click", () => { sessionStorage.removeItem(KEY_STORAGE); el.key.value = ""; refreshKeyState(); setStatus(t("keyCleared")); });
 
   // ---- Wiring ------------------------------------------------------------------------------
-  el.text.addEventListener("input", (e) => { fileName = ""; if (!e.isComposing) schedule(); else updateCount(); });
+  el.text.addEventListener("input", (e) => {
+    if (fileName) { fileName = ""; fileNote = []; paintFileNote(); }
+    if (!e.isComposing) schedule(); else updateCount();
+  });
   el.text.addEventListener("compositionstart", () => { composing = true; clearTimeout(debounceTimer); });
   el.text.addEventListener("compositionend", () => { composing = false; schedule(); });
   el.text.addEventListener("keydown", (e) => {
@@ -1120,6 +1493,7 @@
     b.addEventListener("click", () => { setInput(SAMPLES[b.dataset.sample], ""); analyse(); });
   }
   for (const b of el.langs) b.addEventListener("click", () => setLanguage(b.dataset.lang));
+  for (const b of el.views) b.addEventListener("click", () => setView(b.dataset.view));
   el.copy.addEventListener("click", copyJSON);
   for (const b of el.exports) b.addEventListener("click", () => download(b.dataset.format));
   el.share.addEventListener("click", shareLink);
@@ -1130,6 +1504,8 @@
   restoreFromLink();
   updateCount();
   paint();
+  paintRedaction();
+  showView(mode);
   checkHealth();
   if (inputText().trim()) analyse();  // a share link's text, or the browser restored the text on reload
 })();
