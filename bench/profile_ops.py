@@ -16,11 +16,13 @@ What is measured is one warm recognize() call: each run loads the model, runs th
 and then the measured text; a second run that loads and quits ("baseline") is subtracted function by
 function, which leaves the measured call alone (SWIFT_DETERMINISTIC_HASHING makes the load repeatable).
 
-Threads: callgrind runs a program's threads one at a time, so at 2 threads the counts show how the work
-is split (--separate-threads: the caller's thread vs GCD's workers) and how many instructions the
-hand-off costs, not how long the threads wait for each other. A waiting GCD thread that spins does so
-for as long as valgrind's scheduler lets it, so the "threading" count at 2 threads is an upper bound of
-native spinning, not a measure of it.
+Threads: callgrind runs a program's threads one at a time, so at 2 threads the counts show how much of
+the work runs inside parallel regions (Amdahl's serial part) and how many instructions the hand-off
+executes, not how long the threads wait for each other. GCD's idle workers sleep on a futex rather than
+spin, so the time a fork spends waking a thread is in the kernel and appears in no count.
+
+--reuse groups the callgrind files already in --out again (after a change to the table below) without
+running valgrind.
 """
 import argparse
 import glob
@@ -62,7 +64,7 @@ INCLUSIVE = [
 # concurrentPerform and worker loop include the kernels they run, which are already counted above.
 THREADING = ("threading (dispatch, fork/join, waits)",
              [r"\[.*libdispatch\.so.*\]$", r"\[.*libswiftDispatch\.so.*\]$",
-              r"^(futex|__futex|__lll_|pthread_|__pthread_|sched_yield|__sched_yield|clone|start_thread)"])
+              r"^(__futex|futex|__lll_|sched_yield|__sched_yield|clone|start_thread|pthread_create|pthread_cond_)"])
 OTHER = "other (Swift glue, allocation, JSON I/O)"
 
 LINE = re.compile(r"^\s*([\d,]+) \(\s*[\d.]+%\)\s+([^:]*):(.*?)(?: (\[[^\]]*\]))?$")
@@ -83,8 +85,10 @@ def build_worker():
     return stripped
 
 
-def callgrind(worker, threads, text_file, out_prefix):
+def callgrind(worker, threads, text_file, out_prefix, reuse):
     """Runs the worker under callgrind: one latency call on text_file's first line, or none (baseline)."""
+    if reuse:
+        return sorted(glob.glob(out_prefix + "-*"))
     commands = ""
     if text_file:
         commands += f'{{"cmd": "latency", "file": "{text_file}", "start": 0, "count": 1}}\n'
@@ -155,16 +159,17 @@ def summary(files):
 _baselines = {}
 
 
-def profile(worker, n, threads, out_dir):
+def profile(worker, n, threads, out_dir, reuse):
     """summary() of one warm N-token call: the run with it minus the run without it."""
     if threads not in _baselines:
         log(f"baseline (load + warm-up), {threads} thread(s)")
-        _baselines[threads] = summary(callgrind(worker, threads, None, os.path.join(out_dir, f"callgrind.base-t{threads}")))
+        files = callgrind(worker, threads, None, os.path.join(out_dir, f"callgrind.base-t{threads}"), reuse)
+        _baselines[threads] = summary(files)
     text = os.path.join(out_dir, f"len{n}.line.txt")
     with open(os.path.join(INPUTS, f"len{n}.txt"), encoding="utf-8") as f, open(text, "w", encoding="utf-8") as g:
         g.write(f.readline())
     log(f"{n} tokens, {threads} thread(s)")
-    run = summary(callgrind(worker, threads, text, os.path.join(out_dir, f"callgrind.{n}-t{threads}")))
+    run = summary(callgrind(worker, threads, text, os.path.join(out_dir, f"callgrind.{n}-t{threads}"), reuse))
     base = _baselines[threads]
     out = {k: run[k] - base[k] for k in ("total", "parallel", "dispatches")}
     out["ops"] = {k: run["ops"][k] - base["ops"][k] for k in run["ops"]}
@@ -177,20 +182,21 @@ def main():
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--out", default=os.path.join(WORK, "profile"))
     ap.add_argument("--worker", help="an already built worker without debug information (skips the build)")
+    ap.add_argument("--reuse", action="store_true", help="group the callgrind files already in --out again")
     args = ap.parse_args()
     if not os.path.exists(os.path.join(MODEL, "model.safetensors")):
         sys.exit(f"no {MODEL}: run bench/run.py once (make bench), which makes the random model and quantizes it")
     os.makedirs(args.out, exist_ok=True)
-    worker = args.worker or build_worker()
+    worker = None if args.reuse else args.worker or build_worker()
     lengths = [int(x) for x in args.lengths.split(",")]
     thread_counts = [int(x) for x in args.threads.split(",")]
     for n in lengths:
-        results = {t: profile(worker, n, t, args.out) for t in thread_counts}
+        results = {t: profile(worker, n, t, args.out, args.reuse) for t in thread_counts}
         print(f"\n#### {n} tokens\n")
         print("| operation | " + " | ".join(f"{t} thread{'s' * (t > 1)}" for t in thread_counts) + " |")
         print("|---|" + "---:|" * len(thread_counts))
         for name in results[thread_counts[0]]["ops"]:
-            print(f"| {name} | " + " | ".join(f"{100 * r['ops'][name] / r['total']:.1f} %" for r in results.values()) + " |")
+            print(f"| {name} | " + " | ".join(f"{100 * r['ops'][name] / r['total']:.2f} %" for r in results.values()) + " |")
         def bound(t, r):
             # Amdahl: the part outside parallel regions runs at 1x, the rest at best t x.
             serial = 1 - r["parallel"] / r["total"]
