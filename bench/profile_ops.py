@@ -192,7 +192,7 @@ def main():
     thread_counts = [int(x) for x in args.threads.split(",")]
     for n in lengths:
         results = {t: profile(worker, n, t, args.out, args.reuse) for t in thread_counts}
-        print(f"\n#### {n} tokens\n")
+        print(f"\n**{n} tokens**\n")
         print("| operation | " + " | ".join(f"{t} thread{'s' * (t > 1)}" for t in thread_counts) + " |")
         print("|---|" + "---:|" * len(thread_counts))
         for name in results[thread_counts[0]]["ops"]:
