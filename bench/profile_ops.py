@@ -3,8 +3,8 @@
     python3 bench/profile_ops.py [--lengths 32,128,512] [--threads 1,2] [--out bench/work/profile]
 
 Builds bench/zhner-worker in release (bench/work/build-worker, as bench/run.py does), strips its debug
-information (valgrind 3.19 cannot read the Swift compiler's DWARF; `strip --strip-debug` keeps the symbol
-table, so functions keep their names) and runs it under callgrind on the random BERT-base-chinese-shaped
+information (valgrind 3.19 gives up on the Swift binary's debug info, "Possibly corrupted debuginfo file";
+`strip --strip-debug` keeps the symbol table, so functions keep their names) and runs it under callgrind on the random BERT-base-chinese-shaped
 INT8 model (bench/work/models/random-bert-zhner-int8, made by bench/run.py) for one line of
 bench/work/inputs/len{N}.txt (N tokens with [CLS] and [SEP]) at each thread count.
 
