@@ -13,6 +13,7 @@ with one JSON line on stdout (the Swift worker bench/zhner-worker speaks the sam
 Keeping each engine in its own long-lived process lets the orchestrator alternate engines call by call
 (noise hits all alike) while every engine's memory is its own process's.
 """
+import argparse
 import json
 import os
 import sys
@@ -208,6 +209,20 @@ def serve(engine, load_s, extra=None):
             return
         else:
             raise SystemExit(f"unknown command {name}")
+
+
+def worker_args(*model_options):
+    """The command line every worker takes: its model options (`(flag, kwargs)` pairs), `--threads`
+    and `--cold`; with the time it was parsed, for `main`'s `started`."""
+    ap = argparse.ArgumentParser()
+    for flag, kwargs in model_options:
+        ap.add_argument(flag, **kwargs)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--cold")
+    return ap.parse_args(), time.perf_counter()
+
+
+TOKENIZER = ("--tokenizer", {"required": True, "help": "the HF model folder (tokenizer files, config.json)"})
 
 
 def main(engine_factory, cold_text, started, describe):

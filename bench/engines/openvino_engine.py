@@ -8,8 +8,6 @@ one stream, INFERENCE_NUM_THREADS = --threads. The inference precision is pinned
 host with bf16 (AVX-512 BF16, AMX) the "FP32" engine stays FP32 and the INT8 model's non-quantized ops
 run as they do on the others; on an AVX2 host that is OpenVINO's default anyway.
 """
-import argparse
-import time
 
 from . import common
 
@@ -38,13 +36,7 @@ class OpenVinoEngine(common.ArrayBertEngine):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--ir", required=True, help="the model's .xml (its .bin beside it)")
-    ap.add_argument("--tokenizer", required=True, help="the HF model folder (tokenizer files, config.json)")
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--cold")
-    args = ap.parse_args()
-    t = time.perf_counter()
+    args, t = common.worker_args(("--ir", {"required": True, "help": "the model's .xml (its .bin beside it)"}), common.TOKENIZER)
 
     def make():
         return OpenVinoEngine(args.ir, args.tokenizer, args.threads)

@@ -5,8 +5,6 @@
 run from the repository root. Without --cold it is a protocol worker (see common.py). The session runs
 sequentially with `--threads` intra-op threads and all graph optimisations on (ORT's defaults for CPU).
 """
-import argparse
-import time
 
 from . import common
 
@@ -28,13 +26,7 @@ class OrtEngine(common.ArrayBertEngine):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--onnx", required=True)
-    ap.add_argument("--tokenizer", required=True, help="the HF model folder (tokenizer files, config.json)")
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--cold")
-    args = ap.parse_args()
-    t = time.perf_counter()
+    args, t = common.worker_args(("--onnx", {"required": True}), common.TOKENIZER)
 
     def make():
         return OrtEngine(args.onnx, args.tokenizer, args.threads)

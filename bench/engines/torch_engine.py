@@ -6,8 +6,6 @@ zhner-bilstm-crf model (tools/train's reference implementation).
 
 run from the repository root. Without --cold it is a protocol worker (see common.py).
 """
-import argparse
-import time
 
 from . import common
 
@@ -102,14 +100,8 @@ class LstmEngine:
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--model", required=True)
-    ap.add_argument("--arch", choices=["bert", "lstm"], default="bert")
-    ap.add_argument("--dtype", choices=["fp32", "int8"], default="fp32")
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--cold")
-    args = ap.parse_args()
-    t = time.perf_counter()
+    args, t = common.worker_args(("--model", {"required": True}), ("--arch", {"choices": ["bert", "lstm"], "default": "bert"}),
+                                 ("--dtype", {"choices": ["fp32", "int8"], "default": "fp32"}))
     import torch
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
