@@ -1,4 +1,6 @@
 import Dispatch
+import Foundation
+import Synchronization
 
 /// A pointer handed to parallel workers that write disjoint parts of one buffer. Swift cannot
 /// prove the parts disjoint, so the wrapper states it deliberately.
@@ -19,16 +21,20 @@ enum Parallel {
             for i in 0..<count { body(i, 0) }
             return
         }
-        // concurrentPerform runs on the caller plus GCD's workers, never more than the cores.
         let workers = min(threads, count)
         withoutActuallyEscaping(body) { body in
             let box = UncheckedBox(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let share: @Sendable (Int) -> Void = { w in
                 var i = w
                 while i < count {
                     box.value(i, w)
                     i += workers
                 }
+            }
+            // The pool when it is free and big enough; else (another thread holds it, or more
+            // threads than cores) concurrentPerform, which runs on the caller plus GCD's workers.
+            if !SpinPool.shared.run(workers: workers, share) {
+                DispatchQueue.concurrentPerform(iterations: workers, execute: share)
             }
         }
     }
@@ -53,4 +59,81 @@ enum Parallel {
 private struct UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
+}
+
+/// Threads kept for `Parallel.forEach` that wait for the next parallel section spinning for a
+/// while before they sleep. A BERT forward pass has 12 sections per layer (144 at batch 1), many of
+/// a few microseconds of work at short lengths (a LayerNorm over 32 tokens is ≈ 70 k instructions);
+/// waking a sleeping GCD worker for each costs about as much as the work itself (bench/profile_ops.py,
+/// docs/BENCHMARKS.md "Where the time goes"). One caller at a time: the sections of one forward pass.
+private final class SpinPool: @unchecked Sendable {
+    static let shared = SpinPool(helpers: ProcessInfo.processInfo.activeProcessorCount - 1)
+
+    private final class Helper: @unchecked Sendable {
+        let wake = DispatchSemaphore(value: 0)
+        /// Set by the helper before it sleeps; whoever clears it owes (or consumes) one `wake`.
+        let sleeping = Atomic<Bool>(false)
+    }
+
+    private let helpers: [Helper]
+    private let inUse = Atomic<Bool>(false)
+    /// Bumped for every section; a helper that sees it change runs its share.
+    private let generation = Atomic<Int>(0)
+    /// Helpers that have not finished the current section.
+    private let pending = Atomic<Int>(0)
+    /// The current section, written before `generation` is bumped and read after it is seen.
+    private var share: (@Sendable (Int) -> Void)?
+    private var workers = 0
+    /// About 50 µs of checking before a helper sleeps: longer than the gap between two sections
+    /// of one forward pass, short enough that an idle process stops using the core at once.
+    private static let spins = 20_000
+
+    private init(helpers count: Int) {
+        helpers = (0..<max(0, count)).map { _ in Helper() }
+        for (i, helper) in helpers.enumerated() {
+            let thread = Thread { [self] in serve(helper, worker: i + 1) }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    /// Runs `share(w)` for w in 0..<workers, `share(0)` on the caller, and returns once all have;
+    /// false (nothing run) when the pool is busy or has too few helpers.
+    func run(workers: Int, _ share: @escaping @Sendable (Int) -> Void) -> Bool {
+        guard workers - 1 <= helpers.count,
+              inUse.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return false }
+        self.share = share
+        self.workers = workers
+        pending.store(helpers.count, ordering: .sequentiallyConsistent)
+        generation.add(1, ordering: .sequentiallyConsistent)
+        for helper in helpers where helper.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+            helper.wake.signal()
+        }
+        share(0)
+        while pending.load(ordering: .acquiring) > 0 {}
+        self.share = nil
+        inUse.store(false, ordering: .releasing)
+        return true
+    }
+
+    private func serve(_ helper: Helper, worker: Int) {
+        var seen = 0
+        while true {
+            var spun = 0
+            while generation.load(ordering: .sequentiallyConsistent) == seen {
+                spun += 1
+                if spun < Self.spins { continue }
+                helper.sleeping.store(true, ordering: .sequentiallyConsistent)
+                if generation.load(ordering: .sequentiallyConsistent) != seen,
+                   helper.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+                    break  // a section came before the sleep: no signal is owed
+                }
+                helper.wake.wait()
+                spun = 0
+            }
+            seen = generation.load(ordering: .sequentiallyConsistent)
+            if worker < workers, let share { share(worker) }
+            pending.subtract(1, ordering: .sequentiallyConsistent)
+        }
+    }
 }
