@@ -67,7 +67,7 @@ private struct UncheckedBox<T>: @unchecked Sendable {
 /// waking a sleeping GCD worker for each costs about as much as the work itself (bench/profile_ops.py,
 /// docs/BENCHMARKS.md "Where the time goes"). One caller at a time: the sections of one forward pass.
 private final class SpinPool: @unchecked Sendable {
-    static let shared = SpinPool(helpers: ProcessInfo.processInfo.activeProcessorCount - 1)
+    static let shared = SpinPool()
 
     private final class Helper: @unchecked Sendable {
         let wake = DispatchSemaphore(value: 0)
@@ -75,7 +75,11 @@ private final class SpinPool: @unchecked Sendable {
         let sleeping = Atomic<Bool>(false)
     }
 
-    private let helpers: [Helper]
+    /// Started as sections first need them (the most threads one asked for, less the caller), so
+    /// a process that runs on 2 threads keeps 1 helper awake however many cores the host has.
+    /// Touched only by the caller holding `inUse`.
+    private var helpers: [Helper] = []
+    private let maxHelpers = ProcessInfo.processInfo.activeProcessorCount - 1
     private let inUse = Atomic<Bool>(false)
     /// Bumped for every section; a helper that sees it change runs its share.
     private let generation = Atomic<Int>(0)
@@ -88,20 +92,23 @@ private final class SpinPool: @unchecked Sendable {
     /// of one forward pass, short enough that an idle process stops using the core at once.
     private static let spins = 20_000
 
-    private init(helpers count: Int) {
-        helpers = (0..<max(0, count)).map { _ in Helper() }
-        for (i, helper) in helpers.enumerated() {
-            let thread = Thread { [self] in serve(helper, worker: i + 1) }
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
-    }
+    private init() {}
 
     /// Runs `share(w)` for w in 0..<workers, `share(0)` on the caller, and returns once all have;
-    /// false (nothing run) when the pool is busy or has too few helpers.
+    /// false (nothing run) when the pool is busy or the host has too few cores.
     func run(workers: Int, _ share: @escaping @Sendable (Int) -> Void) -> Bool {
-        guard workers - 1 <= helpers.count,
+        guard workers - 1 <= maxHelpers,
               inUse.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return false }
+        while helpers.count < workers - 1 {
+            let helper = Helper()
+            let worker = helpers.count + 1
+            // It starts from the sections already run, so it waits for the next one.
+            let seen = generation.load(ordering: .sequentiallyConsistent)
+            let thread = Thread { [self] in serve(helper, worker: worker, seen: seen) }
+            thread.stackSize = 1 << 20
+            thread.start()
+            helpers.append(helper)
+        }
         self.share = share
         self.workers = workers
         pending.store(helpers.count, ordering: .sequentiallyConsistent)
@@ -116,8 +123,8 @@ private final class SpinPool: @unchecked Sendable {
         return true
     }
 
-    private func serve(_ helper: Helper, worker: Int) {
-        var seen = 0
+    private func serve(_ helper: Helper, worker: Int, seen start: Int) {
+        var seen = start
         while true {
             var spun = 0
             while generation.load(ordering: .sequentiallyConsistent) == seen {

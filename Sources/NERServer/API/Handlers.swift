@@ -251,9 +251,9 @@ final class APIHandler: HTTPHandler {
     /// client reads it (`EntitiesBody`).
     private func respondEntities(_ route: Route, _ results: [[Entity]], _ ex: Exchange) {
         let body = EntitiesBody(results: results, batch: route == .batch, trailer: trailer(ex))
-        let head = HTTPResponse(status: 200, contentType: "application/json", body: body.isSmall ? body.whole() : [])
-        if body.isSmall { return ex.respond(head) }
-        ex.respond(head, producing: body)
+        let small = body.isSmall
+        let head = HTTPResponse(status: 200, contentType: "application/json", body: small ? body.whole() : [])
+        small ? ex.respond(head) : ex.respond(head, producing: body)
     }
 
     /// `"model": ..., "took_ms": ...`: the end of every answer with entities.

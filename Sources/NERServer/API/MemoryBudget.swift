@@ -111,15 +111,19 @@ final class MemoryBudget: Sendable {
     /// (`Entity` is 56 bytes, arrays grow by doubling), which `EntitiesBody` writes out a piece
     /// at a time; redaction adds the redacted text and its items.
     static func workCharge(characters: Int, utf8Bytes: Int, redaction: Bool) -> Int {
-        let entities = 4 * MemoryLayout<Entity>.stride * characters
+        let entities = entityLists(characters)
         return 2 * utf8Bytes + entities + (redaction ? 2 * entities + 4 * utf8Bytes : 0)
     }
 
     /// For one streamed text: the text, one piece's entities and the lines its reader has not
     /// taken yet (`Exchange.write` waits past `Exchange.unsentStreamLimit`).
     static func streamCharge(utf8Bytes: Int, pieceTokens: Int) -> Int {
-        2 * utf8Bytes + 4 * MemoryLayout<Entity>.stride * pieceTokens * 2 + 2 * Exchange.unsentStreamLimit
+        2 * utf8Bytes + entityLists(2 * pieceTokens) + 2 * Exchange.unsentStreamLimit
     }
+
+    /// At most one entity per code point, in the model's list and the final one, each up to
+    /// twice its length in capacity (arrays grow by doubling).
+    private static func entityLists(_ characters: Int) -> Int { 4 * MemoryLayout<Entity>.stride * characters }
 
     /// The memory limit of the process's cgroup (v2 `memory.max`, else v1 `memory.limit_in_bytes`),
     /// if one is set: the default budget, so that the server refuses work before the OOM killer
