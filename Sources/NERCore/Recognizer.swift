@@ -82,14 +82,14 @@ public final class Recognizer: Sendable {
 
     /// Entities of each text, in order; texts share forward passes.
     public func recognize(batch texts: [String]) -> [[Entity]] {
-        let documents = texts.map(prepare)
+        let documents = texts.map { prepare($0) }
         return run(documents.map { ($0, $0.sentences.indices) }, decode: decode).map { $0.flatMap { $0 } }
     }
 
     /// Entities of each text as transformers' `pipeline("ner", aggregation_strategy="simple")`
     /// reports them (see `decodePipeline` for what is the same and what differs).
     public func recognizePipeline(batch texts: [String]) -> [[PipelineEntity]] {
-        let documents = texts.map(prepare)
+        let documents = texts.map { prepare($0) }
         return run(documents.map { ($0, $0.sentences.indices) }, decode: decodePipeline).map { $0.flatMap { $0 } }
     }
 
@@ -100,7 +100,10 @@ public final class Recognizer: Sendable {
     /// server stops a text whose client has gone).
     public func recognize(_ text: String, pieceTokens: Int, isCancelled: () -> Bool = { false },
                           onPiece: ([Entity], Int, Int) -> Void) {
-        let doc = prepare(text)
+        recognize(prepare(text), pieceTokens: pieceTokens, isCancelled: isCancelled, onPiece: onPiece)
+    }
+
+    func recognize(_ doc: Document, pieceTokens: Int, isCancelled: () -> Bool, onPiece: ([Entity], Int, Int) -> Void) {
         for piece in batches(sizes: doc.sentences.map(\.encoding.count), capacity: pieceTokens) {
             if isCancelled() { return }
             let entities = run([(doc, piece)], decode: decode)[0].flatMap { $0 }

@@ -35,6 +35,10 @@ enum ServeCommand: Command {
                help: "requests not started this long after their body is in get 504"),
         Option(name: "max-body-bytes", value: "N", env: "ZHNER_MAX_BODY_BYTES", defaultText: "\(defaults.maxBodyBytes)",
                help: "largest request body; larger gets 413"),
+        Option(name: "max-document-bytes", value: "N", env: "ZHNER_MAX_DOCUMENT_BYTES", defaultText: "\(defaults.maxDocumentBytes)",
+               help: "largest text/plain document on the /stream routes (spooled to --spool-dir, streamed in flat memory); larger gets 413"),
+        Option(name: "spool-dir", value: "DIR", env: "ZHNER_SPOOL_DIR", defaultText: "$TMPDIR, else /tmp",
+               help: "where those documents wait while they are recognised (unnamed files, gone with their request)"),
         Option(name: "max-memory", value: "SIZE", env: "ZHNER_MAX_MEMORY", defaultText: "the cgroup's memory limit, else none",
                help: "memory the process may use (bytes, or with K/M/G/KiB/MiB/GiB); requests whose memory does not fit get 503 (docs/OPERATIONS.md); none for no budget"),
         Option(name: "max-text-chars", value: "N", env: "ZHNER_MAX_TEXT_CHARS", defaultText: "\(defaults.maxTextCharacters)",
@@ -125,6 +129,8 @@ enum ServeCommand: Command {
         config.batchWaitMilliseconds = try settings.int("batch-wait-ms", default: config.batchWaitMilliseconds, range: 0...10_000)
         config.deadlineMilliseconds = try settings.int("deadline-ms", default: config.deadlineMilliseconds, range: 1...3_600_000)
         config.maxBodyBytes = try settings.int("max-body-bytes", default: config.maxBodyBytes, range: 1...(1 << 30))
+        config.maxDocumentBytes = try settings.int("max-document-bytes", default: config.maxDocumentBytes, range: 1...(1 << 40))
+        if let dir = settings.string("spool-dir") { config.spoolDirectory = dir }
         if let raw = settings.string("max-memory") { config.maxMemoryBytes = try settings.size("max-memory", raw) }
         config.maxTextCharacters = try settings.int("max-text-chars", default: config.maxTextCharacters, range: 1...(1 << 30))
         config.maxBatchTexts = try settings.int("max-batch-texts", default: config.maxBatchTexts, range: 1...1_000_000)

@@ -87,7 +87,7 @@ struct ScoreCalibration: Sendable, Equatable {
             return Float(1 / (1 + exp(-x)))
         }
 
-        func context(of scalars: [Unicode.Scalar], corpus guess: CorpusGuess) -> Context {
+        func context(of shape: TextShape, corpus guess: CorpusGuess) -> Context {
             var c = Context()
             if let scores = guess.scores, scores.count == guess.names.count, !scores.isEmpty {
                 let s = scores.map { Double($0) / temperature }
@@ -96,14 +96,34 @@ struct ScoreCalibration: Sendable, Equatable {
                 let total = e.reduce(0, +)
                 for (name, v) in zip(guess.names, e) { c.corpusProbabilities[name] = v / total }
             }
-            var n = scalars.count
-            while n > 0, scalars[n - 1].properties.isWhitespace { n -= 1 }
+            let n = shape.trimmedCount
             c.logLength = min(max(log(Double(max(n, 1))), lengthRange.lowerBound), lengthRange.upperBound)
-            c.finalPunctuation = n > 0 && finalPunctuation.contains(scalars[n - 1]) ? 1 : 0
-            var latin = 0
-            for s in scalars[..<n] where s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s)) { latin += 1 }
-            c.latinShare = Double(latin) / Double(max(n, 1))
+            c.finalPunctuation = shape.last.map(finalPunctuation.contains) == true ? 1 : 0
+            c.latinShare = Double(shape.latin) / Double(max(n, 1))
             return c
+        }
+    }
+
+    /// What the logistic calibration reads of a text's characters, summed part by part so that a
+    /// text read in parts gets the whole text's numbers (`Recognizer.TextSummary`).
+    struct TextShape: Sendable {
+        /// Code points up to the last that is not White_Space.
+        var trimmedCount = 0
+        /// That last code point.
+        var last: Unicode.Scalar?
+        /// ASCII letters and digits (never White_Space, so all of them are before the trailing run).
+        var latin = 0
+        private var count = 0
+
+        mutating func add(_ part: ArraySlice<Unicode.Scalar>) {
+            for s in part {
+                count += 1
+                if !s.properties.isWhitespace {
+                    trimmedCount = count
+                    last = s
+                }
+                if s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s)) { latin += 1 }
+            }
         }
     }
 
@@ -131,9 +151,16 @@ struct ScoreCalibration: Sendable, Equatable {
     }
 
     /// The context `apply` reads for entities of this text (nil for the isotonic method).
-    func context(of scalars: [Unicode.Scalar], corpus guess: CorpusGuess) -> Context? {
+    func context(of shape: TextShape, corpus guess: CorpusGuess) -> Context? {
         guard case let .logistic(model) = method else { return nil }
-        return model.context(of: scalars, corpus: guess)
+        return model.context(of: shape, corpus: guess)
+    }
+
+    /// `context(of:corpus:)` of a whole text.
+    func context(of scalars: [Unicode.Scalar], corpus guess: CorpusGuess) -> Context? {
+        var shape = TextShape()
+        shape.add(scalars[...])
+        return context(of: shape, corpus: guess)
     }
 
     /// The calibration of the config.json at `path`, or nil when it has none.

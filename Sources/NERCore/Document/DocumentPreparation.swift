@@ -16,23 +16,27 @@ extension Recognizer {
         var scoreContext: ScoreCalibration.Context? = nil
     }
 
-    /// A document of the text's sentences, with the corpus it resembles and its calibration context.
-    private func document(_ scalars: [Unicode.Scalar], _ sentences: [Sentence]) -> Document {
-        let guess = model.corpusGuess(of: scalars)
+    /// A document of the text's sentences, with the corpus the whole text (`summary`) resembles and
+    /// its calibration context.
+    private func document(_ scalars: [Unicode.Scalar], _ sentences: [Sentence], _ summary: TextSummary) -> Document {
+        let guess = model.corpusGuess(summary.corpus)
         return Document(scalars: scalars, sentences: sentences, corpus: guess.id,
-                        scoreContext: calibration?.context(of: scalars, corpus: guess))
+                        scoreContext: calibration?.context(of: summary.shape, corpus: guess))
     }
 
     /// A text that fits one window runs whole, as the model was trained; a longer one is cut into
     /// sentences, each run alone (in overlapping windows if it is itself too long), so a long
-    /// text's entities are exactly those of its sentences tagged one by one.
-    func prepare(_ text: String) -> Document {
+    /// text's entities are exactly those of its sentences tagged one by one. `whole`: the text is
+    /// one part of a longer one, cut at a sentence end (`recognize(part:of:...)`), whose summary
+    /// that is; the part is then cut into sentences however short it is, as the whole text was.
+    func prepare(_ text: String, partOf whole: TextSummary? = nil) -> Document {
         let scalars = Array(text.unicodeScalars)
         let capacity = model.windowCapacity
-        let whole = model.encode(scalars[...])
-        guard whole.count > capacity else {
-            let sentences = whole.count == 0 ? [] : [Sentence(encoding: whole, windows: [TokenWindow(tokens: 0..<whole.count, core: 0..<whole.count)])]
-            return document(scalars, sentences)
+        let encoded = model.encode(scalars[...])
+        let summary = whole ?? self.summary(of: scalars)
+        guard whole != nil || encoded.count > capacity else {
+            let sentences = encoded.count == 0 ? [] : [Sentence(encoding: encoded, windows: [TokenWindow(tokens: 0..<encoded.count, core: 0..<encoded.count)])]
+            return document(scalars, sentences, summary)
         }
         var sentences: [Sentence] = []
         var t = 0
@@ -40,19 +44,19 @@ extension Recognizer {
             // Sentences end at punctuation or line breaks, which are word boundaries, so the
             // whole text's tokens slice exactly into the sentences' own tokenizations.
             let first = t
-            while t < whole.count, Int(whole.starts[t]) < range.upperBound { t += 1 }
+            while t < encoded.count, Int(encoded.starts[t]) < range.upperBound { t += 1 }
             guard t > first else { continue }
             for part in Self.parts(of: first..<t, limit: Self.maxSentenceTokens, cutPriority: { p in
-                Recognizer.cutPriority(before: p, encoding: whole, scalars: scalars)
+                Recognizer.cutPriority(before: p, encoding: encoded, scalars: scalars)
             }) {
-                let encoding = whole.slice(part)
+                let encoding = encoded.slice(part)
                 let windows = Chunker.windows(count: encoding.count, capacity: capacity) { p in
                     Recognizer.cutPriority(before: p, encoding: encoding, scalars: scalars)
                 }
                 sentences.append(Sentence(encoding: encoding, windows: windows))
             }
         }
-        return document(scalars, sentences)
+        return document(scalars, sentences, summary)
     }
 
     /// The most tokens one sentence holds: a longer run without a sentence break (a log line, a

@@ -15,10 +15,12 @@ protocol TokenClassifier: Sendable {
     /// where the model has no such vocabulary or the id is the unknown token (callers then use
     /// the token's source text, as transformers' pipeline does for `[UNK]`).
     func tokenString(_ id: Int32) -> String?
-    /// The corpus a whole text resembles, for models that condition on one (0 = general, the default).
-    func corpus(of scalars: [Unicode.Scalar]) -> Int
-    /// `corpus(of:)` with the detector's score per corpus, which the score calibration reads.
-    func corpusGuess(of scalars: [Unicode.Scalar]) -> CorpusGuess
+    /// Adds the next code points of a text to what its corpus guess reads (models that condition
+    /// on a corpus; the default reads nothing). A text is added whole, or in parts in order.
+    func tally(_ part: ArraySlice<Unicode.Scalar>, into tally: inout CorpusTally)
+    /// The corpus the text `tally` saw resembles, with the detector's score per corpus, which the
+    /// score calibration reads (id 0 = general, the default).
+    func corpusGuess(_ tally: CorpusTally) -> CorpusGuess
     /// Whether tokens have vocabulary strings (`tokenString`), or are the text's own characters.
     var hasTokenStrings: Bool { get }
     /// Emission scores of each window, handed to `consume(index, rows)` as `tokens.count` rows of
@@ -27,11 +29,29 @@ protocol TokenClassifier: Sendable {
 }
 
 extension TokenClassifier {
-    func corpus(of scalars: [Unicode.Scalar]) -> Int { 0 }
-    func corpusGuess(of scalars: [Unicode.Scalar]) -> CorpusGuess { CorpusGuess(id: corpus(of: scalars)) }
+    func tally(_ part: ArraySlice<Unicode.Scalar>, into tally: inout CorpusTally) {}
+    func corpusGuess(_ tally: CorpusTally) -> CorpusGuess { CorpusGuess() }
+
+    /// The corpus a whole text resembles.
+    func corpus(of scalars: [Unicode.Scalar]) -> Int {
+        var t = CorpusTally()
+        tally(scalars[...], into: &t)
+        return corpusGuess(t).id
+    }
 }
 
-/// The corpus a text resembles (`TokenClassifier.corpusGuess(of:)`): its id (0 = general) and, for a
+/// What a corpus detector has read of a text so far (`TokenClassifier.tally`): the last character
+/// (the left half of the next bigram) and the running detector sums.
+public struct CorpusTally: Sendable {
+    /// The previous code point as the model normalised it; nil at the text's start.
+    var previous: UInt32?
+    /// Bias plus the detector rows of the bigrams so far (empty until the first).
+    var sums: [Float] = []
+    /// Bigrams the detector knew.
+    var known = 0
+}
+
+/// The corpus a text resembles (`TokenClassifier.corpusGuess(_:)`): its id (0 = general) and, for a
 /// model with a corpus detector that saw enough known bigrams, the detector's score per corpus
 /// (`names`, the general corpus left out, in the model's order).
 struct CorpusGuess: Sendable {

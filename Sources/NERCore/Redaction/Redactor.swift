@@ -30,9 +30,14 @@ public struct RedactionCursor {
     public private(set) var position = 0
     public fileprivate(set) var redactedPosition = 0
 
-    public init(_ text: String) {
+    /// `position`, `redactedPosition`: where `text` starts in the original and the redacted text,
+    /// when it is one part of a longer text redacted part by part (offsets then count from the
+    /// longer text's start).
+    public init(_ text: String, position: Int = 0, redactedPosition: Int = 0) {
         scalars = text.unicodeScalars
         index = scalars.startIndex
+        self.position = position
+        self.redactedPosition = redactedPosition
     }
 
     /// The code points from `position` up to `target` (or the text's end), consumed.

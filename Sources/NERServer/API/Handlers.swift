@@ -18,7 +18,7 @@ final class APIHandler: HTTPHandler {
     private let scheduler: Scheduler
     private let lexicons: LexiconStore
     let budget: MemoryBudget
-    private let decoders: DecodePool
+    let decoders: DecodePool
     private let model = Mutex<Model?>(nil)
     private let draining = Atomic<Bool>(false)
     private let exchanges = Atomic<Int>(0)
@@ -78,16 +78,19 @@ final class APIHandler: HTTPHandler {
                 return APIError(status: 401, code: "unauthorized", message: "send a valid API key as Authorization: Bearer <key>",
                                 headers: [("WWW-Authenticate", "Bearer")]).response
             }
-            if route.isInference { return checkUpload(ex) }
+            if route.isInference { return checkUpload(ex, route) }
             return get(route)
         }
     }
 
     /// Refusals that need no body: wrong content type, or a declared length over the limit.
-    private func checkUpload(_ ex: Exchange) -> HTTPResponse? {
-        guard let type = ex.header("Content-Type"), Self.isJSON(type) else {
+    private func checkUpload(_ ex: Exchange, _ route: Route) -> HTTPResponse? {
+        let type = ex.header("Content-Type") ?? ""
+        if route.takesDocuments, Self.isPlainText(type) { return spoolDocument(ex) }
+        guard Self.isJSON(type) else {
             return APIError(status: 415, code: "unsupported_media_type",
-                            message: "send the body as Content-Type: application/json (UTF-8)").response
+                            message: route.takesDocuments ? "send the body as Content-Type: application/json (UTF-8), or a document as text/plain; charset=utf-8"
+                                                          : "send the body as Content-Type: application/json (UTF-8)").response
         }
         let declared = ex.header("Content-Length").flatMap(Int.init)
         if let declared, declared > config.maxBodyBytes { return bodyTooLarge().response }
@@ -96,7 +99,7 @@ final class APIHandler: HTTPHandler {
     }
 
     /// Sets the request's charge to `bytes` (`MemoryBudget`); the error to answer when it does not fit.
-    private func charge(_ ex: Exchange, _ bytes: Int) -> APIError? {
+    func charge(_ ex: Exchange, _ bytes: Int) -> APIError? {
         switch budget.recharge(from: ex.request.charged, to: bytes) {
         case .done:
             ex.request.charged = bytes
@@ -111,9 +114,14 @@ final class APIHandler: HTTPHandler {
     }
 
     /// `application/json`, optionally with `charset=utf-8`.
-    static func isJSON(_ contentType: String) -> Bool {
+    static func isJSON(_ contentType: String) -> Bool { isMediaType(contentType, "application/json") }
+
+    /// `text/plain`, optionally with `charset=utf-8`: a document for a streaming route.
+    static func isPlainText(_ contentType: String) -> Bool { isMediaType(contentType, "text/plain") }
+
+    private static func isMediaType(_ contentType: String, _ type: String) -> Bool {
         let parts = contentType.lowercased().split(separator: ";").map { $0.trimmingSpaces() }
-        guard parts.first == "application/json" else { return false }
+        guard parts.first.map(String.init) == type else { return false }
         return parts.dropFirst().allSatisfy { !$0.hasPrefix("charset=") || $0 == "charset=utf-8" || $0 == "charset=\"utf-8\"" }
     }
 
@@ -173,6 +181,9 @@ final class APIHandler: HTTPHandler {
         for type in state.types where !limits.entityTypes.contains(type) {
             limits.entityTypes.append(type)
         }
+        if let spool = ex.spool {
+            return documentReceived(route, spool, options: ex.header(Self.optionsHeader), limits, state.lexicon, ex, runnable: runnable)
+        }
         let body = ex.takeBody()
         ex.request.admitted = true
         decoders.submit { [self, limits] in
@@ -196,7 +207,8 @@ final class APIHandler: HTTPHandler {
             return respondEntities(route, [], ex)
         }
         if route == .stream {
-            return try submit(.stream { [self] recognizer in stream(request, lexicon, ex, recognizer) }, request, ex, runnable: runnable)
+            return try submit(.stream { [self] recognizer in stream(request, .whole(request.texts[0]), lexicon, ex, recognizer) },
+                              request, ex, runnable: runnable, memory: streamCharge(request))
         }
         try submit(.texts(request.texts) { [self] results in
             let final = zip(request.texts, results).map { text, model in
@@ -205,22 +217,24 @@ final class APIHandler: HTTPHandler {
             }
             final.forEach(metrics.recordEntities)
             respondEntities(route, final, ex)
-        }, request, ex, runnable: runnable)
+        }, request, ex, runnable: runnable, memory: workCharge(request, redaction: false))
+    }
+
+    /// The memory (`MemoryBudget`) of `request`'s texts answered whole.
+    func workCharge(_ request: InferenceRequest, redaction: Bool) -> Int {
+        MemoryBudget.workCharge(characters: request.characters, utf8Bytes: request.texts.reduce(0) { $0 + $1.utf8.count },
+                                redaction: redaction)
+    }
+
+    /// The memory of `request`'s one text, streamed.
+    func streamCharge(_ request: InferenceRequest) -> Int {
+        MemoryBudget.streamCharge(utf8Bytes: request.texts.reduce(0) { $0 + $1.utf8.count }, pieceTokens: config.streamPieceTokens)
     }
 
     /// Queues `work`, the inference of `request`, for a worker; a full queue or a deadline already
-    /// passed is the error to answer.
-    func submit(_ work: InferenceJob.Work, _ request: InferenceRequest, _ ex: Exchange, runnable: UInt64) throws(APIError) {
-        // The body's charge becomes the work's: what the texts, their entities and the answer
-        // not yet read can take.
-        let utf8Bytes = request.texts.reduce(0) { $0 + $1.utf8.count }
-        let needed: Int
-        if case .stream = work {
-            needed = MemoryBudget.streamCharge(utf8Bytes: utf8Bytes, pieceTokens: config.streamPieceTokens)
-        } else {
-            needed = MemoryBudget.workCharge(characters: request.characters, utf8Bytes: utf8Bytes,
-                                             redaction: Route(rawValue: ex.path)?.isRedaction == true)
-        }
+    /// passed is the error to answer. The body's charge becomes the work's, `memory`: what the
+    /// texts, their entities and the answer not yet read can take.
+    func submit(_ work: InferenceJob.Work, _ request: InferenceRequest, _ ex: Exchange, runnable: UInt64, memory needed: Int) throws(APIError) {
         if let e = charge(ex, needed) { throw e }
         let deadline = runnable + UInt64(config.deadlineMilliseconds) * 1_000_000
         let job = InferenceJob(work: work, characters: request.characters, deadline: deadline,
@@ -236,7 +250,7 @@ final class APIHandler: HTTPHandler {
     }
 
     /// The client is gone: the work stops, and the connection (held open while suspended) closes.
-    private func cancel(_ ex: Exchange) {
+    func cancel(_ ex: Exchange) {
         metrics.recordCancelled()
         ex.abandon()
     }
@@ -266,9 +280,9 @@ final class APIHandler: HTTPHandler {
 
     /// `/v1/entities/stream`: each piece's entities (`StreamedEntities`), so the lines add up to
     /// `/v1/entities`' answer.
-    private func stream(_ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange, _ recognizer: Recognizer) {
+    func stream(_ request: InferenceRequest, _ text: StreamedText, _ lexicon: UserLexicon?, _ ex: Exchange, _ recognizer: Recognizer) {
         var found = 0
-        streamPieces(request, lexicon, ex, recognizer) { entities, processed, total in
+        streamPieces(request, text, lexicon, ex, recognizer) { _, entities, processed, total in
             found += entities.count
             var line = "{\"entities\": "
             JSONWriter.appendEntities(entities, to: &line)
@@ -276,30 +290,6 @@ final class APIHandler: HTTPHandler {
         } summary: {
             "{\"done\": true, \"entities_total\": \(found), "
         }
-    }
-
-    /// NDJSON: one line per piece as it is computed, made by `line` from the piece's final
-    /// entities and the code points covered so far, then `summary` and the trailer. Once the
-    /// client is gone no further piece is computed.
-    func streamPieces(_ request: InferenceRequest, _ lexicon: UserLexicon?, _ ex: Exchange, _ recognizer: Recognizer,
-                      line: (_ entities: [Entity], _ processed: Int, _ total: Int) -> String, summary: () -> String) {
-        ex.beginStream(HTTPResponse(status: 200, contentType: "application/x-ndjson", body: []))
-        var pieces = StreamedEntities(text: request.texts[0], lexicon: lexicon, patternTypes: request.patternTypes, types: request.types)
-        var counted = 0
-        var gone = false
-        recognizer.recognize(request.texts[0], pieceTokens: config.streamPieceTokens, isCancelled: {
-            gone = ex.clientGone
-            return gone
-        }) { model, processed, total in
-            metrics.recordCharacters(processed - counted)
-            counted = processed
-            let entities = pieces.piece(model: model, processed: processed, total: total)
-            metrics.recordEntities(entities)
-            ex.write(line(entities, processed, total))
-        }
-        if gone { return cancel(ex) }
-        ex.write(summary() + trailer(ex) + "}\n")
-        ex.end()
     }
 
     func completed(_ ex: Exchange, ending: Ending) {

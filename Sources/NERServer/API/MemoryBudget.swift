@@ -121,6 +121,14 @@ final class MemoryBudget: Sendable {
         2 * utf8Bytes + entityLists(2 * pieceTokens) + 2 * Exchange.unsentStreamLimit
     }
 
+    /// For a document spooled to a file (`BodySpool`), recognised a part at a time: one part as
+    /// code points, text, tokens and sentences (≤ 64 bytes per code point), its lexicon and pattern
+    /// entities (up to one per code point), and the stream's piece and unsent lines. The document
+    /// itself is on disk: the charge does not grow with it.
+    static func documentCharge(partCharacters: Int, pieceTokens: Int) -> Int {
+        streamCharge(utf8Bytes: 4 * partCharacters, pieceTokens: pieceTokens) + 64 * partCharacters + entityLists(partCharacters)
+    }
+
     /// At most one entity per code point, in the model's list and the final one, each up to
     /// twice its length in capacity (arrays grow by doubling).
     private static func entityLists(_ characters: Int) -> Int { 4 * MemoryLayout<Entity>.stride * characters }

@@ -7,14 +7,11 @@ extension APIHandler {
     /// Decodes the body (on a decoding thread) and queues its redaction.
     func redact(_ route: Route, _ body: [UInt8], _ limits: RequestLimits, _ lexicon: UserLexicon?, _ ex: Exchange,
                 runnable: UInt64) throws(APIError) {
-        var limits = limits
-        // Without "patterns": the server's --patterns, but at least pii. A redaction that leaves
-        // phone and identity numbers in place is no redaction.
-        if limits.patterns == .none { limits.patterns = .pii }
         let r = try RedactionRequest(body, limits: limits, key: config.redactionKey, stream: route == .redactStream)
         ex.request.characters = r.request.characters
         if route == .redactStream {
-            return try submit(.stream { [self] recognizer in streamRedaction(r, lexicon, ex, recognizer) }, r.request, ex, runnable: runnable)
+            return try submit(.stream { [self] recognizer in streamRedaction(r, .whole(r.request.texts[0]), lexicon, ex, recognizer) },
+                              r.request, ex, runnable: runnable, memory: streamCharge(r.request))
         }
         guard !r.request.texts.isEmpty else { return ex.respond(.json(200, answer(r, [], ex))) }
         try submit(.texts(r.request.texts) { [self] results in
@@ -27,7 +24,7 @@ extension APIHandler {
                 return redactor.redact(text, entities: entities)
             }
             ex.respond(.json(200, answer(r, redactions, ex)))
-        }, r.request, ex, runnable: runnable)
+        }, r.request, ex, runnable: runnable, memory: workCharge(r.request, redaction: true))
     }
 
     /// `{"text": ..., "items": [...], ...}`, or for `"texts"` `{"results": [{"text": ..., "items": [...]}, ...], ...}`.
@@ -48,15 +45,22 @@ extension APIHandler {
     }
 
     /// NDJSON: each piece of the text redacted as its entities come, then the summary line of
-    /// `/v1/entities/stream` (`entities_total`: the items of all pieces). The
-    /// lines' texts joined are `/v1/redact`'s text, and their items its items, offsets included
-    /// (both count from the start of the whole text). A piece ends where the model's piece ends,
-    /// or at the end of an entity that crosses it; `processed` says where.
-    private func streamRedaction(_ r: RedactionRequest, _ lexicon: UserLexicon?, _ ex: Exchange, _ recognizer: Recognizer) {
+    /// `/v1/entities/stream` (`entities_total`: the items of all pieces). The lines' texts joined
+    /// are `/v1/redact`'s text, and their items its items, offsets included (both count from the
+    /// start of the whole text). A piece ends where the model's piece ends, or at the end of an
+    /// entity that crosses it; `processed` says where. A document's parts share one redactor, so
+    /// its pseudonyms hold across the whole document.
+    func streamRedaction(_ r: RedactionRequest, _ text: StreamedText, _ lexicon: UserLexicon?, _ ex: Exchange, _ recognizer: Recognizer) {
         var redactor = Redactor(policy: r.policy)
-        var cursor = RedactionCursor(r.request.texts[0])
+        var cursor = RedactionCursor("")
+        var cursorPart = -1
         var replaced = 0
-        streamPieces(r.request, lexicon, ex, recognizer) { entities, processed, total in
+        streamPieces(r.request, text, lexicon, ex, recognizer) { part, entities, processed, total in
+            if part.start != cursorPart {
+                // A part goes on where the previous one ended, in both texts.
+                cursor = RedactionCursor(part.text, position: part.start, redactedPosition: cursor.redactedPosition)
+                cursorPart = part.start
+            }
             let piece = redactor.redact(&cursor, upTo: processed, entities: entities)
             replaced += piece.items.count
             var line = "{"

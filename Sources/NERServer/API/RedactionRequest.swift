@@ -16,21 +16,46 @@ struct RedactionRequest: Sendable {
     static let parameters: [String: [String]] = ["replace": ["template"], "mask": ["keep_first", "keep_last", "mask_char"],
                                                  "hash": ["length"], "pseudonym": [], "keep": []]
 
+    /// Each field but the text: what a document's `Zhner-Options` header may hold.
+    static let optionFields: Set<String> = ["types", "patterns", "operators", "include_originals"]
+
     init(_ body: [UInt8], limits: RequestLimits, key: RedactionKey?, stream: Bool) throws(APIError) {
         let texts: Set<String> = stream ? ["text"] : ["text", "texts"]
-        let object = try RequestDecoding.jsonObject(body, fields: texts.union(["types", "patterns", "operators", "include_originals"]))
-        batch = object["texts"] != nil
+        let object = try RequestDecoding.jsonObject(body, fields: texts.union(Self.optionFields))
+        let batch = object["texts"] != nil
         if batch, object["text"] != nil { throw .badRequest("conflicting_fields", "send \"text\" or \"texts\", not both") }
         if !batch, object["text"] == nil {
             throw .badRequest("missing_field", stream ? "the body needs a \"text\" string" : "the body needs a \"text\" string or a \"texts\" array of strings")
         }
-        request = batch ? try RequestDecoding.batch(object, limits: limits) : try RequestDecoding.single(object, limits: limits)
+        let limits = Self.limits(limits)
+        try self.init(batch ? try RequestDecoding.batch(object, limits: limits) : try RequestDecoding.single(object, limits: limits),
+                      object, limits: limits, key: key, batch: batch)
+    }
+
+    /// A document's redaction (`Documents.swift`): the options without the text, whose code points
+    /// the stream counts as it reads them.
+    init(options object: [String: Any], limits: RequestLimits, key: RedactionKey?) throws(APIError) {
+        let limits = Self.limits(limits)
+        try self.init(try RequestDecoding.request([], object, limits: limits, characters: 0), object, limits: limits, key: key, batch: false)
+    }
+
+    private init(_ request: InferenceRequest, _ object: [String: Any], limits: RequestLimits, key: RedactionKey?, batch: Bool) throws(APIError) {
+        self.request = request
+        self.batch = batch
         switch object["include_originals"] {
         case nil: originals = false
         case let flag? where RequestDecoding.typeName(flag) == "a boolean": originals = (flag as! NSNumber).boolValue
         case let other?: throw .badRequest("wrong_type", "\"include_originals\" must be true or false, got \(RequestDecoding.typeName(other))")
         }
         policy = try Self.policy(object["operators"], types: limits.entityTypes + PatternType.allCases.map(\.rawValue), key: key)
+    }
+
+    /// Without "patterns": the server's --patterns, but at least pii. A redaction that leaves
+    /// phone and identity numbers in place is no redaction.
+    private static func limits(_ limits: RequestLimits) -> RequestLimits {
+        var limits = limits
+        if limits.patterns == .none { limits.patterns = .pii }
+        return limits
     }
 
     /// `"operators": {"PER": {"type": "pseudonym"}, "default": {"type": "mask"}, ...}`.

@@ -70,7 +70,7 @@ enum RequestDecoding {
     }
 
     /// The request of `texts` with the body's `"types"` and `"patterns"`, checked.
-    private static func request(_ texts: [String], _ object: [String: Any], limits: RequestLimits,
+    static func request(_ texts: [String], _ object: [String: Any], limits: RequestLimits,
                                 characters: Int) throws(APIError) -> InferenceRequest {
         let types = try types(object, limits: limits)
         let mode = try patterns(object) ?? limits.patterns
@@ -90,32 +90,33 @@ enum RequestDecoding {
         return mode
     }
 
-    static func jsonObject(_ body: [UInt8], fields: Set<String>) throws(APIError) -> [String: Any] {
-        guard !body.isEmpty else { throw .badRequest("invalid_json", "the body is empty; send a JSON object") }
+    /// `source`: what the bytes are, for messages (a document's options come in a header).
+    static func jsonObject(_ body: [UInt8], fields: Set<String>, source: String = "the body") throws(APIError) -> [String: Any] {
+        guard !body.isEmpty else { throw .badRequest("invalid_json", "\(source) is empty; send a JSON object") }
         // Checked before parsing so that bad bytes get their own answer, not a generic parse error.
         guard String(validating: body, as: UTF8.self) != nil else {
-            throw .badRequest("invalid_utf8", "the body is not valid UTF-8")
+            throw .badRequest("invalid_utf8", "\(source) is not valid UTF-8")
         }
         // Foundation's parser takes a NUL among the first four bytes for UTF-16 or UTF-32 and decodes
         // the body as that. UTF-8 JSON has no NUL byte anywhere, and the API takes UTF-8 only.
         guard !body.prefix(4).contains(0) else {
-            throw .badRequest("invalid_utf8", "the body is not UTF-8 (it starts as UTF-16 or UTF-32 would)")
+            throw .badRequest("invalid_utf8", "\(source) is not UTF-8 (it starts as UTF-16 or UTF-32 would)")
         }
         let parsed: Any
         do {
             parsed = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
         } catch {
-            throw .badRequest("invalid_json", "the body is not valid JSON")
+            throw .badRequest("invalid_json", "\(source) is not valid JSON")
         }
         guard !hasTrailingComma(body) else {
-            throw .badRequest("invalid_json", "the body is not valid JSON: a comma before } or ]")
+            throw .badRequest("invalid_json", "\(source) is not valid JSON: a comma before } or ]")
         }
         guard let object = parsed as? [String: Any] else {
-            throw .badRequest("wrong_type", "the body must be a JSON object, got \(typeName(parsed))")
+            throw .badRequest("wrong_type", "\(source) must be a JSON object, got \(typeName(parsed))")
         }
         // Unknown fields are refused: a typo such as "type" for "types" would otherwise pass silently.
         if object.keys.contains(where: { !fields.contains($0) }) {
-            throw .badRequest("unknown_field", "the body has a field other than \(fields.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
+            throw .badRequest("unknown_field", "\(source) has a field other than \(fields.sorted().map { "\"\($0)\"" }.joined(separator: ", "))")
         }
         return object
     }

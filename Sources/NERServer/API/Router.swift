@@ -18,6 +18,9 @@ enum Route: String, CaseIterable, Sendable {
     /// Answered by `RedactHandler.swift`.
     var isRedaction: Bool { self == .redact || self == .redactStream }
 
+    /// Also takes a document, `text/plain` (docs/API.md, "Documents").
+    var takesDocuments: Bool { self == .stream || self == .redactStream }
+
     /// What the `--probe-port` listener serves.
     var isProbe: Bool { self == .healthz || self == .readyz }
 

@@ -24,6 +24,11 @@ public struct ServerConfig: Sendable {
     /// never run.
     public var deadlineMilliseconds = 10_000
     public var maxBodyBytes = 1 << 20
+    /// Largest document sent as `text/plain` to a streaming route. Such a body goes to a file in
+    /// `spoolDirectory`, not memory, and is recognised a part at a time, so it is bounded by disk.
+    public var maxDocumentBytes = 64 << 20
+    /// Where documents are spooled (files without a name, gone when their request ends).
+    public var spoolDirectory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
     /// Bytes the whole process may use (`MemoryBudget`): requests whose memory does not fit are
     /// answered 503. Defaults to the cgroup's memory limit when one is set; nil for no budget.
     public var maxMemoryBytes: Int? = MemoryBudget.cgroupLimit()
@@ -74,6 +79,7 @@ public struct ServerConfig: Sendable {
     public func validate() throws(ServerError) {
         let positive: [(String, Int)] = [
             ("workers", workers), ("queue", queueCapacity), ("max-body-bytes", maxBodyBytes),
+            ("max-document-bytes", maxDocumentBytes),
             ("max-text-chars", maxTextCharacters), ("max-batch-texts", maxBatchTexts),
             ("stream-piece-tokens", streamPieceTokens), ("max-connections", maxConnections),
             ("connection-timeout-s", connectionTimeoutSeconds), ("request-timeout-s", requestTimeoutSeconds), ("deadline-ms", deadlineMilliseconds),
@@ -90,6 +96,11 @@ public struct ServerConfig: Sendable {
         guard batchWaitMilliseconds >= 0 else { throw .config("batch-wait-ms must not be negative") }
         guard maxBatchTokens >= 512 else { throw .config("max-batch-tokens must hold one 512-token window, got \(maxBatchTokens)") }
         if apiKeys.contains(where: \.isEmpty) { throw .config("an API key is empty") }
+        do {
+            _ = try BodySpool(directory: spoolDirectory, limit: 0)
+        } catch {
+            throw .config("spool-dir \(spoolDirectory) cannot hold documents: \(error.description)")
+        }
         let address = try ListenAddress(host: host, port: port)
         if !address.isLoopback, apiKeys.isEmpty, !insecureNoAuth {
             throw .config("""

@@ -201,7 +201,11 @@ final class Exchange: @unchecked Sendable {
         }
     }
 
+    /// Where the body goes instead of `body`, when the handler chose a file for it (`BodySpool`).
+    var spool: BodySpool?
+
     func appendBody(_ bytes: UnsafeRawBufferPointer, limit: Int) {
+        if let spool { return spool.append(bytes) }
         guard !bodyExceeded else { return }
         guard body.count + bytes.count <= limit else {
             // Past the limit the rest is read and dropped, so memory stays at the limit.

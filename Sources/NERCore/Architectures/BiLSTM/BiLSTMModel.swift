@@ -60,18 +60,20 @@ struct BiLSTMModel: TokenClassifier {
     func tokenString(_ id: Int32) -> String? { nil }
     var hasTokenStrings: Bool { false }
 
-    func corpus(of scalars: [Unicode.Scalar]) -> Int { corpusGuess(of: scalars).id }
-
-    /// One pass over the text's left bigrams gives both the corpus id and the detector's scores.
-    func corpusGuess(of scalars: [Unicode.Scalar]) -> CorpusGuess {
-        guard let conditioning = encoder.weights.corpora else { return CorpusGuess() }
-        var previous = config.bos
-        let ids = scalars.map { s in
+    func tally(_ part: ArraySlice<Unicode.Scalar>, into tally: inout CorpusTally) {
+        guard let conditioning = encoder.weights.corpora else { return }
+        var previous = tally.previous ?? config.bos
+        for s in part {
             let c = encoder.normalizer.apply(s)
-            defer { previous = c }
-            return encoder.vocabulary.bigramID(previous, c)
+            conditioning.add(encoder.vocabulary.bigramID(previous, c), to: &tally)
+            previous = c
         }
-        return CorpusGuess(id: conditioning.detect(leftBigrams: ids), scores: conditioning.scores(leftBigrams: ids),
+        tally.previous = previous
+    }
+
+    func corpusGuess(_ tally: CorpusTally) -> CorpusGuess {
+        guard let conditioning = encoder.weights.corpora else { return CorpusGuess() }
+        return CorpusGuess(id: conditioning.detect(tally), scores: conditioning.scores(tally),
                            names: Array(conditioning.names.dropFirst()))
     }
 

@@ -32,11 +32,11 @@ struct CorpusConditioning: @unchecked Sendable {
         minBigrams = c.domainMinBigrams
     }
 
-    /// The corpus id of a text, given its left-bigram ids (position order): 1 + the argmax of the bias
-    /// plus the summed detector rows (float32, ties to the lower id), or 0 (general) below `minBigrams`
+    /// The corpus id of the text whose left bigrams `tally` summed: 1 + the argmax of the bias plus
+    /// the summed detector rows (float32, ties to the lower id), or 0 (general) below `minBigrams`
     /// known ones.
-    func detect(leftBigrams ids: [Int]) -> Int {
-        guard let score = scores(leftBigrams: ids) else { return 0 }
+    func detect(_ tally: CorpusTally) -> Int {
+        guard let score = scores(tally) else { return 0 }
         var best = 0
         for j in 1..<score.count where score[j] > score[best] { best = j }
         return best + 1
@@ -45,15 +45,19 @@ struct CorpusConditioning: @unchecked Sendable {
     /// Each corpus's detector score (bias plus the summed detector rows, float32 in position order;
     /// `names.count − 1` of them, the general corpus left out), or nil below `minBigrams` known bigrams.
     /// `detect` picks their argmax; the score calibration (ScoreCalibration) reads all of them.
-    func scores(leftBigrams ids: [Int]) -> [Float]? {
+    func scores(_ tally: CorpusTally) -> [Float]? {
+        guard tally.known >= minBigrams else { return nil }
+        return tally.sums.isEmpty ? (0..<names.count - 1).map { bias[$0] } : tally.sums
+    }
+
+    /// One more left bigram id, in text order. Summed in the same order whether the text comes
+    /// whole or in parts (a document read from a file), so both get the same float32 scores.
+    func add(_ id: Int, to tally: inout CorpusTally) {
         let k = names.count - 1
-        guard ids.lazy.filter({ $0 != 0 }).count >= minBigrams else { return nil }
-        var score = (0..<k).map { bias[$0] }
-        for id in ids {
-            let row = detector + id * k
-            for j in 0..<k { score[j] += row[j] }
-        }
-        return score
+        if tally.sums.isEmpty { tally.sums = (0..<k).map { bias[$0] } }
+        if id != 0 { tally.known += 1 }
+        let row = detector + id * k
+        for j in 0..<k { tally.sums[j] += row[j] }
     }
 
     /// Adds corpus `id`'s gate change to one token's 8H gate pre-activations.

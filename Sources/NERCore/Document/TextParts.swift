@@ -1,0 +1,38 @@
+/// What the model and the score calibration read of a whole text rather than of one sentence: the
+/// corpus it resembles and its shape (length, last character, share of Latin letters and digits).
+/// A text too long to hold at once (a document the server spooled to a file) is summarised part by
+/// part first (`Recognizer.summarize`), then recognised part by part
+/// (`Recognizer.recognize(part:of:...)`) with the whole text's summary, so its entities and scores
+/// are the whole text's.
+public struct TextSummary: Sendable {
+    var corpus = CorpusTally()
+    var shape = ScoreCalibration.TextShape()
+
+    public init() {}
+}
+
+extension Recognizer {
+    /// Adds the next part of a text (parts in order, nothing left out) to its summary.
+    public func summarize(_ part: some Sequence<Unicode.Scalar>, into summary: inout TextSummary) {
+        let scalars = Array(part)
+        model.tally(scalars[...], into: &summary.corpus)
+        // The shape is only read by a calibration that takes a context; others skip the pass.
+        if calibration?.needsContext == true { summary.shape.add(scalars[...]) }
+    }
+
+    func summary(of scalars: [Unicode.Scalar]) -> TextSummary {
+        var s = TextSummary()
+        summarize(scalars, into: &s)
+        return s
+    }
+
+    /// `recognize(_:pieceTokens:isCancelled:onPiece:)` of one part of a longer text whose summary
+    /// is `whole`. A part must end where the whole text's sentence splitting ends a sentence
+    /// (`TextSegments` cuts so), or at the text's end: the parts' entities, offsets shifted by
+    /// where each part starts, are then exactly the whole text's. `onPiece`'s code points count
+    /// within the part.
+    public func recognize(part: String, of whole: TextSummary, pieceTokens: Int, isCancelled: () -> Bool = { false },
+                          onPiece: ([Entity], Int, Int) -> Void) {
+        recognize(prepare(part, partOf: whole), pieceTokens: pieceTokens, isCancelled: isCancelled, onPiece: onPiece)
+    }
+}
