@@ -112,6 +112,25 @@ import Testing
         #expect(server.terminate() == 0)
     }
 
+    /// A document with no sentence end is cut every 32,768 code points: its entities are the JSON
+    /// body's, but for those at a cut, and it is streamed whole.
+    @Test func unbrokenDocument() throws {
+        let server = try ServerProcess(["--max-body-bytes", "\(1 << 20)", "--max-text-chars", "100000"])
+        let text = String(repeating: "张伟在北京和上海工作", count: 8_000)
+        let json = try Self.lines(try server.post("/v1/entities/stream", json: Texts.json(["text": text])))
+        let doc = try Self.lines(try server.request("POST", "/v1/entities/stream", headers: Self.plain(), body: Data(text.utf8)))
+        #expect(doc.dropLast().last?["processed"] as? Int == 80_000)
+        func away(_ entities: [[String: Any]]) -> [[String: Any]] {
+            // Entities touching a cut (crossing it, or ending or starting there) may differ.
+            entities.filter { e in ![32_768, 65_536].contains { ((e["start"] as! Int)...(e["end"] as! Int)).contains($0) } }
+        }
+        let found = doc.dropLast().flatMap { $0["entities"] as! [[String: Any]] }
+        let expected = json.dropLast().flatMap { $0["entities"] as! [[String: Any]] }
+        #expect(found.count > 10_000)
+        #expect(Texts.canonical(away(found)) == Texts.canonical(away(expected)))
+        #expect(server.terminate() == 0)
+    }
+
     /// A spool directory that cannot hold files stops the server at start, saying which.
     @Test func unusableSpoolDirectory() throws {
         #expect(throws: ServerProcess.StartFailure.self) { try ServerProcess(["--spool-dir", "/nonexistent-zhner-spool"]) }
