@@ -26,6 +26,10 @@ the out-of-fold scores of all entities of a split give its ECE, so every dev ent
 is scored by a fit that saw it. The ECE reported is the mean over 5 such fold assignments (seeds
 0-4), with their range: one assignment alone moves MSRA's figure by about ±0.005. Next to each ECE: its noise floor, the ECE that outcomes drawn from
 a perfectly calibrated model with the same scores show (mean and 95th percentile of 1000 draws).
+That floor is the plug-in ECE's upward bias from sampling noise, large on a small set (Weibo dev); so
+beside it stand Kumar, Liang & Ma (2019)'s debiased estimate of the L2 calibration error over the same
+bins, which subtracts that noise bin by bin, a bootstrap 95% interval of the plug-in (entities resampled), and
+per bin a Wilson interval of the share right, to see whether any bin's miss is more than noise.
 The per-type isotonic maps fitted before (method "isotonic") are measured the same way for comparison.
 """
 import argparse
@@ -34,6 +38,7 @@ import math
 import os
 import subprocess
 import tempfile
+from statistics import NormalDist
 
 import numpy as np
 from safetensors.numpy import load_file
@@ -48,6 +53,7 @@ MAX_POINTS = 48
 FOLDS = 5
 REPEATS = 5  # fold assignments (seeds 0..4): the ECE reported is their mean
 SIMULATIONS = 1000
+BOOTSTRAPS = 1000
 L2 = 3e-3  # on the equal-weight mean log loss; the intercept is not penalised
 
 # The logistic calibration's fixed transforms (written into the config; ScoreCalibration.swift reads them).
@@ -252,26 +258,78 @@ def apply(cal, o):
     return float(np.interp(o["raw"], c["x"], c["y"]))
 
 
-def ece(scores, correct):
-    """Expected calibration error over BINS equal-width bins, and the per-bin (mean score, accuracy, n)."""
-    scores, correct = np.asarray(scores), np.asarray(correct, dtype=float)
-    if len(scores) == 0:
-        return 0.0, []
+def bins_of(scores, correct):
+    """The non-empty ones of BINS equal-width bins: (mean score, accuracy, entities) each."""
+    scores, correct = np.asarray(scores, dtype=float), np.asarray(correct, dtype=float)
     idx = np.minimum((scores * BINS).astype(int), BINS - 1)
-    total, bins = 0.0, []
-    for b in range(BINS):
-        m = idx == b
-        if m.any():
-            total += m.sum() / len(scores) * abs(scores[m].mean() - correct[m].mean())
-            bins.append((float(scores[m].mean()), float(correct[m].mean()), int(m.sum())))
-    return float(total), bins
+    n = np.bincount(idx, minlength=BINS)
+    s = np.bincount(idx, scores, minlength=BINS)
+    y = np.bincount(idx, correct, minlength=BINS)
+    return [(float(s[b] / n[b]), float(y[b] / n[b]), int(n[b])) for b in range(BINS) if n[b]]
+
+
+def ece(scores, correct):
+    """Expected calibration error over BINS equal-width bins (the plug-in estimate), and the bins."""
+    bins = bins_of(scores, correct)
+    total = sum(n for _, _, n in bins)
+    return float(sum(n / total * abs(s - y) for s, y, n in bins)) if bins else 0.0, bins
+
+
+def debiased_ce(scores, correct):
+    """Kumar, Liang & Ma (2019)'s debiased estimate of the L2 calibration error over the same bins. A bin's
+    squared plug-in gap overstates its true squared gap by the variance of its accuracy, mu(1 - mu) / n,
+    in expectation; y(1 - y) / (n - 1) estimates that variance without bias, so subtracting it makes the
+    weighted sum unbiased for the binned squared error. Reported as its square root, clipped at 0. A bin of
+    one entity has no variance estimate and counts 0, as in their code."""
+    bins = bins_of(scores, correct)
+    total = sum(n for _, _, n in bins)
+    sq = sum(n / total * ((s - y) ** 2 - y * (1 - y) / (n - 1)) for s, y, n in bins if n > 1)
+    return math.sqrt(max(sq, 0.0))
+
+
+ESTIMATORS = {"ece": lambda s, y: ece(s, y)[0], "debiased": debiased_ce}
 
 
 def noise_floor(scores, rng):
-    """ECE of outcomes drawn from a perfectly calibrated model with these scores: (mean, 95th percentile)."""
+    """Each estimator on outcomes drawn from a perfectly calibrated model with these scores: (mean, 95th
+    percentile) over SIMULATIONS draws, the same draws for every estimator."""
     scores = np.asarray(scores)
-    draws = [ece(scores, rng.random(len(scores)) < scores)[0] for _ in range(SIMULATIONS)]
-    return float(np.mean(draws)), float(np.percentile(draws, 95))
+    draws = [rng.random(len(scores)) < scores for _ in range(SIMULATIONS)]
+    return {key: (float(np.mean(v)), float(np.percentile(v, 95)))
+            for key, f in ESTIMATORS.items() for v in [[f(scores, d) for d in draws]]}
+
+
+def bootstrap(scores, correct, rng):
+    """The plug-in ECE's 95% percentile interval over BOOTSTRAPS resamples of the entities (with replacement).
+    It shows how much the plug-in moves with the sample. A resample's truth is the sample itself, whose
+    binned error is the plug-in value, so the interval sits on the plug-in's upward bias and is no interval
+    for the true error; for the same reason a bootstrap of the debiased estimate would be centred on the
+    plug-in, not on the debiased value, and is left out."""
+    scores, correct = np.asarray(scores), np.asarray(correct)
+    idx = rng.integers(0, len(scores), (BOOTSTRAPS, len(scores)))
+    return [float(v) for v in np.percentile([ece(scores[i], correct[i])[0] for i in idx], [2.5, 97.5])]
+
+
+def wilson(k, n, z=1.96):
+    """Wilson score interval of a binomial share k / n."""
+    centre, half = (k + z * z / 2) / (n + z * z), z / (n + z * z) * math.sqrt(k * (n - k) / n + z * z / 4)
+    return max(centre - half, 0.0), min(centre + half, 1.0)  # 0 or 1 exactly at k = 0 or n, but for rounding
+
+
+def reliability(bins):
+    """Per bin: mean score, share right, entities, its 95% Wilson interval, and whether that interval leaves
+    out the bin's mean score (the diagonal); also each interval at a Bonferroni-corrected level over the
+    set's bins, so that a miss there is not one of the ~5% that chance gives among this many bins."""
+    z_family = NormalDist().inv_cdf(1 - 0.025 / len(bins))
+    rows = []
+    for s, y, n in bins:
+        k = round(y * n)
+        lo, hi = wilson(k, n)
+        flo, fhi = wilson(k, n, z_family)
+        rows.append({"score": round(s, 4), "right": round(y, 4), "entities": n, "wilson95": [round(lo, 4), round(hi, 4)],
+                     "off_diagonal": not lo <= s <= hi, "wilson_family95": [round(flo, 4), round(fhi, 4)],
+                     "off_diagonal_family": not flo <= s <= fhi})
+    return rows
 
 
 def observations(zhner, model_dir, sets, detector, cal):
@@ -325,33 +383,55 @@ def main():
     logistic_oof = [cross_fitted(obs, lambda train: fit_logistic(train, types, names), r) for r in range(REPEATS)]
     isotonic_oof = [cross_fitted(obs, lambda train: fit_isotonic(train, types), r) for r in range(REPEATS)]
     rng = np.random.default_rng(0)
+    resample = np.random.default_rng(2)  # its own stream, so the noise floors stay the draws they were
     report = {"protocol": f"{FOLDS}-fold cross-fitting by sentence over every dev entity, repeated over {REPEATS} "
                           f"random fold assignments (seeds 0-{REPEATS - 1}; ECE: their mean, range: min and max); "
-                          f"ECE over {BINS} equal-width bins; noise floor: mean and 95th percentile ECE of "
-                          f"{SIMULATIONS} outcome draws from a perfectly calibrated model with the same scores "
-                          "(fold assignment 0); bins: fold assignment 0",
+                          f"ECE over {BINS} equal-width bins; debiased: Kumar, Liang & Ma (2019)'s debiased L2 "
+                          f"calibration error over the same bins (mean over the fold assignments); noise floor: mean and "
+                          f"95th percentile of each estimator on {SIMULATIONS} outcome draws from a perfectly calibrated "
+                          f"model with the same scores (fold assignment 0); bootstrap95: 2.5th and 97.5th percentile of "
+                          f"the plug-in ECE over {BOOTSTRAPS} resamples of the entities (fold assignment 0); bins and "
+                          "reliability (Wilson intervals): fold assignment 0",
               "sets": {}}
     for name, rows in obs.items():
         correct = [o["correct"] for o in rows]
         raw = [o["raw"] for o in rows]
         before, bins_before = ece(raw, correct)
         after = [ece(oof[name], correct)[0] for oof in logistic_oof]
+        debiased = [debiased_ce(oof[name], correct) for oof in logistic_oof]
         bins_after = ece(logistic_oof[0][name], correct)[1]
         iso = [ece(oof[name], correct)[0] for oof in isotonic_oof]
-        floor_mean, floor_95 = noise_floor(logistic_oof[0][name], rng)
-        iso_floor, _ = noise_floor(isotonic_oof[0][name], rng)
+        floor = noise_floor(logistic_oof[0][name], rng)
+        iso_floor = noise_floor(isotonic_oof[0][name], rng)["ece"][0]
+        boot_before, boot_after = bootstrap(raw, correct, resample), bootstrap(logistic_oof[0][name], correct, resample)
         report["sets"][name] = {
             "entities": len(rows), "precision": round(float(np.mean(correct)), 4),
             "mean_score_after": round(float(np.mean(logistic_oof[0][name])), 4),
             "ece_before": round(before, 4), "ece_after": round(float(np.mean(after)), 4),
             "ece_after_range": [round(min(after), 4), round(max(after), 4)],
-            "noise_floor_after": round(floor_mean, 4), "noise_floor_after_p95": round(floor_95, 4),
+            "noise_floor_after": round(floor["ece"][0], 4), "noise_floor_after_p95": round(floor["ece"][1], 4),
             "ece_isotonic": round(float(np.mean(iso)), 4), "ece_isotonic_range": [round(min(iso), 4), round(max(iso), 4)],
             "noise_floor_isotonic": round(iso_floor, 4),
-            "bins_before": bins_before, "bins_after": bins_after}
-        print(f"{name:8s} {len(rows):5d} entities  precision {np.mean(correct):.3f}  ECE raw {before:.4f}  "
-              f"logistic {np.mean(after):.4f} [{min(after):.4f}-{max(after):.4f}] (floor {floor_mean:.4f}, "
-              f"p95 {floor_95:.4f})  isotonic {np.mean(iso):.4f} [{min(iso):.4f}-{max(iso):.4f}] (floor {iso_floor:.4f})")
+            "debiased_before": round(debiased_ce(raw, correct), 4), "debiased_after": round(float(np.mean(debiased)), 4),
+            "debiased_after_range": [round(min(debiased), 4), round(max(debiased), 4)],
+            "debiased_noise_floor_after": round(floor["debiased"][0], 4),
+            "debiased_noise_floor_after_p95": round(floor["debiased"][1], 4),
+            "ece_before_bootstrap95": [round(v, 4) for v in boot_before],
+            "ece_after_assignment0": round(after[0], 4), "ece_after_bootstrap95": [round(v, 4) for v in boot_after],
+            "bins_before": bins_before, "bins_after": bins_after, "reliability_after": reliability(bins_after)}
+        r = report["sets"][name]
+        print(f"{name:8s} {len(rows):5d} entities  precision {np.mean(correct):.3f}\n"
+              f"  raw       ECE {before:.4f} {r['ece_before_bootstrap95']}  debiased {r['debiased_before']:.4f}\n"
+              f"  logistic  ECE {np.mean(after):.4f} [{min(after):.4f}-{max(after):.4f}] (assignment 0 {after[0]:.4f}, "
+              f"bootstrap {r['ece_after_bootstrap95']}) "
+              f"(floor {floor['ece'][0]:.4f}, p95 {floor['ece'][1]:.4f})  debiased {np.mean(debiased):.4f} "
+              f"[{min(debiased):.4f}-{max(debiased):.4f}] "
+              f"(floor {floor['debiased'][0]:.4f}, p95 {floor['debiased'][1]:.4f})\n"
+              f"  isotonic  ECE {np.mean(iso):.4f} [{min(iso):.4f}-{max(iso):.4f}] (floor {iso_floor:.4f})")
+        for b in r["reliability_after"]:
+            print(f"    score {b['score']:.3f}  right {b['right']:.3f}  n {b['entities']:4d}  Wilson95 {b['wilson95']}"
+                  f"{'  OFF' if b['off_diagonal'] else ''}  family95 {b['wilson_family95']}"
+                  f"{'  OFF' if b['off_diagonal_family'] else ''}")
     cal = fit_logistic(pooled, types, names)
     cal["fitted_on"] = ("every entity of MSRA dev, CLUENER dev split, Weibo dev, Resume dev, each split weighted "
                         "the same (tools/calibrate/fit.py)")
@@ -431,14 +511,21 @@ def plot(report, path):
             xs, ys, ns = zip(*r[key]) if r[key] else ((), (), ())
             ax.plot(xs, ys, marker="o", color=colour, label=f"{label} (ECE {r[key.replace('bins', 'ece')]:.3f})")
             ax.scatter(xs, ys, s=[4 + 60 * n / r["entities"] for n in ns], color=colour)  # dot area ~ entities in the bin
+        # a bin whose interval reaches the diagonal is consistent with calibration, however far off its point is
+        lo, hi = np.array([b["wilson95"] for b in r["reliability_after"]]).T
+        ys = np.array([b["right"] for b in r["reliability_after"]])
+        ax.errorbar([b["score"] for b in r["reliability_after"]], ys, yerr=[ys - lo, hi - ys], fmt="none",
+                    ecolor="#1c7ed6", elinewidth=0.8, capsize=2)
         ax.set_title(f"{name} dev ({r['entities']} entities, out-of-fold)", fontsize=9)
         ax.set_xlabel("score")
         ax.set_xlim(0, 1), ax.set_ylim(0, 1)
-        ax.legend(fontsize=7, loc="upper left", title=f"calibrated: mean of {REPEATS} fold assignments;\npoints: assignment 0; noise floor {r['noise_floor_after']:.3f}",
+        # under the axes: inside, the box hides bins
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.24), title=f"calibrated: mean of {REPEATS} fold assignments, debiased {r['debiased_after']:.3f};\n"
+                  f"points: assignment 0, bars: 95% Wilson; noise floor {r['noise_floor_after']:.3f}",
                   title_fontsize=6)
     axes[0].set_ylabel("share of entities right")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
 
 
 if __name__ == "__main__":
