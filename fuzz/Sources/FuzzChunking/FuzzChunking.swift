@@ -45,6 +45,53 @@ private func checkMarginals(_ data: UnsafePointer<UInt8>, _ size: Int) {
     }
 }
 
+/// A document read in parts (`TextSegments`, the server's text/plain bodies): bytes that are not
+/// UTF-8 throw at the first bad byte, as Swift's own validation finds it; else the parts tile the
+/// text (less a leading BOM), each at most `limit` code points and ending where the whole text's
+/// sentences end unless it is `limit` long; and where no part was cut short of a sentence end,
+/// the parts' entities (`recognize(part:of:)`) are the whole text's.
+private func checkParts(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) {
+    let valid = String(validating: bytes, as: UTF8.self)
+    var text = valid ?? ""
+    if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
+    let scalars = Array(text.unicodeScalars)
+    do {
+        let count = try TextSegments<UnsafeBufferPointer<UInt8>.Iterator>.count(bytes.makeIterator())
+        invariant(valid != nil && count == scalars.count, "counted \(count) code points of \(scalars.count), valid: \(valid != nil)")
+    } catch {
+        invariant(valid == nil, "valid UTF-8 refused at byte \(error.byteOffset)")
+        invariant(String(validating: bytes[..<error.byteOffset], as: UTF8.self) != nil, "bytes before \(error.byteOffset) are not valid")
+        return
+    }
+    let ends = Set(SentenceSplitter.split(scalars[...]).map(\.upperBound))
+    var summary = TextSummary()
+    var parts: [(text: String, start: Int)] = []
+    var reader = TextSegments(bytes.makeIterator(), limit: limit)
+    while let part = try! reader.next() {
+        let n = part.text.unicodeScalars.count
+        let end = parts.last.map { $0.start + $0.text.unicodeScalars.count } ?? 0
+        invariant(part.start == end && n > 0 && n <= limit, "part at \(part.start) of \(n) after \(end), limit \(limit)")
+        invariant(part.start + n == scalars.count || ends.contains(part.start + n) || n == limit, "part ends at \(part.start + n), no sentence end")
+        parts.append(part)
+        recognizer.summarize(part.text.unicodeScalars, into: &summary)
+    }
+    invariant(parts.map(\.text).joined() == text, "parts do not make the text")
+    let cutShort = parts.dropLast().contains { !ends.contains($0.start + $0.text.unicodeScalars.count) }
+    guard !cutShort, recognizer.model.encode(scalars[...]).count > recognizer.model.windowCapacity else { return }
+    var found: [Entity] = []
+    for part in parts {
+        recognizer.recognize(part: part.text, of: summary, pieceTokens: 8) { entities, _, _ in
+            found += entities.map { e in
+                var shifted = e
+                shifted.start += part.start
+                shifted.end += part.start
+                return shifted
+            }
+        }
+    }
+    invariant(found == recognizer.recognize(text), "the parts' entities differ from the whole text's")
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzChunking(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     guard let data else { return 0 }
@@ -52,6 +99,7 @@ public func fuzzChunking(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     // The first two bytes also drive the window splitter alone, over sizes the model never sees.
     checkWindows(count: Int(data[0]) * 8 + Int(data[1] % 8), capacity: 4 + Int(data[1]) % 60)
     checkMarginals(data, size)
+    checkParts(UnsafeBufferPointer(start: data + 2, count: size - 2), limit: 1 + Int(data[0]) % 40)
     let text = String(decoding: UnsafeBufferPointer(start: data + 2, count: size - 2), as: UTF8.self)
     let scalars = Array(text.unicodeScalars)
     let alone = recognizer.recognize(text)
