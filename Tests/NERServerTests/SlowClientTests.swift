@@ -47,6 +47,34 @@ import Testing
         try expectEntities(r, sentBody: body, "slow upload")
     }
 
+    /// Clients that send part of a body and hang up free their places at once, not at
+    /// --request-timeout-s (libmicrohttpd alone missed the end of input when it came with the last
+    /// bytes: `ReadDeadlines`). Eight clients hang up so behind --max-connections 2, then one more
+    /// must be answered; the spooled documents' files go with their requests.
+    @Test func hangUpMidBodyFreesThePlace() throws {
+        let server = try ServerProcess(["--max-connections", "2", "--request-timeout-s", "600", "--connection-timeout-s", "600"])
+        // One after another: libmicrohttpd noticed some hang-ups (often the first) and not others.
+        for i in 0..<8 {
+            let (type, route) = i % 2 == 0 ? ("application/json", "/v1/entities") : ("text/plain", "/v1/redact/stream")
+            do {
+                // Closed at once, so that the end of input arrives with the bytes.
+                let c = try RawHTTP(port: server.port)
+                try c.sendAll(Data(("POST \(route) HTTP/1.1\r\nHost: a\r\nContent-Type: \(type)\r\nContent-Length: 2000\r\n\r\n"
+                    + String(repeating: "x", count: 1000)).utf8))
+            }
+            usleep(200_000)
+        }
+        let r = try server.post("/v1/entities", json: Texts.json(["text": Texts.sentence]))
+        #expect(r.status == 200)
+        poll { server.stderr.components(separatedBy: "\"aborted\": true").count == 9 }
+        let fds = "/proc/\(server.process.processIdentifier)/fd"
+        let spooled = try FileManager.default.contentsOfDirectory(atPath: fds).filter { fd in
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fds)/\(fd)"))?.hasSuffix("(deleted)") == true
+        }
+        #expect(spooled.isEmpty, "spool files still open: \(spooled)")
+        #expect(server.terminate() == 0)
+    }
+
     @Test func connectionCapHolds() throws {
         let cap = 4
         let server = try ServerProcess(["--max-connections", "\(cap)", "--connection-timeout-s", "60"])

@@ -16,11 +16,22 @@ import Synchronization
 /// Past the limit its socket is shut down from this thread: libmicrohttpd's polling thread then
 /// reads end of input and closes the connection as if the client had gone, the one way to end a
 /// connection from outside that thread.
+///
+/// The same watch ends a request whose client hung up before sending all of it. libmicrohttpd
+/// 0.9.75 polls edge-triggered and, when the last bytes and the client's FIN arrive together,
+/// reads the bytes but never the end of input, so it waits for the rest until the deadline (seen
+/// with curl and Python clients: a 60 s place, and a spooled document's file, held for nothing).
+/// A socket that reads end of input at two ticks in a row while its request is still being read
+/// is shut down as above: the request can never be completed. Two ticks, because a complete
+/// request whose client half-closed reads end of input too, between libmicrohttpd reading its last
+/// byte and `requestRead` a moment later.
 final class ReadDeadlines: Sendable {
     private struct Clock {
         let socket: Int32
         var since: UInt64
         var reading = true
+        /// Ticks in a row at which the socket read end of input.
+        var ended = 0
     }
 
     private let limit: UInt64
@@ -48,7 +59,10 @@ final class ReadDeadlines: Sendable {
 
     /// The request is in (or answered before its body): no bound while it is worked on and answered.
     func requestRead(_ connection: OpaquePointer) {
-        clocks.withLock { $0[Int(bitPattern: connection)]?.reading = false }
+        clocks.withLock {
+            $0[Int(bitPattern: connection)]?.reading = false
+            $0[Int(bitPattern: connection)]?.ended = 0
+        }
     }
 
     /// The answer is complete: the connection now waits for, and reads, its next request.
@@ -60,14 +74,25 @@ final class ReadDeadlines: Sendable {
         }
     }
 
+    /// The client has closed its side and every byte it sent has been read (a peek, so nothing is
+    /// consumed: unread bytes are data, not the end).
+    private static func readsEndOfInput(_ socket: Int32) -> Bool {
+        var byte: UInt8 = 0
+        return recv(socket, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) == 0
+    }
+
     private func watch() {
         while !stopped.load(ordering: .relaxed) {
             usleep(250_000)
             let now = MonotonicClock.now()
             clocks.withLock { all in
-                for (key, clock) in all where clock.reading && now - clock.since > limit {
-                    shutdown(clock.socket, Int32(SHUT_RDWR))
-                    all[key]?.reading = false
+                for (key, clock) in all where clock.reading {
+                    let ended = Self.readsEndOfInput(clock.socket) ? clock.ended + 1 : 0
+                    all[key]?.ended = ended
+                    if now - clock.since > limit || ended >= 2 {
+                        shutdown(clock.socket, Int32(SHUT_RDWR))
+                        all[key]?.reading = false
+                    }
                 }
             }
         }
