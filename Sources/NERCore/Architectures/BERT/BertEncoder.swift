@@ -25,8 +25,11 @@ struct BertEncoder: Sendable {
         let threads = ws.threads
         let h = config.hiddenSize
         embed(ids: ids, lengths: lengths, into: ws.hidden)
-        zk_add_layernorm(isa.kernel, Int32(total), Int32(h), ws.hidden, nil, Int32(h),
-                         weights.embeddingNorm.gamma, weights.embeddingNorm.beta, config.layerNormEps, ws.hidden)
+        let layers = weights.layers
+        // Each LayerNorm also quantizes its rows for the int8 layer that reads them next (when that
+        // layer is int8), so QKV and FFN-up run without a quantize section of their own.
+        var hiddenQuantized = layerNorm(nil, rows: total, norm: weights.embeddingNorm,
+                                        next: layers.first?.qkv ?? weights.classifier, ws: ws)
 
         var offsets: [Int] = []
         var o = 0
@@ -34,31 +37,28 @@ struct BertEncoder: Sendable {
             offsets.append(o)
             o += n
         }
-        for layer in weights.layers {
+        for (index, layer) in layers.enumerated() {
             // Self-attention: one GEMM for Q, K and V of all tokens, then per (sequence, head).
             layer.qkv.forward(ws.hidden, ldx: h, rows: total, into: ws.qkv, ldy: 3 * h,
-                              scratch: ws.quant, isa: isa, threads: threads)
+                              scratch: ws.quant, quantized: hiddenQuantized, isa: isa, threads: threads)
             attention(offsets: offsets, lengths: lengths, ws: ws)
             layer.attentionOutput.forward(ws.context, ldx: h, rows: total, into: ws.projected, ldy: h,
                                           scratch: ws.quant, isa: isa, threads: threads)
-            layerNorm(ws.projected, residual: ws.hidden, rows: total, norm: layer.attentionNorm, threads: threads)
+            hiddenQuantized = layerNorm(ws.projected, rows: total, norm: layer.attentionNorm,
+                                        next: layer.intermediate, ws: ws)
 
-            // Feed-forward: GELU(x·W1ᵀ + b1)·W2ᵀ + b2, then residual + LayerNorm.
+            // Feed-forward: GELU(x·W1ᵀ + b1)·W2ᵀ + b2 (the GELU inside the first GEMM's tasks), then
+            // residual + LayerNorm.
             layer.intermediate.forward(ws.hidden, ldx: h, rows: total, into: ws.intermediate,
-                                       ldy: config.intermediateSize, scratch: ws.quant, isa: isa, threads: threads)
-            let inter = SharedPointer(ws.intermediate)
-            let width = config.intermediateSize
-            let rowRanges = Parallel.ranges(total, parts: threads, align: 1)
-            Parallel.forEach(rowRanges.count, threads: threads) { i in
-                let r = rowRanges[i]
-                zk_gelu(isa.kernel, r.count * width, inter.base + r.lowerBound * width)
-            }
-            layer.output.forward(ws.intermediate, ldx: width, rows: total, into: ws.projected, ldy: h,
-                                 scratch: ws.quant, isa: isa, threads: threads)
-            layerNorm(ws.projected, residual: ws.hidden, rows: total, norm: layer.outputNorm, threads: threads)
+                                       ldy: config.intermediateSize, scratch: ws.quant, quantized: hiddenQuantized,
+                                       gelu: true, isa: isa, threads: threads)
+            layer.output.forward(ws.intermediate, ldx: config.intermediateSize, rows: total, into: ws.projected,
+                                 ldy: h, scratch: ws.quant, isa: isa, threads: threads)
+            let next = index + 1 < layers.count ? layers[index + 1].qkv : weights.classifier
+            hiddenQuantized = layerNorm(ws.projected, rows: total, norm: layer.outputNorm, next: next, ws: ws)
         }
         weights.classifier.forward(ws.hidden, ldx: h, rows: total, into: ws.logits, ldy: config.labels.count,
-                                   scratch: ws.quant, isa: isa, threads: 1)
+                                   scratch: ws.quant, quantized: hiddenQuantized, isa: isa, threads: 1)
     }
 
     /// hidden[t] = word[id] + position[t - start of its sequence] + tokenType[0].
@@ -77,21 +77,30 @@ struct BertEncoder: Sendable {
         }
     }
 
-    /// hidden = LayerNorm(x + hidden), row ranges in parallel.
-    private func layerNorm(_ x: UnsafeMutablePointer<Float>, residual: UnsafeMutablePointer<Float>, rows: Int,
-                           norm: LayerNormWeights, threads: Int)
+    /// hidden = LayerNorm(x + hidden) (x nil: LayerNorm(hidden)), row ranges in parallel. When `next`,
+    /// the layer that reads hidden next, is int8, hidden's rows are also quantized into `ws.quant` as
+    /// `next` would quantize them; returns whether they were.
+    private func layerNorm(_ x: UnsafeMutablePointer<Float>?, rows: Int, norm: LayerNormWeights, next: Linear,
+                           ws: BertWorkspace) -> Bool
     {
         let h = config.hiddenSize
         let eps = config.layerNormEps
-        let src = SharedPointer(x)
-        let dst = SharedPointer(residual)
-        let rowRanges = Parallel.ranges(rows, parts: threads, align: 1)
-        Parallel.forEach(rowRanges.count, threads: threads) { i in
+        let quantize = next.isQuantized
+        let src = x.map(SharedPointer.init)
+        let dst = SharedPointer(ws.hidden)
+        let q = SharedPointer(ws.quant.values)
+        let qs = SharedPointer(ws.quant.scales)
+        let ldq = ws.quant.stride
+        let rowRanges = Parallel.ranges(rows, parts: ws.threads, align: 1)
+        Parallel.forEach(rowRanges.count, threads: ws.threads) { i in
             let r = rowRanges[i]
             let off = r.lowerBound * h
-            zk_add_layernorm(isa.kernel, Int32(r.count), Int32(h), src.base + off, dst.base + off, Int32(h),
-                             norm.gamma, norm.beta, eps, dst.base + off)
+            let hidden = dst.base + off
+            zk_add_layernorm_s8(isa.kernel, Int32(r.count), Int32(h), src.map { $0.base + off } ?? hidden,
+                                src == nil ? nil : hidden, Int32(h), norm.gamma, norm.beta, eps, hidden,
+                                quantize ? q.base + r.lowerBound * ldq : nil, Int32(ldq), qs.base + r.lowerBound)
         }
+        return quantize
     }
 
     /// context[seq, head] = softmax(Q·Kᵀ/√d)·V over the sequence's own tokens.
