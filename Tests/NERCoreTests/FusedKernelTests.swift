@@ -68,8 +68,8 @@ func int8GEMMGeluEpilogueMatchesGEMMThenGELU(isa: ISA) {
     }
 }
 
-/// Linear.forward's fused options against the unfused calls, for int8 and FP32 weights, split
-/// over 2 threads as the encoder runs them.
+/// Linear.forward's fused options (pre-quantized input, GELU, finishing rows in the GEMM's tasks)
+/// against the unfused calls, for int8 and FP32 weights, split over 2 threads as the encoder runs them.
 @Test(arguments: ISA.supported)
 func linearFusedOptionsMatchUnfused(isa: ISA) {
     let rows = 5, n = 40, k = 37, ldx = k + 3, ldy = n + 2
@@ -101,9 +101,10 @@ func linearFusedOptionsMatchUnfused(isa: ISA) {
             colsums.withUnsafeBufferPointer { cs in
                 wScale.withUnsafeBufferPointer { ws in
                     bias.withUnsafeBufferPointer { b in
+                        let s8 = Linear.Weights.s8(packed: p8.baseAddress!, colsums: cs.baseAddress!,
+                                                   scales: ws.baseAddress!)
                         let layers = [
-                            Linear(weights: .s8(packed: p8.baseAddress!, colsums: cs.baseAddress!, scales: ws.baseAddress!),
-                                   bias: b.baseAddress, n: n, k: k),
+                            Linear(weights: s8, bias: b.baseAddress, n: n, k: k),
                             Linear(weights: .f32(p32.baseAddress!), bias: b.baseAddress, n: n, k: k),
                         ]
                         for layer in layers {
@@ -118,6 +119,23 @@ func linearFusedOptionsMatchUnfused(isa: ISA) {
                             layer.forward(x, ldx: ldx, rows: rows, into: &got, ldy: ldy, scratch: scratch,
                                           quantized: layer.isQuantized, gelu: true, isa: isa, threads: 2)
                             #expect(sameBits(got, want), "quantized weights \(layer.isQuantized)")
+                            // Split by rows, finishing each range (here: GELU) inside the same task.
+                            var rowSplit = [Float](repeating: sentinel, count: rows * ldy)
+                            var finished = [Bool](repeating: false, count: rows)
+                            rowSplit.withUnsafeMutableBufferPointer { y in
+                                finished.withUnsafeMutableBufferPointer { d in
+                                    let out = y.baseAddress!, done = d.baseAddress!
+                                    layer.forward(x, ldx: ldx, rows: rows, into: out, ldy: ldy, scratch: scratch,
+                                                  isa: isa, threads: 2) { r in
+                                        for m in r {
+                                            zk_gelu(isa.kernel, n, out + m * ldy)
+                                            done[m] = true
+                                        }
+                                    }
+                                }
+                            }
+                            #expect(sameBits(rowSplit, want) && finished.allSatisfy { $0 },
+                                    "row split, quantized weights \(layer.isQuantized)")
                         }
                     }
                 }

@@ -26,10 +26,14 @@ struct BertEncoder: Sendable {
         let h = config.hiddenSize
         embed(ids: ids, lengths: lengths, into: ws.hidden)
         let layers = weights.layers
-        // Each LayerNorm also quantizes its rows for the int8 layer that reads them next (when that
-        // layer is int8), so QKV and FFN-up run without a quantize section of their own.
-        var hiddenQuantized = layerNorm(nil, rows: total, norm: weights.embeddingNorm,
-                                        next: layers.first?.qkv ?? weights.classifier, ws: ws)
+        // Every LayerNorm also quantizes its rows for the linear layer that reads them next, when that
+        // one is int8: QKV, FFN-up and the classifier then take `quantized: true` and run no quantize
+        // section of their own (FP32 weights ignore it).
+        let embeddingNormQuantizes = (layers.first?.qkv ?? weights.classifier).isQuantized
+        let rowRanges = Parallel.ranges(total, parts: threads, align: 1)
+        Parallel.forEach(rowRanges.count, threads: threads) { i in
+            layerNorm(nil, rows: rowRanges[i], norm: weights.embeddingNorm, quantize: embeddingNormQuantizes, ws: ws)
+        }
 
         var offsets: [Int] = []
         var o = 0
@@ -38,27 +42,30 @@ struct BertEncoder: Sendable {
             o += n
         }
         for (index, layer) in layers.enumerated() {
-            // Self-attention: one GEMM for Q, K and V of all tokens, then per (sequence, head).
+            // Self-attention: one GEMM for Q, K and V of all tokens, then per (sequence, head); the
+            // output projection finishes its own rows with residual + LayerNorm (one section in all).
             layer.qkv.forward(ws.hidden, ldx: h, rows: total, into: ws.qkv, ldy: 3 * h,
-                              scratch: ws.quant, quantized: hiddenQuantized, isa: isa, threads: threads)
+                              scratch: ws.quant, quantized: true, isa: isa, threads: threads)
             attention(offsets: offsets, lengths: lengths, ws: ws)
             layer.attentionOutput.forward(ws.context, ldx: h, rows: total, into: ws.projected, ldy: h,
-                                          scratch: ws.quant, isa: isa, threads: threads)
-            hiddenQuantized = layerNorm(ws.projected, rows: total, norm: layer.attentionNorm,
-                                        next: layer.intermediate, ws: ws)
+                                          scratch: ws.quant, isa: isa, threads: threads) { r in
+                layerNorm(ws.projected, rows: r, norm: layer.attentionNorm, quantize: layer.intermediate.isQuantized,
+                          ws: ws)
+            }
 
             // Feed-forward: GELU(x·W1ᵀ + b1)·W2ᵀ + b2 (the GELU inside the first GEMM's tasks), then
-            // residual + LayerNorm.
+            // residual + LayerNorm inside the second's.
             layer.intermediate.forward(ws.hidden, ldx: h, rows: total, into: ws.intermediate,
-                                       ldy: config.intermediateSize, scratch: ws.quant, quantized: hiddenQuantized,
-                                       gelu: true, isa: isa, threads: threads)
-            layer.output.forward(ws.intermediate, ldx: config.intermediateSize, rows: total, into: ws.projected,
-                                 ldy: h, scratch: ws.quant, isa: isa, threads: threads)
+                                       ldy: config.intermediateSize, scratch: ws.quant, quantized: true, gelu: true,
+                                       isa: isa, threads: threads)
             let next = index + 1 < layers.count ? layers[index + 1].qkv : weights.classifier
-            hiddenQuantized = layerNorm(ws.projected, rows: total, norm: layer.outputNorm, next: next, ws: ws)
+            layer.output.forward(ws.intermediate, ldx: config.intermediateSize, rows: total, into: ws.projected,
+                                 ldy: h, scratch: ws.quant, isa: isa, threads: threads) { r in
+                layerNorm(ws.projected, rows: r, norm: layer.outputNorm, quantize: next.isQuantized, ws: ws)
+            }
         }
         weights.classifier.forward(ws.hidden, ldx: h, rows: total, into: ws.logits, ldy: config.labels.count,
-                                   scratch: ws.quant, quantized: hiddenQuantized, isa: isa, threads: 1)
+                                   scratch: ws.quant, quantized: true, isa: isa, threads: 1)
     }
 
     /// hidden[t] = word[id] + position[t - start of its sequence] + tokenType[0].
@@ -77,30 +84,19 @@ struct BertEncoder: Sendable {
         }
     }
 
-    /// hidden = LayerNorm(x + hidden) (x nil: LayerNorm(hidden)), row ranges in parallel. When `next`,
-    /// the layer that reads hidden next, is int8, hidden's rows are also quantized into `ws.quant` as
-    /// `next` would quantize them; returns whether they were.
-    private func layerNorm(_ x: UnsafeMutablePointer<Float>?, rows: Int, norm: LayerNormWeights, next: Linear,
-                           ws: BertWorkspace) -> Bool
+    /// hidden[r] = LayerNorm(x[r] + hidden[r]) (x nil: of hidden[r] alone). With `quantize`, hidden's
+    /// rows r also go to `ws.quant`, quantized as the int8 layer that reads them next would do it.
+    private func layerNorm(_ x: UnsafeMutablePointer<Float>?, rows r: Range<Int>, norm: LayerNormWeights,
+                           quantize: Bool, ws: BertWorkspace)
     {
         let h = config.hiddenSize
-        let eps = config.layerNormEps
-        let quantize = next.isQuantized
-        let src = x.map(SharedPointer.init)
-        let dst = SharedPointer(ws.hidden)
-        let q = SharedPointer(ws.quant.values)
-        let qs = SharedPointer(ws.quant.scales)
-        let ldq = ws.quant.stride
-        let rowRanges = Parallel.ranges(rows, parts: ws.threads, align: 1)
-        Parallel.forEach(rowRanges.count, threads: ws.threads) { i in
-            let r = rowRanges[i]
-            let off = r.lowerBound * h
-            let hidden = dst.base + off
-            zk_add_layernorm_s8(isa.kernel, Int32(r.count), Int32(h), src.map { $0.base + off } ?? hidden,
-                                src == nil ? nil : hidden, Int32(h), norm.gamma, norm.beta, eps, hidden,
-                                quantize ? q.base + r.lowerBound * ldq : nil, Int32(ldq), qs.base + r.lowerBound)
-        }
-        return quantize
+        let off = r.lowerBound * h
+        let hidden = ws.hidden + off
+        let q = ws.quant
+        let rowsQ = quantize ? q.values + r.lowerBound * q.stride : nil
+        zk_add_layernorm_s8(isa.kernel, Int32(r.count), Int32(h), x.map { $0 + off } ?? hidden, x == nil ? nil : hidden,
+                            Int32(h), norm.gamma, norm.beta, config.layerNormEps, hidden,
+                            rowsQ, Int32(q.stride), q.scales + r.lowerBound)
     }
 
     /// context[seq, head] = softmax(Q·Kᵀ/√d)·V over the sequence's own tokens.
