@@ -3,9 +3,6 @@
 
 #include "vmath.h"
 
-// Φ(x) = erfc(-x/√2)/2 keeps full relative accuracy for negative x, where 1 + erf(x/√2) cancels.
-static float gelu_scalar(float x) { return x * 0.5f * erfcf(-x * ZK_SQRT1_2F); }
-
 static float sigmoid_scalar(float x) { return 1.0f / (1.0f + expf(-x)); }
 
 #if defined(__x86_64__)
@@ -33,7 +30,7 @@ void zk_gelu(zk_isa isa, size_t n, float *x) {
     case ZK_ISA_AVX2: gelu_avx2(n, x); break;
 #endif
     default:
-        for (size_t i = 0; i < n; i++) x[i] = gelu_scalar(x[i]);
+        for (size_t i = 0; i < n; i++) x[i] = zk_gelu1(x[i]);
         break;
     }
 }

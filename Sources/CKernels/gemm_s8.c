@@ -2,10 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "zk_internal.h"
+#include "vmath.h"
 
 // The scaled output must be bit-identical across ISAs: no path may fuse the multiply with the
-// bias add, so every path evaluates ((float)acc * a_scale) * w_scale, then + bias.
+// bias add, so every path evaluates ((float)acc * a_scale) * w_scale, then + bias. The GELU
+// epilogue is zk_gelu's own per-lane code of the same ISA (vmath.h), so GEMM-with-GELU equals
+// GEMM then zk_gelu bit for bit.
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
 #elif defined(__GNUC__)
@@ -43,7 +45,7 @@ void zk_s8_colsums(const int8_t *packed, int N, int K, int32_t *sums) {
 }
 
 static void gemm_s8_scalar(int M, int K, const int8_t *Q, int ldq, const float *a_scale, const int8_t *packed,
-                           const float *w_scale, const float *bias, float *C, int ldc, int n0, int n1) {
+                           const float *w_scale, const float *bias, int gelu, float *C, int ldc, int n0, int n1) {
     const int KG = zk_round_up(K, ZK_KGROUP) / ZK_KGROUP;
     for (int nb = n0 / 16; nb * 16 < n1; nb++) {
         const int8_t *w = packed + (size_t)nb * KG * 64;
@@ -57,8 +59,9 @@ static void gemm_s8_scalar(int M, int K, const int8_t *Q, int ldq, const float *
             float *c = C + (size_t)m * ldc + nb * 16;
             for (int j = 0; j < cols; j++) {
                 const int n = nb * 16 + j;
-                const float v = (float)acc[j] * a_scale[m] * w_scale[n];
-                c[j] = bias ? v + bias[n] : v;
+                float v = (float)acc[j] * a_scale[m] * w_scale[n];
+                if (bias) v += bias[n];
+                c[j] = gelu ? zk_gelu1(v) : v;
             }
         }
     }
@@ -74,25 +77,25 @@ static void gemm_s8_scalar(int M, int K, const int8_t *Q, int ldq, const float *
 
 #define S8_AVX2_MR 2
 
-/// Scales 8 int32 sums into c[0..8); `mask` limits the lanes when `full` is 0. One branch per tile,
-/// not per store, lets gcc keep the accumulators in registers too.
-ZK_INLINE ZK_AVX2 void store8_s8_avx2(__m256i acc, float as, const float *ws, const float *bias, float *c,
+/// Scales 8 int32 sums into c[0..8) (then GELU when `gelu`); `mask` limits the lanes when `full` is
+/// 0. One branch per tile, not per store, lets gcc keep the accumulators in registers too.
+ZK_INLINE ZK_AVX2 void store8_s8_avx2(__m256i acc, float as, const float *ws, const float *bias, int gelu, float *c,
                                        __m256i mask, int full) {
     const __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), _mm256_set1_ps(as));
     if (full) {
         __m256 v = _mm256_mul_ps(f, _mm256_loadu_ps(ws));
         if (bias) v = _mm256_add_ps(v, _mm256_loadu_ps(bias));
-        _mm256_storeu_ps(c, v);
+        _mm256_storeu_ps(c, gelu ? zk_gelu8(v) : v);
     } else {
         __m256 v = _mm256_mul_ps(f, _mm256_maskload_ps(ws, mask));
         if (bias) v = _mm256_add_ps(v, _mm256_maskload_ps(bias, mask));
-        _mm256_maskstore_ps(c, mask, v);
+        _mm256_maskstore_ps(c, mask, gelu ? zk_gelu8(v) : v);
     }
 }
 
 ZK_INLINE ZK_AVX2 void tile_s8_avx2(const int mr, int KG, const int16_t *a16, int lda16, const int8_t *w,
-                                     const float *as, const float *ws, const float *bias, float *c, int ldc,
-                                     int cols) {
+                                     const float *as, const float *ws, const float *bias, int gelu, float *c,
+                                     int ldc, int cols) {
     __m256i acc[S8_AVX2_MR][4];
     for (int r = 0; r < mr; r++)
         for (int j = 0; j < 4; j++) acc[r][j] = _mm256_setzero_si256();
@@ -115,15 +118,15 @@ ZK_INLINE ZK_AVX2 void tile_s8_avx2(const int mr, int KG, const int16_t *a16, in
         const __m256i lo = _mm256_permute4x64_epi64(_mm256_hadd_epi32(acc[r][0], acc[r][1]), 0xD8);
         const __m256i hi = _mm256_permute4x64_epi64(_mm256_hadd_epi32(acc[r][2], acc[r][3]), 0xD8);
         float *cr = c + (size_t)r * ldc;
-        store8_s8_avx2(lo, as[r], ws, bias, cr, m0, full);
-        store8_s8_avx2(hi, as[r], ws + 8, bias ? bias + 8 : NULL, cr + 8, m1, full);
+        store8_s8_avx2(lo, as[r], ws, bias, gelu, cr, m0, full);
+        store8_s8_avx2(hi, as[r], ws + 8, bias ? bias + 8 : NULL, gelu, cr + 8, m1, full);
     }
 }
 
 /// Returns 0 (nothing computed) when the int16 copy of A cannot be allocated.
 static ZK_AVX2 int gemm_s8_avx2(int M, int K, const int8_t *Q, int ldq, const float *a_scale,
-                                const int8_t *packed, const float *w_scale, const float *bias, float *C, int ldc,
-                                int n0, int n1) {
+                                const int8_t *packed, const float *w_scale, const float *bias, int gelu, float *C,
+                                int ldc, int n0, int n1) {
     const int Kp = zk_round_up(K, ZK_KGROUP), KG = Kp / ZK_KGROUP;
     int16_t *a16 = malloc((size_t)M * Kp * sizeof(int16_t));
     if (!a16) return 0;
@@ -143,9 +146,9 @@ static ZK_AVX2 int gemm_s8_avx2(int M, int K, const int8_t *Q, int ldq, const fl
             const int16_t *a = a16 + (size_t)m * Kp;
             float *c = C + (size_t)m * ldc + n;
             if (M - m >= 2)
-                tile_s8_avx2(2, KG, a, Kp, w, a_scale + m, w_scale + n, bn, c, ldc, cols);
+                tile_s8_avx2(2, KG, a, Kp, w, a_scale + m, w_scale + n, bn, gelu, c, ldc, cols);
             else
-                tile_s8_avx2(1, KG, a, Kp, w, a_scale + m, w_scale + n, bn, c, ldc, cols);
+                tile_s8_avx2(1, KG, a, Kp, w, a_scale + m, w_scale + n, bn, gelu, c, ldc, cols);
         }
     }
     free(a16);
@@ -160,7 +163,7 @@ static ZK_AVX2 int gemm_s8_avx2(int M, int K, const int8_t *Q, int ldq, const fl
 
 ZK_INLINE ZK_AVX512 void tile_s8_avx512(const int mr, const int nbn, int KG, const uint8_t *a8, int lda8,
                                          const int8_t *w, size_t wstride, const int32_t *colsums, const float *as,
-                                         const float *ws, const float *bias, float *c, int ldc, int cols) {
+                                         const float *ws, const float *bias, int gelu, float *c, int ldc, int cols) {
     __m512i acc[S8_MR][S8_NB];
     for (int r = 0; r < mr; r++)
         for (int b = 0; b < nbn; b++) acc[r][b] = _mm512_setzero_si512();
@@ -183,21 +186,21 @@ ZK_INLINE ZK_AVX512 void tile_s8_avx512(const int mr, const int nbn, int KG, con
             const __m512 f = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[r][b], zp));
             __m512 v = _mm512_mul_ps(_mm512_mul_ps(f, _mm512_set1_ps(as[r])), wsv);
             if (bias) v = _mm512_add_ps(v, bv);
-            _mm512_mask_storeu_ps(c + (size_t)r * ldc + b * 16, mask, v);
+            _mm512_mask_storeu_ps(c + (size_t)r * ldc + b * 16, mask, gelu ? zk_gelu16(v) : v);
         }
     }
 }
 
 #define S8_CASE(MR, NB)                                                                                    \
     case MR * 8 + NB:                                                                                      \
-        tile_s8_avx512(MR, NB, KG, a, Kp, w, wstride, cs, as, ws, bn, c, ldc, cols);                       \
+        tile_s8_avx512(MR, NB, KG, a, Kp, w, wstride, cs, as, ws, bn, gelu, c, ldc, cols);                 \
         break;
 #define S8_ROW(MR) S8_CASE(MR, 1) S8_CASE(MR, 2) S8_CASE(MR, 3) S8_CASE(MR, 4)
 
 /// Returns 0 (nothing computed) when the u8 copy of A cannot be allocated.
 static ZK_AVX512 int gemm_s8_avx512(int M, int K, const int8_t *Q, int ldq, const float *a_scale,
                                     const int8_t *packed, const int32_t *colsums, const float *w_scale,
-                                    const float *bias, float *C, int ldc, int n0, int n1) {
+                                    const float *bias, int gelu, float *C, int ldc, int n0, int n1) {
     const int Kp = zk_round_up(K, ZK_KGROUP), KG = Kp / ZK_KGROUP;
     const size_t wstride = (size_t)KG * 64;
     uint8_t *a8 = malloc((size_t)M * Kp);
@@ -235,26 +238,31 @@ static ZK_AVX512 int gemm_s8_avx512(int M, int K, const int8_t *Q, int ldq, cons
 #endif
 
 void zk_gemm_s8(zk_isa isa, int M, int N, int K, const int8_t *Q, int ldq, const float *a_scale,
-                const int8_t *packed, const int32_t *colsums, const float *w_scale, const float *bias, float *C,
-                int ldc, int n0, int n1) {
+                const int8_t *packed, const int32_t *colsums, const float *w_scale, const float *bias,
+                zk_epilogue epilogue, float *C, int ldc, int n0, int n1) {
 #if !defined(__x86_64__)
     (void)colsums; // only the VNNI path reads it
 #endif
     if (n1 > N) n1 = N;
     if (M <= 0 || n0 >= n1) return;
-    switch (zk_resolve_isa(isa)) {
+    const int gelu = epilogue == ZK_EPILOGUE_GELU;
+    isa = zk_resolve_isa(isa);
+    switch (isa) {
 #if defined(__x86_64__)
     case ZK_ISA_AVX512:
-        if (gemm_s8_avx512(M, K, Q, ldq, a_scale, packed, colsums, w_scale, bias, C, ldc, n0, n1)) return;
+        if (gemm_s8_avx512(M, K, Q, ldq, a_scale, packed, colsums, w_scale, bias, gelu, C, ldc, n0, n1)) return;
         break;
     case ZK_ISA_AVX2:
-        if (gemm_s8_avx2(M, K, Q, ldq, a_scale, packed, w_scale, bias, C, ldc, n0, n1)) return;
+        if (gemm_s8_avx2(M, K, Q, ldq, a_scale, packed, w_scale, bias, gelu, C, ldc, n0, n1)) return;
         break;
 #endif
     default:
         break;
     }
     // Also the fallback when a vector path could not allocate its copy of A: the scalar path needs
-    // none and gives the same result.
-    gemm_s8_scalar(M, K, Q, ldq, a_scale, packed, w_scale, bias, C, ldc, n0, n1);
+    // none and gives the same sums. Its GELU is the scalar one, so a vector ISA's GELU runs after it.
+    const int scalar_gelu = gelu && isa == ZK_ISA_SCALAR;
+    gemm_s8_scalar(M, K, Q, ldq, a_scale, packed, w_scale, bias, scalar_gelu, C, ldc, n0, n1);
+    if (gelu && !scalar_gelu)
+        for (int m = 0; m < M; m++) zk_gelu(isa, (size_t)(n1 - n0), C + (size_t)m * ldc + n0);
 }

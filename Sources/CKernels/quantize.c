@@ -83,22 +83,21 @@ static ZK_AVX512 void quantize_row_avx512(int K, const float *a, int8_t *q, floa
 }
 #endif
 
+void zk_quantize_row_s8(zk_isa isa, int K, const float *a, int8_t *q, float *scale) {
+    switch (isa) {
+#if defined(__x86_64__)
+    case ZK_ISA_AVX512: quantize_row_avx512(K, a, q, scale); break;
+    case ZK_ISA_AVX2: quantize_row_avx2(K, a, q, scale); break;
+#endif
+    default: quantize_row_scalar(K, a, q, scale); break;
+    }
+    memset(q + K, 0, (size_t)(zk_round_up(K, ZK_KGROUP) - K));
+}
+
 void zk_quantize_rows_s8_isa(zk_isa isa, int M, int K, const float *A, int lda, int8_t *Q, int ldq,
                              float *scales) {
     isa = zk_resolve_isa(isa);
-    const int Kp = zk_round_up(K, ZK_KGROUP);
-    for (int m = 0; m < M; m++) {
-        const float *a = A + (size_t)m * lda;
-        int8_t *q = Q + (size_t)m * ldq;
-        switch (isa) {
-#if defined(__x86_64__)
-        case ZK_ISA_AVX512: quantize_row_avx512(K, a, q, &scales[m]); break;
-        case ZK_ISA_AVX2: quantize_row_avx2(K, a, q, &scales[m]); break;
-#endif
-        default: quantize_row_scalar(K, a, q, &scales[m]); break;
-        }
-        memset(q + K, 0, (size_t)(Kp - K));
-    }
+    for (int m = 0; m < M; m++) zk_quantize_row_s8(isa, K, A + (size_t)m * lda, Q + (size_t)m * ldq, &scales[m]);
 }
 
 void zk_quantize_rows_s8(int M, int K, const float *A, int lda, int8_t *Q, int ldq, float *scales) {

@@ -100,8 +100,8 @@ static ZK_AVX512 void layernorm_row_avx512(int N, const float *x, const float *r
 
 #endif
 
-void zk_add_layernorm(zk_isa isa, int M, int N, const float *X, const float *R, int ld, const float *gamma,
-                      const float *beta, float eps, float *Y) {
+void zk_add_layernorm_s8(zk_isa isa, int M, int N, const float *X, const float *R, int ld, const float *gamma,
+                         const float *beta, float eps, float *Y, int8_t *Q, int ldq, float *scales) {
     if (N <= 0) return;
     isa = zk_resolve_isa(isa);
     for (int m = 0; m < M; m++) {
@@ -115,7 +115,15 @@ void zk_add_layernorm(zk_isa isa, int M, int N, const float *X, const float *R, 
 #endif
         default: layernorm_row_scalar(N, x, r, gamma, beta, eps, y); break;
         }
+        // The row is still in L1: quantizing it here is the separate quantize pass minus its
+        // reload of the row (and, for the callers, minus a parallel section and its join).
+        if (Q) zk_quantize_row_s8(isa, N, y, Q + (size_t)m * ldq, &scales[m]);
     }
+}
+
+void zk_add_layernorm(zk_isa isa, int M, int N, const float *X, const float *R, int ld, const float *gamma,
+                      const float *beta, float eps, float *Y) {
+    zk_add_layernorm_s8(isa, M, N, X, R, ld, gamma, beta, eps, Y, NULL, 0, NULL);
 }
 
 // ---- Softmax ---------------------------------------------------------------------------------

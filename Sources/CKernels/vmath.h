@@ -1,8 +1,10 @@
-// Vector exp / sigmoid / tanh / GELU shared by rowwise.c and activations.c (private).
+// Vector exp / sigmoid / tanh / GELU shared by rowwise.c, activations.c and gemm_s8.c (private).
 // Polynomials are near-minimax fits (Lawson-weighted least squares against mpmath); the errors
 // quoted are those of the fit, before float rounding.
 #ifndef ZK_VMATH_H
 #define ZK_VMATH_H
+
+#include <math.h>
 
 #include "zk_internal.h"
 
@@ -55,6 +57,9 @@
 #define ZK_TANH_SMALL 0.625f
 
 #define ZK_SQRT1_2F 0.70710678118654752f
+
+// Φ(x) = erfc(-x/√2)/2 keeps full relative accuracy for negative x, where 1 + erf(x/√2) cancels.
+static inline float zk_gelu1(float x) { return x * 0.5f * erfcf(-x * ZK_SQRT1_2F); }
 
 #if defined(__x86_64__)
 

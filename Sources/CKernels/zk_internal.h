@@ -28,6 +28,10 @@ zk_isa zk_resolve_isa(zk_isa isa);
 void zk_quantize_rows_s8_isa(zk_isa isa, int M, int K, const float *A, int lda, int8_t *Q, int ldq,
                              float *scales);
 
+/// One row of zk_quantize_rows_s8 (padding included) on `isa`, which must already be resolved: the
+/// row step shared with the kernels that quantize the rows they have just produced.
+void zk_quantize_row_s8(zk_isa isa, int K, const float *a, int8_t *q, float *scale);
+
 static inline int zk_min(int a, int b) { return a < b ? a : b; }
 
 #endif

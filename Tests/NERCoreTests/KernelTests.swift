@@ -9,7 +9,7 @@ import Testing
 /// Written into output padding to prove kernels leave it alone.
 let sentinel: Float = -12345.5
 
-private func roundUp(_ x: Int, _ m: Int32) -> Int { Int(zk_round_up(Int32(x), m)) }
+func roundUp(_ x: Int, _ m: Int32) -> Int { Int(zk_round_up(Int32(x), m)) }
 
 @Test func dispatchReportsUsableISAs() {
     #expect(zk_isa_supported(ZK_ISA_SCALAR) == 1)
@@ -47,46 +47,72 @@ private func roundUp(_ x: Int, _ m: Int32) -> Int { Int(zk_round_up(Int32(x), m)
     #expect(Q[2 * ldq + 1] == -6 && Q[2 * ldq + 2] == -5)  // -5.5 -> -6, -4.5 -> -5
 }
 
+/// A random int8 GEMM problem in the kernel's layouts: W (N×K), activation rows Q (M×K, stride ldq,
+/// padding zeroed), per-row and per-column scales drawn from [scale, 11·scale), bias in [-biasScale, biasScale).
+struct S8GEMMCase {
+    let M: Int, N: Int, K: Int, ldq: Int, ldc: Int
+    let W: [Int8], Q: [Int8]
+    let aScale: [Float], wScale: [Float], bias: [Float]
+    let packed: [Int8], colsums: [Int32]
+
+    init(M: Int, N: Int, K: Int, rng: inout SplitMix, scale: Float = 0.001, biasScale: Float = 1,
+         zeroRows: Set<Int> = [])
+    {
+        self.M = M
+        self.N = N
+        self.K = K
+        ldq = roundUp(K, ZK_KGROUP) + 4
+        ldc = N + 3
+        W = (0..<N * K).map { _ in rng.int8() }
+        var Q = [Int8](repeating: 0, count: M * ldq)
+        for m in 0..<M where !zeroRows.contains(m) {
+            for k in 0..<K { Q[m * ldq + k] = rng.int8() }
+        }
+        self.Q = Q
+        aScale = (0..<M).map { _ in scale + abs(rng.float(10 * scale)) }
+        wScale = (0..<N).map { _ in scale + abs(rng.float(10 * scale)) }
+        bias = (0..<N).map { _ in rng.float(biasScale) }
+        var packed = [Int8](repeating: 0, count: zk_s8_packed_size(Int32(N), Int32(K)))
+        zk_s8_pack(W, Int32(N), Int32(K), &packed)
+        var colsums = [Int32](repeating: 0, count: roundUp(N, ZK_NBLOCK))
+        zk_s8_colsums(packed, Int32(N), Int32(K), &colsums)
+        self.packed = packed
+        self.colsums = colsums
+    }
+
+    /// C (M × ldc, `sentinel` outside [n0, n1)) from zk_gemm_s8.
+    func run(_ isa: ISA, bias useBias: Bool, _ epilogue: zk_epilogue, n0: Int, n1: Int) -> [Float] {
+        var C = [Float](repeating: sentinel, count: M * ldc)
+        bias.withUnsafeBufferPointer { b in
+            zk_gemm_s8(isa.kernel, Int32(M), Int32(N), Int32(K), Q, Int32(ldq), aScale, packed, colsums, wScale,
+                       useBias ? b.baseAddress : nil, epilogue, &C, Int32(ldc), Int32(n0), Int32(n1))
+        }
+        return C
+    }
+}
+
 @Test(arguments: ISA.supported)
 func int8GEMMMatchesExactReference(isa: ISA) {
     // (M, N, K, n0, n1): tails in every dimension, and a column range that starts past block 0.
     let shapes = [(1, 1, 1, 0, 1), (2, 7, 3, 0, 7), (5, 33, 5, 0, 33), (17, 33, 64, 16, 30), (7, 48, 130, 0, 40)]
     var rng = SplitMix(state: 1)
     for (M, N, K, n0, n1) in shapes {
-        let Kp = roundUp(K, ZK_KGROUP), Np = roundUp(N, ZK_NBLOCK)
-        let ldq = Kp + 4, ldc = N + 3
-        let W = (0..<N * K).map { _ in rng.int8() }
-        var Q = [Int8](repeating: 0, count: M * ldq)
-        for m in 0..<M {
-            for k in 0..<K { Q[m * ldq + k] = rng.int8() }
-        }
-        let aScale = (0..<M).map { _ in 0.001 + abs(rng.float(0.01)) }
-        let wScale = (0..<N).map { _ in 0.001 + abs(rng.float(0.01)) }
-        let bias = (0..<N).map { _ in rng.float() }
-        var packed = [Int8](repeating: 0, count: zk_s8_packed_size(Int32(N), Int32(K)))
-        zk_s8_pack(W, Int32(N), Int32(K), &packed)
-        var colsums = [Int32](repeating: 0, count: Np)
-        zk_s8_colsums(packed, Int32(N), Int32(K), &colsums)
-        #expect(colsums[0] == (0..<K).reduce(Int32(0)) { $0 + Int32(W[$1]) })
-
+        let p = S8GEMMCase(M: M, N: N, K: K, rng: &rng)
+        #expect(p.colsums[0] == (0..<K).reduce(Int32(0)) { $0 + Int32(p.W[$1]) })
         for useBias in [false, true] {
-            var C = [Float](repeating: sentinel, count: M * ldc)
-            bias.withUnsafeBufferPointer { b in
-                zk_gemm_s8(isa.kernel, Int32(M), Int32(N), Int32(K), Q, Int32(ldq), aScale, packed, colsums, wScale,
-                           useBias ? b.baseAddress : nil, &C, Int32(ldc), Int32(n0), Int32(n1))
-            }
+            let C = p.run(isa, bias: useBias, ZK_EPILOGUE_NONE, n0: n0, n1: n1)
             var mismatches = 0
             for m in 0..<M {
-                for n in 0..<ldc {
-                    let got = C[m * ldc + n]
+                for n in 0..<p.ldc {
+                    let got = C[m * p.ldc + n]
                     guard n >= n0 && n < n1 else {
                         if got != sentinel { mismatches += 1 }
                         continue
                     }
                     var acc: Int32 = 0
-                    for k in 0..<K { acc += Int32(Q[m * ldq + k]) * Int32(W[n * K + k]) }
-                    let scaled = Float(acc) * aScale[m] * wScale[n]
-                    if got != (useBias ? scaled + bias[n] : scaled) { mismatches += 1 }
+                    for k in 0..<K { acc += Int32(p.Q[m * p.ldq + k]) * Int32(p.W[n * K + k]) }
+                    let scaled = Float(acc) * p.aScale[m] * p.wScale[n]
+                    if got != (useBias ? scaled + p.bias[n] : scaled) { mismatches += 1 }
                 }
             }
             #expect(mismatches == 0, "M\(M) N\(N) K\(K) [\(n0),\(n1)) bias \(useBias)")

@@ -53,14 +53,20 @@ void zk_s8_colsums(const int8_t *packed, int N, int K, int32_t *sums);
 /// Q has stride ldq >= round_up(K, 4); the padding columns K..round_up(K,4) are written as 0.
 void zk_quantize_rows_s8(int M, int K, const float *A, int lda, int8_t *Q, int ldq, float *scales);
 
+/// What zk_gemm_s8 applies to each output after the bias.
+typedef enum {
+    ZK_EPILOGUE_NONE = 0,
+    ZK_EPILOGUE_GELU = 1, // zk_gelu of the same isa, bit for bit, without a pass of its own
+} zk_epilogue;
+
 /// For m in [0,M), n in [n0, n1) (n0 a multiple of 16, n1 <= N):
-///   C[m*ldc + n] = a_scale[m] * w_scale[n] * sum_k Q[m][k] * W[n][k] + (bias ? bias[n] : 0)
+///   C[m*ldc + n] = epilogue(a_scale[m] * w_scale[n] * sum_k Q[m][k] * W[n][k] + (bias ? bias[n] : 0))
 /// `colsums` is zk_s8_colsums of the same packed matrix (used by the VNNI path).
 /// Q must have its padding columns zeroed (zk_quantize_rows_s8 does this).
 void zk_gemm_s8(zk_isa isa, int M, int N, int K,
                 const int8_t *Q, int ldq, const float *a_scale,
                 const int8_t *packed, const int32_t *colsums, const float *w_scale,
-                const float *bias, float *C, int ldc, int n0, int n1);
+                const float *bias, zk_epilogue epilogue, float *C, int ldc, int n0, int n1);
 
 // ---------------------------------------------------------------------------------------------
 // FP32
@@ -92,6 +98,12 @@ void zk_sgemm_nn(zk_isa isa, int M, int N, int K, const float *A, int lda,
 /// the sqrt, as torch.nn.LayerNorm). Y may alias X or R. Rows have stride ld.
 void zk_add_layernorm(zk_isa isa, int M, int N, const float *X, const float *R, int ld,
                       const float *gamma, const float *beta, float eps, float *Y);
+/// zk_add_layernorm that also quantizes each output row as zk_quantize_rows_s8 would from Y (same
+/// bytes, padding and scales): Q has stride ldq >= round_up(N, 4), scales one per row. For a
+/// LayerNorm whose output feeds an int8 linear layer, which then needs no quantize pass of its own.
+void zk_add_layernorm_s8(zk_isa isa, int M, int N, const float *X, const float *R, int ld,
+                         const float *gamma, const float *beta, float eps, float *Y,
+                         int8_t *Q, int ldq, float *scales);
 
 /// In place x = x * 0.5 * (1 + erf(x / sqrt(2))) (exact GELU, BERT's "gelu"); abs error <= 1e-6.
 void zk_gelu(zk_isa isa, size_t n, float *x);

@@ -25,8 +25,15 @@ struct BertEncoder: Sendable {
         let threads = ws.threads
         let h = config.hiddenSize
         embed(ids: ids, lengths: lengths, into: ws.hidden)
-        zk_add_layernorm(isa.kernel, Int32(total), Int32(h), ws.hidden, nil, Int32(h),
-                         weights.embeddingNorm.gamma, weights.embeddingNorm.beta, config.layerNormEps, ws.hidden)
+        let layers = weights.layers
+        // Every LayerNorm also quantizes its rows for the linear layer that reads them next, when that
+        // one is int8: QKV, FFN-up and the classifier then take `quantized: true` and run no quantize
+        // section of their own (FP32 weights ignore it).
+        let embeddingNormQuantizes = (layers.first?.qkv ?? weights.classifier).isQuantized
+        let rowRanges = Parallel.ranges(total, parts: threads, align: 1)
+        Parallel.forEach(rowRanges.count, threads: threads) { i in
+            layerNorm(nil, rows: rowRanges[i], norm: weights.embeddingNorm, quantize: embeddingNormQuantizes, ws: ws)
+        }
 
         var offsets: [Int] = []
         var o = 0
@@ -34,31 +41,31 @@ struct BertEncoder: Sendable {
             offsets.append(o)
             o += n
         }
-        for layer in weights.layers {
-            // Self-attention: one GEMM for Q, K and V of all tokens, then per (sequence, head).
+        for (index, layer) in layers.enumerated() {
+            // Self-attention: one GEMM for Q, K and V of all tokens, then per (sequence, head); the
+            // output projection finishes its own rows with residual + LayerNorm (one section in all).
             layer.qkv.forward(ws.hidden, ldx: h, rows: total, into: ws.qkv, ldy: 3 * h,
-                              scratch: ws.quant, isa: isa, threads: threads)
+                              scratch: ws.quant, quantized: true, isa: isa, threads: threads)
             attention(offsets: offsets, lengths: lengths, ws: ws)
             layer.attentionOutput.forward(ws.context, ldx: h, rows: total, into: ws.projected, ldy: h,
-                                          scratch: ws.quant, isa: isa, threads: threads)
-            layerNorm(ws.projected, residual: ws.hidden, rows: total, norm: layer.attentionNorm, threads: threads)
-
-            // Feed-forward: GELU(x·W1ᵀ + b1)·W2ᵀ + b2, then residual + LayerNorm.
-            layer.intermediate.forward(ws.hidden, ldx: h, rows: total, into: ws.intermediate,
-                                       ldy: config.intermediateSize, scratch: ws.quant, isa: isa, threads: threads)
-            let inter = SharedPointer(ws.intermediate)
-            let width = config.intermediateSize
-            let rowRanges = Parallel.ranges(total, parts: threads, align: 1)
-            Parallel.forEach(rowRanges.count, threads: threads) { i in
-                let r = rowRanges[i]
-                zk_gelu(isa.kernel, r.count * width, inter.base + r.lowerBound * width)
+                                          scratch: ws.quant, isa: isa, threads: threads) { r in
+                layerNorm(ws.projected, rows: r, norm: layer.attentionNorm, quantize: layer.intermediate.isQuantized,
+                          ws: ws)
             }
-            layer.output.forward(ws.intermediate, ldx: width, rows: total, into: ws.projected, ldy: h,
-                                 scratch: ws.quant, isa: isa, threads: threads)
-            layerNorm(ws.projected, residual: ws.hidden, rows: total, norm: layer.outputNorm, threads: threads)
+
+            // Feed-forward: GELU(x·W1ᵀ + b1)·W2ᵀ + b2 (the GELU inside the first GEMM's tasks), then
+            // residual + LayerNorm inside the second's.
+            layer.intermediate.forward(ws.hidden, ldx: h, rows: total, into: ws.intermediate,
+                                       ldy: config.intermediateSize, scratch: ws.quant, quantized: true, gelu: true,
+                                       isa: isa, threads: threads)
+            let next = index + 1 < layers.count ? layers[index + 1].qkv : weights.classifier
+            layer.output.forward(ws.intermediate, ldx: config.intermediateSize, rows: total, into: ws.projected,
+                                 ldy: h, scratch: ws.quant, isa: isa, threads: threads) { r in
+                layerNorm(ws.projected, rows: r, norm: layer.outputNorm, quantize: next.isQuantized, ws: ws)
+            }
         }
         weights.classifier.forward(ws.hidden, ldx: h, rows: total, into: ws.logits, ldy: config.labels.count,
-                                   scratch: ws.quant, isa: isa, threads: 1)
+                                   scratch: ws.quant, quantized: true, isa: isa, threads: 1)
     }
 
     /// hidden[t] = word[id] + position[t - start of its sequence] + tokenType[0].
@@ -77,21 +84,19 @@ struct BertEncoder: Sendable {
         }
     }
 
-    /// hidden = LayerNorm(x + hidden), row ranges in parallel.
-    private func layerNorm(_ x: UnsafeMutablePointer<Float>, residual: UnsafeMutablePointer<Float>, rows: Int,
-                           norm: LayerNormWeights, threads: Int)
+    /// hidden[r] = LayerNorm(x[r] + hidden[r]) (x nil: of hidden[r] alone). With `quantize`, hidden's
+    /// rows r also go to `ws.quant`, quantized as the int8 layer that reads them next would do it.
+    private func layerNorm(_ x: UnsafeMutablePointer<Float>?, rows r: Range<Int>, norm: LayerNormWeights,
+                           quantize: Bool, ws: BertWorkspace)
     {
         let h = config.hiddenSize
-        let eps = config.layerNormEps
-        let src = SharedPointer(x)
-        let dst = SharedPointer(residual)
-        let rowRanges = Parallel.ranges(rows, parts: threads, align: 1)
-        Parallel.forEach(rowRanges.count, threads: threads) { i in
-            let r = rowRanges[i]
-            let off = r.lowerBound * h
-            zk_add_layernorm(isa.kernel, Int32(r.count), Int32(h), src.base + off, dst.base + off, Int32(h),
-                             norm.gamma, norm.beta, eps, dst.base + off)
-        }
+        let off = r.lowerBound * h
+        let hidden = ws.hidden + off
+        let q = ws.quant
+        let rowsQ = quantize ? q.values + r.lowerBound * q.stride : nil
+        zk_add_layernorm_s8(isa.kernel, Int32(r.count), Int32(h), x.map { $0 + off } ?? hidden, x == nil ? nil : hidden,
+                            Int32(h), norm.gamma, norm.beta, config.layerNormEps, hidden,
+                            rowsQ, Int32(q.stride), q.scales + r.lowerBound)
     }
 
     /// context[seq, head] = softmax(Q·Kᵀ/√d)·V over the sequence's own tokens.
