@@ -172,6 +172,15 @@ def targets(results):
         if "ov-int8" in mem:
             r = ratio(z, mem["ov-int8"].get("rss_after_load_mb"))
             add("zhner INT8 / OpenVINO INT8 RSS after load", fmt(r, 2), "≤ 0.50", r is not None and r <= 0.5)
+    # Issue 18's efficiency bars: the linear layers at ≥ 85 % of the int8 peak at 1 thread, ≥ 75 % of
+    # the 2-core peak at 2 threads, 128 tokens (wall clock: a lower bound on the GEMMs' own rate).
+    ge = b.get("gemm_efficiency") or {}
+    for t, goal in (("1", 0.85), ("2", 0.75)):
+        z = ge.get(t, {}).get("zhner-int8")
+        if z:
+            add(f"zhner INT8 linear layers, of the {t}-core int8 peak (`{ge[t]['peak_kernel']}`), 128 tokens, "
+                f"{t} thread{'s' if t != '1' else ''}", f"{100 * z['of_peak']:.0f} %", f"≥ {100 * goal:.0f} %",
+                z["of_peak"] >= goal)
     if cold:
         c = cold.get("zhner-int8", {}).get("median_s")
         add("zhner INT8 cold start, exec → first result (s)", fmt(c, 3), "≤ 0.3", c is not None and c <= 0.3)
@@ -362,7 +371,10 @@ def generate(results, source):
              ""]
     if results.get("guard_failures"):
         lines += ["**Correctness guard failed:** " + "; ".join(results["guard_failures"]), ""]
-    lines += ["### Targets", "", targets(results), ""]
+    lines += ["### Per ISA class", "",
+              "zhner INT8 p50 latency over each peer's, batch 1, BERT-base shape, 32 / 128 / 512 tokens, from the "
+              "latest run on a host of each class (lower is better for zhner):", "", isa_table(source), "",
+              "### Targets", "", targets(results), ""]
     lines += [section_md(results, results.get("bert", {}), "", "BERT-base shape"), ""]
     if results.get("bert", {}).get("gemm_efficiency"):
         lines += ["### GEMM efficiency", "", gemm_table(results), ""]
@@ -379,6 +391,41 @@ def generate(results, source):
                   f"{d.get('loadavg_end')}.", "",
                   section_md(results, d, "default-", "Default model"), ""]
     return "\n".join(lines)
+
+
+def isa_class(env):
+    return "AVX-512 VNNI" if "avx512_vnni" in env.get("isa_flags", []) else "AVX2"
+
+
+def isa_table(source):
+    """zhner INT8's p50 latency over its peers', from the latest run of each ISA class among the results
+    files (this run included): ratios are only ever taken inside one run on one host."""
+    latest = {}
+    for path in glob.glob(os.path.join(HERE, "results", "*.json")) + [source]:
+        with open(path, encoding="utf-8") as f:
+            r = json.load(f)
+        if "environment" not in r or r.get("quick") or not r.get("bert", {}).get("latency"):
+            continue
+        key = isa_class(r["environment"])
+        if key not in latest or r["started_utc"] > latest[key][1]["started_utc"]:
+            latest[key] = (path, r)
+    rows = []
+    for key in ("AVX2", "AVX-512 VNNI"):
+        if key not in latest:
+            rows.append([key, "no run in bench/results", "–", "–", "–", "–"])
+            continue
+        path, r = latest[key]
+        lat = r["bert"]["latency"]
+        cells = []
+        for peer in ("ov-int8", "ort-int8"):
+            for t in ("1", "2"):
+                z, o = lat.get(t, {}).get("zhner-int8"), lat.get(t, {}).get(peer)
+                cells.append(" / ".join(fmt(ratio(z[L]["p50_ms"], o[L]["p50_ms"]), 2) for L in LENGTHS)
+                             if z and o else "–")
+        rows.append([key, f"{r['environment']['cpu']}, {r['started_utc'][:10]} "
+                          f"([{os.path.basename(path)}](../bench/results/{os.path.basename(path)}))"] + cells)
+    return table(["ISA class", "host, run", "÷ OpenVINO INT8, 1 thread", "÷ OpenVINO INT8, 2 threads",
+                  "÷ ONNX Runtime INT8, 1 thread", "÷ ONNX Runtime INT8, 2 threads"], rows)
 
 
 def newest():
