@@ -58,6 +58,10 @@ import Testing
         #expect(ok.headers["access-control-allow-methods"]?.contains("POST") == true)
         #expect(ok.headers["access-control-allow-headers"]?.lowercased().contains("authorization") == true)
         #expect(ok.headers["vary"] == "Origin")
+        // A document's options header may cross origins to the routes that read it.
+        let document = try server.request("OPTIONS", "/v1/redact/stream", headers: preflight)
+        #expect(document.headers["access-control-allow-headers"]?.contains("Zhner-Options") == true)
+        #expect(ok.headers["access-control-allow-headers"]?.contains("Zhner-Options") == false)
 
         let other = try server.request("OPTIONS", "/v1/entities", headers: preflight.merging(["Origin": "http://evil.example"]) { $1 })
         #expect(other.headers["access-control-allow-origin"] == nil)

@@ -27,7 +27,9 @@ struct CORS: Sendable {
         var headers: [(name: String, value: String)] = [("Allow", route.allow)]
         if let origin, allows(origin) {
             headers += [("Access-Control-Allow-Methods", route.allow),
-                        ("Access-Control-Allow-Headers", "Authorization, Content-Type"),
+                        // Zhner-Options: a document's options (text/plain on the /stream routes).
+                        ("Access-Control-Allow-Headers", route.takesDocuments ? "Authorization, Content-Type, \(APIHandler.optionsHeader)"
+                                                                             : "Authorization, Content-Type"),
                         ("Access-Control-Max-Age", "600")]
         }
         return .empty(204, headers: headers)
