@@ -41,15 +41,6 @@ public struct TextSegments<Bytes: IteratorProtocol<UInt8>> {
         defer { start += cut }
         return (text, start)
     }
-
-    /// Code points of the whole text (the byte order mark left out), reading it once; the error of
-    /// its first invalid byte.
-    public static func count(_ bytes: Bytes) throws(InvalidUTF8) -> Int {
-        var scalars = UTF8Scalars(bytes)
-        var n = 0
-        while try scalars.next() != nil { n += 1 }
-        return n
-    }
 }
 
 /// Bytes that are not UTF-8, at `byteOffset` of the source.

@@ -55,26 +55,28 @@ private func checkParts(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) {
     var text = valid ?? ""
     if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
     let scalars = Array(text.unicodeScalars)
+    let ends = Set(SentenceSplitter.split(scalars[...]).map(\.upperBound))
+    var summary = TextSummary()
+    var parts: [(text: String, start: Int)] = []
+    var reader = TextSegments(bytes.makeIterator(), limit: limit)
     do {
-        let count = try TextSegments<UnsafeBufferPointer<UInt8>.Iterator>.count(bytes.makeIterator())
-        invariant(valid != nil && count == scalars.count, "counted \(count) code points of \(scalars.count), valid: \(valid != nil)")
+        while let part = try reader.next() {
+            // Bytes that are not UTF-8 may still give parts before the first bad byte: only the
+            // error is checked for them, below.
+            guard valid != nil else { continue }
+            let n = part.text.unicodeScalars.count
+            let end = parts.last.map { $0.start + $0.text.unicodeScalars.count } ?? 0
+            invariant(part.start == end && n > 0 && n <= limit, "part at \(part.start) of \(n) after \(end), limit \(limit)")
+            invariant(part.start + n == scalars.count || ends.contains(part.start + n) || n == limit, "part ends at \(part.start + n), no sentence end")
+            parts.append(part)
+            recognizer.summarize(part.text.unicodeScalars, into: &summary)
+        }
     } catch {
         invariant(valid == nil, "valid UTF-8 refused at byte \(error.byteOffset)")
         invariant(String(validating: bytes[..<error.byteOffset], as: UTF8.self) != nil, "bytes before \(error.byteOffset) are not valid")
         return
     }
-    let ends = Set(SentenceSplitter.split(scalars[...]).map(\.upperBound))
-    var summary = TextSummary()
-    var parts: [(text: String, start: Int)] = []
-    var reader = TextSegments(bytes.makeIterator(), limit: limit)
-    while let part = try! reader.next() {
-        let n = part.text.unicodeScalars.count
-        let end = parts.last.map { $0.start + $0.text.unicodeScalars.count } ?? 0
-        invariant(part.start == end && n > 0 && n <= limit, "part at \(part.start) of \(n) after \(end), limit \(limit)")
-        invariant(part.start + n == scalars.count || ends.contains(part.start + n) || n == limit, "part ends at \(part.start + n), no sentence end")
-        parts.append(part)
-        recognizer.summarize(part.text.unicodeScalars, into: &summary)
-    }
+    invariant(valid != nil, "bytes that are not UTF-8 read as a text")
     invariant(parts.map(\.text).joined() == text, "parts do not make the text")
     let cutShort = parts.dropLast().contains { !ends.contains($0.start + $0.text.unicodeScalars.count) }
     guard !cutShort, recognizer.model.encode(scalars[...]).count > recognizer.model.windowCapacity else { return }
