@@ -19,7 +19,10 @@ server (`STRESS_MODEL`, default models/default); one table per scenario, a colum
   - lexicon: p50/p90 of 32 clients' short requests with a 2-entry and a 400,000-entry lexicon, RSS
     after 7 SIGHUP reloads of the big one and after switching back to the small one;
   - probes: /healthz latency while 8 clients send 1 MiB bodies back to back (decoding them must
-    not hold the polling thread).
+    not hold the polling thread);
+  - slow_readers: 2 clients (one per worker) stream answers of ≈ 7 MB and read 1 KB every 0.25 s,
+    then the rest at once: the server's context switches and CPU seconds over 12 s from 3 s in (its
+    workers wait for the readers), and whether each answer arrives whole.
 Stdlib only.
 """
 import argparse
@@ -36,7 +39,7 @@ import time
 from pytools.memory import status_kb
 from pytools.percentile import percentile
 
-from .harness import Server, post_json, request
+from .harness import Server, dechunk, post_json, request
 
 SENTENCES = ["张伟在北京工作。", "联合国秘书长访问上海。", "李娜代表中国参加了比赛！", "阿里巴巴总部位于杭州。"]
 
@@ -296,14 +299,73 @@ def probes(binary):
             f"{round(percentile(seconds, 50) * 1000, 1)} / {round(percentile(seconds, 90) * 1000, 1)}"}
 
 
+def cpu_and_switches(pid):
+    """(CPU seconds, context switches) of a process so far, all its threads."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rpartition(")")[2].split()
+    switches = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/status") as f:
+                switches += sum(int(l.split()[1]) for l in f if l.startswith(("voluntary_ctxt", "nonvoluntary_ctxt")))
+        except FileNotFoundError:  # a thread that ended meanwhile
+            pass
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), switches
+
+
+def slow_readers(binary, seconds=12, lead_in=3):
+    with tempfile.TemporaryDirectory() as tmp:
+        lexicon = os.path.join(tmp, "jing.tsv")
+        with open(lexicon, "w") as f:
+            f.write("京\tLOC\n")
+        server = Server(["--workers", "2", "--lexicon", lexicon], binary=binary)
+        body = json.dumps({"text": "京" * 100_000}, ensure_ascii=False).encode()
+        whole, lock, slow = [], threading.Lock(), threading.Event()
+        slow.set()
+
+        def read_slowly():
+            with socket.create_connection(("127.0.0.1", server.port), timeout=120) as s:
+                s.sendall(b"POST /v1/entities/stream HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+                          b"Content-Length: %d\r\n\r\n" % len(body) + body)
+                data = b""
+                while slow.is_set():
+                    data += s.recv(1024)
+                    time.sleep(0.25)
+                while not data.endswith(b"\r\n0\r\n\r\n"):
+                    more = s.recv(1 << 16)
+                    if not more:
+                        break
+                    data += more
+            lines = [json.loads(l) for l in (dechunk(data.partition(b"\r\n\r\n")[2]) or b"").splitlines()]
+            with lock:
+                whole.append(bool(lines) and lines[-1].get("done") is True
+                             and sum(len(l.get("entities", [])) for l in lines) == 100_000)
+
+        clients = [threading.Thread(target=read_slowly) for _ in range(2)]
+        for c in clients:
+            c.start()
+        # The lead-in lets both workers compute until their readers fall 256 KiB behind.
+        time.sleep(lead_in)
+        cpu0, switches0 = cpu_and_switches(server.pid)
+        time.sleep(seconds)
+        cpu1, switches1 = cpu_and_switches(server.pid)
+        slow.clear()
+        for c in clients:
+            c.join()
+        server.stop()
+        return {"seconds": seconds, "context switches": switches1 - switches0,
+                "CPU seconds": round(cpu1 - cpu0, 2), "answers whole": f"{whole.count(True)} of {len(clients)}"}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("binaries", nargs="+")
     parser.add_argument("--long-chars", type=int, default=1_000_000)
-    parser.add_argument("--only", nargs="*", default=["abandoned", "long", "smuggling", "sigterm", "memory", "lexicon", "probes"])
+    parser.add_argument("--only", nargs="*", default=["abandoned", "long", "smuggling", "sigterm", "memory", "lexicon", "probes", "slow_readers"])
     args = parser.parse_args()
     scenarios = {"abandoned": abandoned, "long": lambda b: long_text(b, args.long_chars),
-                 "smuggling": smuggling, "sigterm": sigterm, "memory": memory, "lexicon": lexicon_cost, "probes": probes}
+                 "smuggling": smuggling, "sigterm": sigterm, "memory": memory, "lexicon": lexicon_cost, "probes": probes,
+                 "slow_readers": slow_readers}
     for name in args.only:
         results = [scenarios[name](b) for b in args.binaries]
         print(f"\n## {name}\n")

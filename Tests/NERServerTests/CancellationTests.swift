@@ -66,6 +66,49 @@ import Testing
         try expectAllCancelled(server, count: 2, route: "/v1/entities/batch", computedUnder: total / 2)
     }
 
+    /// A stream whose client reads nothing waits once 256 KiB of its lines are unsent
+    /// (`Exchange.write`), then goes on as the client reads and ends whole; one whose client hangs
+    /// up while it waits stops there, counted cancelled. (`python3 -m stress.red_team BINARY --only
+    /// slow_readers` measures what the wait costs: it sleeps until the client reads.)
+    @Test func streamsWaitForTheirReaders() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-readers-\(UUID())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let lexicon = scratch.appendingPathComponent("jing.tsv").path
+        // Every character an entity: ≈ 4 MB of lines for 60,000 characters.
+        try "京\tLOC\n".write(toFile: lexicon, atomically: true, encoding: .utf8)
+        let server = try ServerProcess(["--workers", "2", "--lexicon", lexicon])
+        let characters = 60_000
+        let body = Data(Texts.json(["text": String(repeating: "京", count: characters)]).utf8)
+        let reader = try RawHTTP(port: server.port, receiveBuffer: 4096)
+        var leaver: RawHTTP? = try RawHTTP(port: server.port, receiveBuffer: 4096)
+        try reader.send("POST", "/v1/entities/stream", headers: Self.json, body: body)
+        try leaver?.send("POST", "/v1/entities/stream", headers: Self.json, body: body)
+
+        // Both compute until their clients fall behind, then wait: the count stops short of both texts.
+        var last = -1.0
+        try poll {
+            let now = try metric(server, "zhner_characters_processed_total") ?? 0
+            defer { last = now }
+            usleep(300_000)
+            return now > 0 && now == last
+        }
+        #expect(last > 0 && last < Double(2 * characters), "\(last) characters computed for clients that read nothing")
+
+        leaver = nil
+        try poll { try metric(server, #"zhner_requests_cancelled_total{reason="client_gone"}"#) == 1 }
+        let answer = try reader.response()
+        #expect(answer.status == 200)
+        let lines = answer.text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(lines.last?["done"] as? Bool == true)
+        #expect(lines.reduce(0) { $0 + (($1["entities"] as? [Any])?.count ?? 0) } == characters)
+        try poll { try metric(server, "zhner_http_inflight_requests") == 1 }
+        #expect(try metric(server, #"zhner_requests_cancelled_total{reason="client_gone"}"#) == 1)
+        #expect(try metric(server, "zhner_http_inflight_requests") == 1)
+    }
+
     /// Waits (bounded) for the server to hold nothing but the metrics request, then checks that the
     /// `count` requests on `route` were counted cancelled and logged 499, none as answered, that
     /// fewer than `computedUnder` characters were computed, and that the server still answers.

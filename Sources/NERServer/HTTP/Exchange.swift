@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CMicroHTTPD
+import Dispatch
 import Synchronization
 
 /// One request and its answer: a whole response, or a stream of chunks (chunked encoding).
@@ -60,8 +61,13 @@ final class Exchange: @unchecked Sendable {
         var abandoned = false
         /// Writes the rest of the body when `chunks` runs dry (`respond(_:producing:)`).
         var producer: (any BodyProducer)?
+        /// `write` waits on `drained` for the client to take its unsent bytes.
+        var writerWaiting = false
     }
     private let outbox = Mutex(Outbox())
+    /// Signalled (once per wait) when a waiting `write` may go on: its client took enough, or its
+    /// connection closed or was abandoned.
+    private let drained = DispatchSemaphore(value: 0)
 
     /// `method` is libmicrohttpd's, which starts the request line in its read buffer.
     init(connection: OpaquePointer, method: UnsafePointer<CChar>, path: String, version: String, probesOnly: Bool) {
@@ -139,13 +145,28 @@ final class Exchange: @unchecked Sendable {
     /// here, so that unsent lines stay about `unsentStreamLimit` (which the memory budget charges)
     /// instead of growing to the whole answer; a client that stops reading is closed by its
     /// connection timeout, and `clientGone` then ends the wait.
+    ///
+    /// The wait sleeps until `read` has sent enough, or the connection closes (`drained`); it wakes
+    /// every `hangUpCheck` besides, to peek whether a client that stopped reading has also hung up.
+    /// (It polled every 2 ms before: 500 wake-ups a second per slow reader, each with a syscall.)
     func write(_ text: String) {
         update { $0.chunks.append(contentsOf: text.utf8) }
-        while unsent > Self.unsentStreamLimit, !clientGone { usleep(2_000) }
+        while outbox.withLock({ o in
+            o.writerWaiting = !(o.closed || o.abandoned) && o.chunks.count - o.chunksRead > Self.unsentStreamLimit
+            return o.writerWaiting
+        }), !clientGone {
+            _ = drained.wait(timeout: .now() + Self.hangUpCheck)
+        }
     }
 
-    private var unsent: Int {
-        outbox.withLock { o in o.closed || o.abandoned ? 0 : o.chunks.count - o.chunksRead }
+    /// How often a `write` waiting for its reader checks whether the client hung up.
+    static let hangUpCheck = DispatchTimeInterval.milliseconds(250)
+
+    /// Lets a waiting `write` go on; under the lock.
+    private func wakeWriter(_ o: inout Outbox) {
+        guard o.writerWaiting else { return }
+        o.writerWaiting = false
+        drained.signal()
     }
 
     func end() { update { $0.ended = true } }
@@ -197,6 +218,7 @@ final class Exchange: @unchecked Sendable {
             // A closed connection is libmicrohttpd's to free: nothing to resume.
             guard !o.closed else { return }
             o.abandoned = true
+            wakeWriter(&o)
             resumeIfSuspended(&o)
         }
     }
@@ -282,6 +304,7 @@ final class Exchange: @unchecked Sendable {
                     o.chunks.removeAll(keepingCapacity: true)
                     o.chunksRead = 0
                 }
+                if o.chunks.count - o.chunksRead <= Self.unsentStreamLimit { wakeWriter(&o) }
                 return n
             }
             if o.ended { return zhner_mhd_end_of_stream }
@@ -292,7 +315,10 @@ final class Exchange: @unchecked Sendable {
     }
 
     func close() {
-        outbox.withLock { $0.closed = true }
+        outbox.withLock { o in
+            o.closed = true
+            wakeWriter(&o)
+        }
     }
 }
 
