@@ -71,13 +71,10 @@ import Testing
     /// up while it waits stops there, counted cancelled. (`python3 -m stress.red_team BINARY --only
     /// slow_readers` measures what the wait costs: it sleeps until the client reads.)
     @Test func streamsWaitForTheirReaders() throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-readers-\(UUID())")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let lexicon = scratch.appendingPathComponent("jing.tsv").path
         // Every character an entity: ≈ 4 MB of lines for 60,000 characters.
-        try "京\tLOC\n".write(toFile: lexicon, atomically: true, encoding: .utf8)
-        let server = try ServerProcess(["--workers", "2", "--lexicon", lexicon])
+        let lexicon = try ScratchFile("jing.tsv", contents: "京\tLOC\n")
+        defer { lexicon.remove() }
+        let server = try ServerProcess(["--workers", "2", "--lexicon", lexicon.path])
         let characters = 60_000
         let body = Data(Texts.json(["text": String(repeating: "京", count: characters)]).utf8)
         let reader = try RawHTTP(port: server.port, receiveBuffer: 4096)

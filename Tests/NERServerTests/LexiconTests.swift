@@ -26,11 +26,9 @@ import Testing
     }
 
     @Test func lexiconAppliesEverywhereAndReloadsOnSIGHUP() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-lexicon-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("lexicon.tsv").path
-        try "北京工\tPLACE\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let lexicon = try ScratchFile("lexicon.tsv", contents: "北京工\tPLACE\n")
+        defer { lexicon.remove() }
+        let file = lexicon.path
         let server = try ServerProcess(["--lexicon", file])
 
         // The same entities as `zhner tag --lexicon` (the CLI is tested against the rule itself).

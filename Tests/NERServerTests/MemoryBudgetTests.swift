@@ -23,12 +23,9 @@ import Testing
     /// that do not fit are answered 503 at once; the peak stays under the budget; each admitted
     /// one then gets its whole answer; after the burst RSS gives back what the burst took.
     @Test func nonReadingClientsStayUnderTheBudget() throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-budget-\(UUID())")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let lexicon = scratch.appendingPathComponent("jing.tsv").path
-        try "京\tLOC\n".write(toFile: lexicon, atomically: true, encoding: .utf8)
-        let args = ["--workers", "2", "--lexicon", lexicon]
+        let lexicon = try ScratchFile("jing.tsv", contents: "京\tLOC\n")
+        defer { lexicon.remove() }
+        let args = ["--workers", "2", "--lexicon", lexicon.path]
 
         // The budget: what this server takes after load, the fixed headroom, and room for one such
         // request (its work is charged ≈ 80 MB) beside the other seven's bodies (≈ 4 MB each while

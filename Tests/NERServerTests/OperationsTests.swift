@@ -9,12 +9,9 @@ import Testing
     static let fileKey = "file-key-7Hw2"
 
     @Test func apiKeysGuardTheAPI() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zhner-keys-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("keys").path
-        try "# one per line\n\n\(Self.fileKey)\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let server = try ServerProcess(["--api-key-file", file], environment: ["ZHNER_API_KEYS": "other-key, \(Self.key)"])
+        let keys = try ScratchFile("keys", contents: "# one per line\n\n\(Self.fileKey)\n")
+        defer { keys.remove() }
+        let server = try ServerProcess(["--api-key-file", keys.path], environment: ["ZHNER_API_KEYS": "other-key, \(Self.key)"])
         let body = Texts.json(["text": Texts.sentence])
         for path in ["/v1/entities", "/v1/entities/batch", "/v1/entities/stream"] {
             for auth in [nil, "Bearer wrong", "Bearer \(Self.key)x", "Basic \(Self.key)", Self.key, "Bearer"] {
