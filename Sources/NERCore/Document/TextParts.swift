@@ -7,6 +7,8 @@
 public struct TextSummary: Sendable {
     var corpus = CorpusTally()
     var shape = ScoreCalibration.TextShape()
+    /// Code points summarised so far.
+    public internal(set) var characters = 0
 
     public init() {}
 }
@@ -15,6 +17,7 @@ extension Recognizer {
     /// Adds the next part of a text (parts in order, nothing left out) to its summary.
     public func summarize(_ part: some Sequence<Unicode.Scalar>, into summary: inout TextSummary) {
         let scalars = Array(part)
+        summary.characters += scalars.count
         model.tally(scalars[...], into: &summary.corpus)
         // The shape is only read by a calibration that takes a context; others skip the pass.
         if calibration?.needsContext == true { summary.shape.add(scalars[...]) }

@@ -35,18 +35,14 @@ extension APIHandler {
             total = t.unicodeScalars.count
         case .document(let spool):
             var parts = TextSegments(spool.bytes(), limit: Self.documentPartCharacters)
-            var n = 0
             do throws(InvalidUTF8) {
-                while let part = try parts.next() {
-                    recognizer.summarize(part.text.unicodeScalars, into: &whole)
-                    n += part.text.unicodeScalars.count
-                }
+                while let part = try parts.next() { recognizer.summarize(part.text.unicodeScalars, into: &whole) }
             } catch {
                 return ex.respond(APIError.badRequest("invalid_utf8", "the document is not valid UTF-8 at byte \(error.byteOffset) (counted from 0); send UTF-8 text").response)
             }
             guard !spool.readFailed else { return ex.respond(Self.spoolReadFailed.response) }
-            total = n
-            ex.request.characters = n
+            total = whole.characters
+            ex.request.characters = total
         }
         ex.beginStream(HTTPResponse(status: 200, contentType: "application/x-ndjson", body: []))
         var counted = 0
