@@ -63,6 +63,29 @@ import Testing
         #expect(server.terminate() == 0)
     }
 
+    /// A document short enough for one part runs as the same text in a JSON body does: whole when
+    /// it fits the model's window, not sentence by sentence (which gave other spans and scores:
+    /// 深圳市龙岗区 one LOC instead of two, 上海 0.87 instead of 0.74). Texts of several sentences,
+    /// with and without a final line break, over and under the tiny model's 38-token window.
+    @Test(arguments: ["tiny", "default"])
+    func shortDocumentIsTheTextsStream(_ model: String) throws {
+        let server = try ServerProcess(model: model == "tiny" ? Zhner.tinyModel : Zhner.defaultModel)
+        let samples = try String(contentsOfFile: Zhner.repository + "/docs/samples.txt", encoding: .utf8)
+        let texts = ["联合国秘书长访问上海。张伟在北京工作。", "张伟在北京工作。\n", "张伟在北京工作。",
+                     samples.split(separator: "\n").prefix(2).joined(separator: "\n"), String(samples.prefix(400))]
+        for (route, options) in [("/v1/entities/stream", ["patterns": "pii"]), ("/v1/redact/stream", ["include_originals": true])] {
+            for text in texts {
+                var body: [String: Any] = options
+                body["text"] = text
+                let json = try Self.lines(try server.post(route, json: Texts.json(body)))
+                let doc = try Self.lines(try server.request("POST", route, headers: Self.plain(Texts.json(options)), body: Data(text.utf8)))
+                // The summaries differ only in took_ms.
+                #expect(Texts.canonical(Array(doc.dropLast())) == Texts.canonical(Array(json.dropLast())), "\(route) \(text.prefix(40))")
+                #expect(doc.count == json.count)
+            }
+        }
+    }
+
     /// What a document may not be, and what it may: each refusal is JSON naming what to change.
     @Test func documentLimitsAndErrors() throws {
         let server = try ServerProcess(["--max-document-bytes", "1000", "--max-body-bytes", "100"])

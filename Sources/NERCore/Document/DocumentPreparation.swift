@@ -28,13 +28,16 @@ extension Recognizer {
     /// sentences, each run alone (in overlapping windows if it is itself too long), so a long
     /// text's entities are exactly those of its sentences tagged one by one. `whole`: the text is
     /// one part of a longer one, cut at a sentence end (`recognize(part:of:...)`), whose summary
-    /// that is; the part is then cut into sentences however short it is, as the whole text was.
+    /// that is; the part runs as the whole text does: whole if it holds all the whole text's
+    /// tokens and they fit one window, else cut into sentences however short it is. (A text of
+    /// several parts whose tokens all fit one window, which only long runs of spaces allow, runs
+    /// sentence by sentence, unlike the same text given whole.)
     func prepare(_ text: String, partOf whole: TextSummary? = nil) -> Document {
         let scalars = Array(text.unicodeScalars)
         let capacity = model.windowCapacity
         let encoded = model.encode(scalars[...])
-        let summary = whole ?? self.summary(of: scalars)
-        guard whole != nil || encoded.count > capacity else {
+        let summary = whole ?? self.summary(of: scalars, tokens: encoded.count)
+        guard summary.tokens != encoded.count || encoded.count > capacity else {
             let sentences = encoded.count == 0 ? [] : [Sentence(encoding: encoded, windows: [TokenWindow(tokens: 0..<encoded.count, core: 0..<encoded.count)])]
             return document(scalars, sentences, summary)
         }

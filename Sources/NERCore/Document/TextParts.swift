@@ -1,5 +1,6 @@
 /// What the model and the score calibration read of a whole text rather than of one sentence: the
-/// corpus it resembles and its shape (length, last character, share of Latin letters and digits).
+/// corpus it resembles, its shape (length, last character, share of Latin letters and digits), and
+/// its tokens' count, which decides whether it runs whole or sentence by sentence.
 /// A text too long to hold at once (a document the server spooled to a file) is summarised part by
 /// part first (`Recognizer.summarize`), then recognised part by part
 /// (`Recognizer.recognize(part:of:...)`) with the whole text's summary, so its entities and scores
@@ -9,24 +10,33 @@ public struct TextSummary: Sendable {
     var shape = ScoreCalibration.TextShape()
     /// Code points summarised so far.
     public internal(set) var characters = 0
+    /// The model's tokens of them.
+    var tokens = 0
 
     public init() {}
 }
 
 extension Recognizer {
-    /// Adds the next part of a text (parts in order, nothing left out) to its summary.
+    /// Adds the next part of a text (parts in order, nothing left out, each ending where a
+    /// sentence ends, so that the parts' tokens are the whole text's) to its summary.
     public func summarize(_ part: some Sequence<Unicode.Scalar>, into summary: inout TextSummary) {
         let scalars = Array(part)
-        summary.characters += scalars.count
-        model.tally(scalars[...], into: &summary.corpus)
-        // The shape is only read by a calibration that takes a context; others skip the pass.
-        if calibration?.needsContext == true { summary.shape.add(scalars[...]) }
+        add(scalars[...], tokens: model.encode(scalars[...]).count, into: &summary)
     }
 
-    func summary(of scalars: [Unicode.Scalar]) -> TextSummary {
+    /// The summary of a whole text of `tokens` tokens (already encoded by the caller).
+    func summary(of scalars: [Unicode.Scalar], tokens: Int) -> TextSummary {
         var s = TextSummary()
-        summarize(scalars, into: &s)
+        add(scalars[...], tokens: tokens, into: &s)
         return s
+    }
+
+    private func add(_ scalars: ArraySlice<Unicode.Scalar>, tokens: Int, into summary: inout TextSummary) {
+        summary.characters += scalars.count
+        summary.tokens += tokens
+        model.tally(scalars, into: &summary.corpus)
+        // The shape is only read by a calibration that takes a context; others skip the pass.
+        if calibration?.needsContext == true { summary.shape.add(scalars) }
     }
 
     /// `recognize(_:pieceTokens:isCancelled:onPiece:)` of one part of a longer text whose summary
