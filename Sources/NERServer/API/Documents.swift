@@ -18,7 +18,7 @@ extension APIHandler {
         do {
             ex.spool = try BodySpool(directory: config.spoolDirectory, limit: config.maxDocumentBytes)
         } catch {
-            return APIError.unavailable("spool_unavailable", "no room for the document in --spool-dir: \(error.description)").response
+            return APIError.unavailable("spool_unavailable", "no file could be made for the document in --spool-dir: \(error.description)").response
         }
         return charge(ex, MemoryBudget.documentCharge(partCharacters: Self.documentPartCharacters, pieceTokens: config.streamPieceTokens))?.response
     }
@@ -29,7 +29,7 @@ extension APIHandler {
 
     /// The document is in the spool: its options are checked, then its stream queued. Its charge
     /// stays the one taken when its headers came (`spoolDocument`): the document is on disk.
-    func documentReceived(_ route: Route, _ spool: BodySpool, options: String?, _ limits: RequestLimits, _ lexicon: UserLexicon?,
+    func documentReceived(_ route: Route, _ spool: BodySpool, options: [UInt8]?, _ limits: RequestLimits, _ lexicon: UserLexicon?,
                           _ ex: Exchange, runnable: UInt64) {
         if spool.exceeded { return ex.respond(documentTooLarge().response) }
         if let code = spool.writeError {
@@ -40,20 +40,25 @@ extension APIHandler {
         let memory = ex.request.charged
         decoders.submit { [self, limits] in
             guard !ex.clientGone else { return cancel(ex) }
+            let job: InferenceJob.Work, request: InferenceRequest
             do throws(APIError) {
                 let fields = route == .redactStream ? RedactionRequest.optionFields : ["types", "patterns"]
                 var object: [String: Any] = [:]
-                if let options {
-                    object = try RequestDecoding.jsonObject(Array(options.utf8), fields: fields, source: "the \(Self.optionsHeader) header")
-                }
+                if let options { object = try RequestDecoding.jsonObject(options, fields: fields, source: "the \(Self.optionsHeader) header") }
                 if route == .redactStream {
                     let r = try RedactionRequest(options: object, limits: limits, key: config.redactionKey)
-                    return try submit(.stream { [self] recognizer in streamRedaction(r, .document(spool), lexicon, ex, recognizer) },
-                                      r.request, ex, runnable: runnable, memory: memory)
+                    (job, request) = (.stream { [self] recognizer in streamRedaction(r, .document(spool), lexicon, ex, recognizer) }, r.request)
+                } else {
+                    let plain = try RequestDecoding.request([], object, limits: limits, characters: 0)
+                    (job, request) = (.stream { [self] recognizer in stream(plain, .document(spool), lexicon, ex, recognizer) }, plain)
                 }
-                let request = try RequestDecoding.request([], object, limits: limits, characters: 0)
-                try submit(.stream { [self] recognizer in stream(request, .document(spool), lexicon, ex, recognizer) },
-                           request, ex, runnable: runnable, memory: memory)
+            } catch {
+                // A field's error says where the field was.
+                let named = error.message.contains(Self.optionsHeader) ? error.message : error.message + " (in the \(Self.optionsHeader) header)"
+                return ex.respond(APIError(status: error.status, code: error.code, message: named, headers: error.headers).response)
+            }
+            do throws(APIError) {
+                try submit(job, request, ex, runnable: runnable, memory: memory)
             } catch {
                 ex.respond(error.response)
             }

@@ -83,10 +83,28 @@ final class APIHandler: HTTPHandler {
         }
     }
 
-    /// Refusals that need no body: wrong content type, or a declared length over the limit.
+    /// Refusals that need no body: wrong content type or coding, a repeated header that says how
+    /// to read the body (libmicrohttpd reads only the first of repeated headers, which would let
+    /// the second be ignored unseen), options where they do not apply, or a declared length over
+    /// the limit.
     private func checkUpload(_ ex: Exchange, _ route: Route) -> HTTPResponse? {
+        let lines = ex.headerBlock().lines
+        for name in ["Content-Type", "Content-Encoding", Self.optionsHeader] where lines.filter({ $0.isNamed(name) }).count > 1 {
+            return APIError.badRequest("duplicate_header", "send one \(name) header, not several").response
+        }
+        if let coding = ex.header("Content-Encoding"), coding.lowercased() != "identity" {
+            return APIError(status: 415, code: "unsupported_content_encoding",
+                            message: "send the body uncompressed (no Content-Encoding, or identity)",
+                            headers: [("Accept-Encoding", "identity")]).response
+        }
         let type = ex.header("Content-Type") ?? ""
-        if route.takesDocuments, Self.isPlainText(type) { return spoolDocument(ex) }
+        let document = route.takesDocuments && Self.isPlainText(type)
+        if !document, ex.header(Self.optionsHeader) != nil {
+            return APIError.badRequest("misplaced_options", route.takesDocuments
+                ? "the \(Self.optionsHeader) header goes with a text/plain document; with a JSON body put the options in the body"
+                : "the \(Self.optionsHeader) header is for text/plain documents on the /stream routes; put the options in the JSON body").response
+        }
+        if document { return spoolDocument(ex) }
         guard Self.isJSON(type) else {
             return APIError(status: 415, code: "unsupported_media_type",
                             message: route.takesDocuments ? "send the body as Content-Type: application/json (UTF-8), or a document as text/plain; charset=utf-8"
@@ -182,7 +200,9 @@ final class APIHandler: HTTPHandler {
             limits.entityTypes.append(type)
         }
         if let spool = ex.spool {
-            return documentReceived(route, spool, options: ex.header(Self.optionsHeader), limits, state.lexicon, ex, runnable: runnable)
+            // The header's own bytes: invalid UTF-8 in them is refused as in a body, not replaced.
+            let options = ex.headerBlock().lines.first { $0.isNamed(Self.optionsHeader) }?.value
+            return documentReceived(route, spool, options: options, limits, state.lexicon, ex, runnable: runnable)
         }
         let body = ex.takeBody()
         ex.request.admitted = true
