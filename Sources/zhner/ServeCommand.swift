@@ -37,6 +37,8 @@ enum ServeCommand: Command {
                help: "largest request body; larger gets 413"),
         Option(name: "max-document-bytes", value: "N", env: "ZHNER_MAX_DOCUMENT_BYTES", defaultText: "\(defaults.maxDocumentBytes)",
                help: "largest text/plain document on the /stream routes (spooled to --spool-dir, streamed in flat memory); larger gets 413"),
+        Option(name: "max-documents", value: "N", env: "ZHNER_MAX_DOCUMENTS", defaultText: "--workers minus 1, at least 1",
+               help: "documents in flight at once (each may keep a worker for minutes); more get 503 documents_busy"),
         Option(name: "spool-dir", value: "DIR", env: "ZHNER_SPOOL_DIR", defaultText: "$TMPDIR, else /tmp",
                help: "where those documents wait while they are recognised (unnamed files, gone with their request)"),
         Option(name: "max-memory", value: "SIZE", env: "ZHNER_MAX_MEMORY", defaultText: "the cgroup's memory limit, else none",
@@ -130,6 +132,7 @@ enum ServeCommand: Command {
         config.deadlineMilliseconds = try settings.int("deadline-ms", default: config.deadlineMilliseconds, range: 1...3_600_000)
         config.maxBodyBytes = try settings.int("max-body-bytes", default: config.maxBodyBytes, range: 1...(1 << 30))
         config.maxDocumentBytes = try settings.int("max-document-bytes", default: config.maxDocumentBytes, range: 1...(1 << 40))
+        if settings.string("max-documents") != nil { config.maxDocuments = try settings.int("max-documents", default: 1, range: 1...100_000) }
         if let dir = settings.string("spool-dir") { config.spoolDirectory = dir }
         if let raw = settings.string("max-memory") { config.maxMemoryBytes = try settings.size("max-memory", raw) }
         config.maxTextCharacters = try settings.int("max-text-chars", default: config.maxTextCharacters, range: 1...(1 << 30))

@@ -161,6 +161,35 @@ import Testing
         #expect(server.terminate() == 0)
     }
 
+    /// Documents in flight are capped (`--max-documents`, by default every worker but one), so that
+    /// documents, which may keep a worker for minutes, leave one to short requests: past the cap a
+    /// document is 503 `documents_busy` at once, while JSON requests are answered; the place is
+    /// given back when the document's exchange completes.
+    @Test func documentsAreCapped() throws {
+        let server = try ServerProcess(["--workers", "2"])
+        let text = Array("张伟在北京工作。".utf8)
+        // The first holds its place from its headers: half its body sent, the rest later.
+        let first = try RawHTTP(port: server.port)
+        try first.sendAll(Data(Array("POST /v1/entities/stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: \(text.count)\r\n\r\n".utf8) + text.prefix(6)))
+        try poll { try metric(server, "zhner_http_inflight_requests") == 2 }
+        let busy = try server.request("POST", "/v1/entities/stream", headers: Self.plain(), body: Data(text))
+        #expect(busy.status == 503 && busy.errorCode == "documents_busy" && busy.headers["retry-after"] == "1", "\(busy.text)")
+        #expect(try server.post("/v1/entities", json: Texts.json(["text": "张伟在北京工作。"])).status == 200)
+        try first.sendAll(Data(text.dropFirst(6)))
+        let answer = try Self.lines(try first.response())
+        #expect(answer.last?["done"] as? Bool == true && answer.first?["total"] as? Int == 8)
+        #expect(try server.request("POST", "/v1/entities/stream", headers: Self.plain(), body: Data(text)).status == 200)
+
+        // --max-documents 2: both at once.
+        let two = try ServerProcess(["--workers", "2", "--max-documents", "2"])
+        let held = try RawHTTP(port: two.port)
+        try held.sendAll(Data(Array("POST /v1/entities/stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: \(text.count)\r\n\r\n".utf8) + text.prefix(6)))
+        try poll { try metric(two, "zhner_http_inflight_requests") == 2 }
+        #expect(try two.request("POST", "/v1/entities/stream", headers: Self.plain(), body: Data(text)).status == 200)
+        try held.sendAll(Data(text.dropFirst(6)))
+        #expect(try held.response().status == 200)
+    }
+
     /// A document with no sentence end is cut every 32,768 code points: its entities are the JSON
     /// body's, but for those at a cut, and it is streamed whole.
     @Test func unbrokenDocument() throws {

@@ -9,12 +9,20 @@ import NERCore
 extension APIHandler {
     static let optionsHeader = "Zhner-Options"
 
-    /// Headers in: the body is to be spooled. Refused at once if it is declared too large, if no
-    /// file can be made, or if the memory of one part does not fit the budget.
+    /// Headers in: the body is to be spooled. Refused at once if it is declared too large, if
+    /// `--max-documents` are in flight already, if no file can be made, or if the memory of one
+    /// part does not fit the budget.
     func spoolDocument(_ ex: Exchange) -> HTTPResponse? {
         if let declared = ex.header("Content-Length").flatMap(Int.init), declared > config.maxDocumentBytes {
             return documentTooLarge().response
         }
+        // A document may keep a worker for minutes (about 30 for 64 MiB): capped below the workers,
+        // so that short requests keep one.
+        guard documents.add(1, ordering: .relaxed).newValue <= config.documentsAllowed else {
+            documents.subtract(1, ordering: .relaxed)
+            return APIError.unavailable("documents_busy", "max-documents = \(config.documentsAllowed) documents are in flight; retry shortly").response
+        }
+        ex.request.document = true
         do {
             ex.spool = try BodySpool(directory: config.spoolDirectory, limit: config.maxDocumentBytes)
         } catch {

@@ -22,6 +22,8 @@ final class APIHandler: HTTPHandler {
     private let model = Mutex<Model?>(nil)
     private let draining = Atomic<Bool>(false)
     private let exchanges = Atomic<Int>(0)
+    /// Documents from their headers until their exchange completes (`--max-documents`).
+    let documents = Atomic<Int>(0)
 
     init(config: ServerConfig, metrics: Metrics, scheduler: Scheduler, lexicons: LexiconStore, budget: MemoryBudget) {
         self.config = config
@@ -314,6 +316,7 @@ final class APIHandler: HTTPHandler {
 
     func completed(_ ex: Exchange, ending: Ending) {
         exchanges.subtract(1, ordering: .relaxed)
+        if ex.request.document { documents.subtract(1, ordering: .relaxed) }
         budget.release(ex.request.charged)
         let seconds = Double(MonotonicClock.now() - ex.arrival) / 1e9
         let context = ex.request

@@ -11,6 +11,8 @@ final class RequestContext: @unchecked Sendable {
     /// complete, the request is logged and counted 499 (nginx's "client closed request"), never as
     /// the status it began with.
     var admitted = false
+    /// It holds one of `--max-documents` places, given back when the exchange completes.
+    var document = false
 
     /// Code points of the request's texts, for the log. Set by the thread that decodes the body
     /// (`DecodePool`), read when the exchange completes.

@@ -11,6 +11,12 @@ public struct ServerConfig: Sendable {
     public var modelDirectory = ""
     /// Inference threads sharing one `Recognizer` (each with its own workspace, one core each).
     public var workers = ProcessInfo.processInfo.activeProcessorCount
+    /// Documents (text/plain bodies on the /stream routes) in flight at once, from their headers to
+    /// their last line; more are answered 503 at once. One may keep a worker for many minutes, so by
+    /// default one worker stays free for everything else.
+    public var maxDocuments: Int?
+    /// `maxDocuments` or its default: every worker but one, at least one.
+    public var documentsAllowed: Int { maxDocuments ?? max(1, workers - 1) }
     /// Requests waiting for a worker; one more is answered 503 at once.
     public var queueCapacity = 64
     /// Most tokens one forward batch holds; also how many a worker gathers from the queue. Small
@@ -92,6 +98,7 @@ public struct ServerConfig: Sendable {
         if let probePort, !(0...65535).contains(probePort) { throw .config("probe-port must be in 0...65535, got \(probePort)") }
         if let probePort, probePort != 0, probePort == port { throw .config("probe-port must differ from port (\(port))") }
         if let maxMemoryBytes, maxMemoryBytes < 1 << 20 { throw .config("max-memory must be at least 1 MiB, got \(maxMemoryBytes) bytes") }
+        if let maxDocuments, maxDocuments < 1 { throw .config("max-documents must be at least 1, got \(maxDocuments)") }
         guard maxConnectionsPerClient >= 0 else { throw .config("max-connections-per-client must not be negative") }
         guard batchWaitMilliseconds >= 0 else { throw .config("batch-wait-ms must not be negative") }
         guard maxBatchTokens >= 512 else { throw .config("max-batch-tokens must hold one 512-token window, got \(maxBatchTokens)") }
