@@ -151,6 +151,12 @@ import Testing
                                                body: Data(Texts.json(["text": "张伟。"]).utf8))
             #expect(misplaced.status == 400 && misplaced.errorCode == "misplaced_options", "\(route): \(misplaced.text)")
         }
+        // Refused from the headers, before the document is sent: no `100 Continue` for it.
+        let early = try RawHTTP(port: server.port)
+        try early.sendAll(Data(("POST /v1/redact/stream HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nExpect: 100-continue\r\n"
+                                + "Zhner-Options: {\"types\": 3}\r\nContent-Length: 1000\r\n\r\n").utf8))
+        let refused = String(decoding: try early.receiveAll(), as: UTF8.self)
+        #expect(refused.hasPrefix("HTTP/1.1 400 ") && refused.contains("wrong_type") && refused.contains("Zhner-Options"), "\(refused)")
         let redactOnly = try post(Array("张伟。".utf8), headers: Self.plain("{\"operators\": {}}"))
         #expect(redactOnly.status == 400 && redactOnly.errorCode == "unknown_field")
         // Other charsets, and the routes that answer whole, are 415s that say what is taken.

@@ -12,9 +12,15 @@ extension APIHandler {
     /// Headers in: the body is to be spooled. Refused at once if it is declared too large, if
     /// `--max-documents` are in flight already, if no file can be made, or if the memory of one
     /// part does not fit the budget.
-    func spoolDocument(_ ex: Exchange) -> HTTPResponse? {
+    func spoolDocument(_ ex: Exchange, _ route: Route) -> HTTPResponse? {
         if let declared = ex.header("Content-Length").flatMap(Int.init), declared > config.maxDocumentBytes {
             return documentTooLarge().response
+        }
+        // Options that will be refused are refused now, before a document of up to 64 MiB is sent
+        // for nothing (and instead of `100 Continue`); they are checked again with the body, as a
+        // lexicon reload may change the types meanwhile.
+        if let (limits, _) = requestLimits() {
+            do throws(APIError) { _ = try documentOptions(route, documentOptionBytes(ex), limits) } catch { return error.response }
         }
         // A document may keep a worker for minutes (about 30 for 64 MiB): capped below the workers,
         // so that short requests keep one.
@@ -48,28 +54,44 @@ extension APIHandler {
         let memory = ex.request.charged
         decoders.submit { [self, limits] in
             guard !ex.clientGone else { return cancel(ex) }
-            let job: InferenceJob.Work, request: InferenceRequest
             do throws(APIError) {
-                let fields = route == .redactStream ? RedactionRequest.optionFields : ["types", "patterns"]
-                var object: [String: Any] = [:]
-                if let options { object = try RequestDecoding.jsonObject(options, fields: fields, source: "the \(Self.optionsHeader) header") }
-                if route == .redactStream {
-                    let r = try RedactionRequest(options: object, limits: limits, key: config.redactionKey)
-                    (job, request) = (.stream { [self] recognizer in streamRedaction(r, .document(spool), lexicon, ex, recognizer) }, r.request)
-                } else {
-                    let plain = try RequestDecoding.request([], object, limits: limits, characters: 0)
-                    (job, request) = (.stream { [self] recognizer in stream(plain, .document(spool), lexicon, ex, recognizer) }, plain)
+                switch try documentOptions(route, options, limits) {
+                case .redaction(let r):
+                    try submit(.stream { [self] recognizer in streamRedaction(r, .document(spool), lexicon, ex, recognizer) },
+                               r.request, ex, runnable: runnable, memory: memory)
+                case .entities(let request):
+                    try submit(.stream { [self] recognizer in stream(request, .document(spool), lexicon, ex, recognizer) },
+                               request, ex, runnable: runnable, memory: memory)
                 }
-            } catch {
-                // A field's error says where the field was.
-                let named = error.message.contains(Self.optionsHeader) ? error.message : error.message + " (in the \(Self.optionsHeader) header)"
-                return ex.respond(APIError(status: error.status, code: error.code, message: named, headers: error.headers).response)
-            }
-            do throws(APIError) {
-                try submit(job, request, ex, runnable: runnable, memory: memory)
             } catch {
                 ex.respond(error.response)
             }
+        }
+    }
+
+    /// A document's request, from its `Zhner-Options` header.
+    enum DocumentOptions {
+        case redaction(RedactionRequest)
+        case entities(InferenceRequest)
+    }
+
+    /// The `Zhner-Options` header's own bytes: invalid UTF-8 in them is refused as in a body, not
+    /// replaced.
+    func documentOptionBytes(_ ex: Exchange) -> [UInt8]? {
+        ex.headerBlock().lines.first { $0.isNamed(Self.optionsHeader) }?.value
+    }
+
+    /// The header's options checked as a body's fields but the text are; an error says it was the header.
+    func documentOptions(_ route: Route, _ options: [UInt8]?, _ limits: RequestLimits) throws(APIError) -> DocumentOptions {
+        do throws(APIError) {
+            let fields = route == .redactStream ? RedactionRequest.optionFields : ["types", "patterns"]
+            var object: [String: Any] = [:]
+            if let options { object = try RequestDecoding.jsonObject(options, fields: fields, source: "the \(Self.optionsHeader) header") }
+            if route == .redactStream { return .redaction(try RedactionRequest(options: object, limits: limits, key: config.redactionKey)) }
+            return .entities(try RequestDecoding.request([], object, limits: limits, characters: 0))
+        } catch {
+            let named = error.message.contains(Self.optionsHeader) ? error.message : error.message + " (in the \(Self.optionsHeader) header)"
+            throw APIError(status: error.status, code: error.code, message: named, headers: error.headers)
         }
     }
 }

@@ -106,7 +106,7 @@ final class APIHandler: HTTPHandler {
                 ? "the \(Self.optionsHeader) header goes with a text/plain document; with a JSON body put the options in the body"
                 : "the \(Self.optionsHeader) header is for text/plain documents on the /stream routes; put the options in the JSON body").response
         }
-        if document { return spoolDocument(ex) }
+        if document { return spoolDocument(ex, route) }
         guard Self.isJSON(type) else {
             return APIError(status: 415, code: "unsupported_media_type",
                             message: route.takesDocuments ? "send the body as Content-Type: application/json (UTF-8), or a document as text/plain; charset=utf-8"
@@ -186,25 +186,30 @@ final class APIHandler: HTTPHandler {
                        memory: budget.limit.map { ($0, budget.charged) })
     }
 
-    func bodyReceived(_ ex: Exchange) {
-        // The deadline bounds the wait for a worker, so it starts once the request can run: a body
-        // uploaded slowly (300 KB at 25 KB/s) is not the server's delay.
-        let runnable = MonotonicClock.now()
-        guard !ex.bodyExceeded else { return ex.respond(bodyTooLarge().response) }
-        guard let loaded = model.withLock({ $0 }) else {
-            return ex.respond(APIError.unavailable("not_ready", "the model is still loading").response)
-        }
-        let route = Route(rawValue: ex.path)!
-        // The request keeps the lexicon in force now, even if a reload swaps it meanwhile.
+    /// What a request may ask for now: the loaded model's limits with the lexicon in force's types
+    /// added, and that lexicon; nil while the model loads.
+    func requestLimits() -> (RequestLimits, UserLexicon?)? {
+        guard let loaded = model.withLock({ $0 }) else { return nil }
         let state = lexicons.current
         var limits = loaded.limits
         for type in state.types where !limits.entityTypes.contains(type) {
             limits.entityTypes.append(type)
         }
+        return (limits, state.lexicon)
+    }
+
+    func bodyReceived(_ ex: Exchange) {
+        // The deadline bounds the wait for a worker, so it starts once the request can run: a body
+        // uploaded slowly (300 KB at 25 KB/s) is not the server's delay.
+        let runnable = MonotonicClock.now()
+        guard !ex.bodyExceeded else { return ex.respond(bodyTooLarge().response) }
+        // The request keeps the lexicon in force now, even if a reload swaps it meanwhile.
+        guard let (limits, lexicon) = requestLimits() else {
+            return ex.respond(APIError.unavailable("not_ready", "the model is still loading").response)
+        }
+        let route = Route(rawValue: ex.path)!
         if let spool = ex.spool {
-            // The header's own bytes: invalid UTF-8 in them is refused as in a body, not replaced.
-            let options = ex.headerBlock().lines.first { $0.isNamed(Self.optionsHeader) }?.value
-            return documentReceived(route, spool, options: options, limits, state.lexicon, ex, runnable: runnable)
+            return documentReceived(route, spool, options: documentOptionBytes(ex), limits, lexicon, ex, runnable: runnable)
         }
         let body = ex.takeBody()
         ex.request.admitted = true
@@ -212,11 +217,11 @@ final class APIHandler: HTTPHandler {
             // Decoding is work too: none for a client that hung up while its body waited here.
             guard !ex.clientGone else { return cancel(ex) }
             do throws(APIError) {
-                if route.isRedaction { return try redact(route, body, limits, state.lexicon, ex, runnable: runnable) }
+                if route.isRedaction { return try redact(route, body, limits, lexicon, ex, runnable: runnable) }
                 let request = route == .batch ? try RequestDecoding.batch(body, limits: limits)
                                               : try RequestDecoding.single(body, limits: limits)
                 ex.request.characters = request.characters
-                try enqueue(route, request, state.lexicon, ex, runnable: runnable)
+                try enqueue(route, request, lexicon, ex, runnable: runnable)
             } catch {
                 ex.respond(error.response)
             }
