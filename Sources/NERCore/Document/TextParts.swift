@@ -10,7 +10,8 @@ public struct TextSummary: Sendable {
     var shape = ScoreCalibration.TextShape()
     /// Code points summarised so far.
     public internal(set) var characters = 0
-    /// The model's tokens of them.
+    /// The model's tokens of them: exact while at most the model's window, the only case where the
+    /// number matters (`prepare`); once past it, `summarize` stops encoding and it stays past it.
     var tokens = 0
 
     public init() {}
@@ -21,7 +22,8 @@ extension Recognizer {
     /// sentence ends, so that the parts' tokens are the whole text's) to its summary.
     public func summarize(_ part: some Sequence<Unicode.Scalar>, into summary: inout TextSummary) {
         let scalars = Array(part)
-        add(scalars[...], tokens: model.encode(scalars[...]).count, into: &summary)
+        let tokens = summary.tokens > model.windowCapacity ? 0 : model.encode(scalars[...]).count
+        add(scalars[...], tokens: tokens, into: &summary)
     }
 
     /// The summary of a whole text of `tokens` tokens (already encoded by the caller).

@@ -12,7 +12,7 @@ extension APIHandler {
     /// Headers in: the body is to be spooled. Refused at once if it is declared too large, if
     /// `--max-documents` are in flight already, if no file can be made, or if the memory of one
     /// part does not fit the budget.
-    func spoolDocument(_ ex: Exchange, _ route: Route) -> HTTPResponse? {
+    func spoolDocument(_ ex: Exchange, _ route: Route, options: [UInt8]?) -> HTTPResponse? {
         if let declared = ex.header("Content-Length").flatMap(Int.init), declared > config.maxDocumentBytes {
             return documentTooLarge().response
         }
@@ -20,8 +20,9 @@ extension APIHandler {
         // for nothing (and instead of `100 Continue`); they are checked again with the body, as a
         // lexicon reload may change the types meanwhile.
         if let (limits, _) = requestLimits() {
-            do throws(APIError) { _ = try documentOptions(route, documentOptionBytes(ex), limits) } catch { return error.response }
+            do throws(APIError) { _ = try documentOptions(route, options, limits) } catch { return error.response }
         }
+        ex.request.documentOptions = options
         // A document may keep a worker for minutes (about 30 for 64 MiB): capped below the workers,
         // so that short requests keep one.
         guard documents.add(1, ordering: .relaxed).newValue <= config.documentsAllowed else {
@@ -73,12 +74,6 @@ extension APIHandler {
     enum DocumentOptions {
         case redaction(RedactionRequest)
         case entities(InferenceRequest)
-    }
-
-    /// The `Zhner-Options` header's own bytes: invalid UTF-8 in them is refused as in a body, not
-    /// replaced.
-    func documentOptionBytes(_ ex: Exchange) -> [UInt8]? {
-        ex.headerBlock().lines.first { $0.isNamed(Self.optionsHeader) }?.value
     }
 
     /// The header's options checked as a body's fields but the text are; an error says it was the header.

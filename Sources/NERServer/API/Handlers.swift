@@ -59,7 +59,8 @@ final class APIHandler: HTTPHandler {
         context.route = routing.label
         ex.context = context
         ex.extraHeaders = cors.headers(origin: ex.header("Origin"))
-        if let e = RequestFraming.check(ex.headerBlock(), version: ex.version) { return e.response }
+        let head = ex.headerBlock()
+        if let e = RequestFraming.check(head, version: ex.version) { return e.response }
         if draining.load(ordering: .relaxed) {
             var e = APIError.unavailable("shutting_down", "the server is shutting down; retry on another instance")
             e.headers.append(("Connection", "close"))
@@ -80,7 +81,7 @@ final class APIHandler: HTTPHandler {
                 return APIError(status: 401, code: "unauthorized", message: "send a valid API key as Authorization: Bearer <key>",
                                 headers: [("WWW-Authenticate", "Bearer")]).response
             }
-            if route.isInference { return checkUpload(ex, route) }
+            if route.isInference { return checkUpload(ex, route, head.lines) }
             return get(route)
         }
     }
@@ -89,8 +90,7 @@ final class APIHandler: HTTPHandler {
     /// to read the body (libmicrohttpd reads only the first of repeated headers, which would let
     /// the second be ignored unseen), options where they do not apply, or a declared length over
     /// the limit.
-    private func checkUpload(_ ex: Exchange, _ route: Route) -> HTTPResponse? {
-        let lines = ex.headerBlock().lines
+    private func checkUpload(_ ex: Exchange, _ route: Route, _ lines: [RequestFraming.Line]) -> HTTPResponse? {
         for name in ["Content-Type", "Content-Encoding", Self.optionsHeader] where lines.filter({ $0.isNamed(name) }).count > 1 {
             return APIError.badRequest("duplicate_header", "send one \(name) header, not several").response
         }
@@ -101,12 +101,14 @@ final class APIHandler: HTTPHandler {
         }
         let type = ex.header("Content-Type") ?? ""
         let document = route.takesDocuments && Self.isPlainText(type)
-        if !document, ex.header(Self.optionsHeader) != nil {
+        // The header's own bytes: invalid UTF-8 in them is refused as in a body, not replaced.
+        let options = lines.first { $0.isNamed(Self.optionsHeader) }?.value
+        if !document, options != nil {
             return APIError.badRequest("misplaced_options", route.takesDocuments
                 ? "the \(Self.optionsHeader) header goes with a text/plain document; with a JSON body put the options in the body"
                 : "the \(Self.optionsHeader) header is for text/plain documents on the /stream routes; put the options in the JSON body").response
         }
-        if document { return spoolDocument(ex, route) }
+        if document { return spoolDocument(ex, route, options: options) }
         guard Self.isJSON(type) else {
             return APIError(status: 415, code: "unsupported_media_type",
                             message: route.takesDocuments ? "send the body as Content-Type: application/json (UTF-8), or a document as text/plain; charset=utf-8"
@@ -209,7 +211,7 @@ final class APIHandler: HTTPHandler {
         }
         let route = Route(rawValue: ex.path)!
         if let spool = ex.spool {
-            return documentReceived(route, spool, options: documentOptionBytes(ex), limits, lexicon, ex, runnable: runnable)
+            return documentReceived(route, spool, options: ex.request.documentOptions, limits, lexicon, ex, runnable: runnable)
         }
         let body = ex.takeBody()
         ex.request.admitted = true

@@ -13,6 +13,8 @@ final class RequestContext: @unchecked Sendable {
     var admitted = false
     /// It holds one of `--max-documents` places, given back when the exchange completes.
     var document = false
+    /// A document's `Zhner-Options` header as sent (checked when the headers came, again with the body).
+    var documentOptions: [UInt8]?
 
     /// Code points of the request's texts, for the log. Set by the thread that decodes the body
     /// (`DecodePool`), read when the exchange completes.
