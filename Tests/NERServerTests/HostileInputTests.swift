@@ -276,6 +276,6 @@ func expectEntities(_ r: HTTPResult, sentBody: Data, _ name: String, sourceLocat
 
 /// The process runs and answers its health probe.
 func expectAlive(_ server: ServerProcess, after name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    #expect(server.process.isRunning, "died after \(name)", sourceLocation: sourceLocation)
+    #expect(server.process.isRunning, "died after \(name): \(server.fate)", sourceLocation: sourceLocation)
     #expect(try server.request("GET", "/healthz").status == 200, "not healthy after \(name)", sourceLocation: sourceLocation)
 }

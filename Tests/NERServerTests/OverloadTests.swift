@@ -15,7 +15,7 @@ import Testing
         while clients.results.statusCounts[200, default: 0] < 150, server.process.isRunning { usleep(50_000) }
         let outcomes = clients.stop()
 
-        #expect(server.process.isRunning)
+        #expect(server.process.isRunning, "\(server.fate)")
         #expect(outcomes.unanswered.isEmpty, "\(outcomes.unanswered.prefix(5))")
         let counts = outcomes.statusCounts
         #expect(counts[200, default: 0] > 0 && counts[503, default: 0] > 0, "\(counts)")

@@ -62,6 +62,14 @@ final class ServerProcess {
     /// What the server wrote to stderr so far.
     var stderr: String { String(decoding: (try? Data(contentsOf: stderrURL)) ?? Data(), as: UTF8.self) }
 
+    /// "running", or how the server ended and the end of its stderr: the message for a test that
+    /// finds its server gone (a crash under load shows its reason only there).
+    var fate: String {
+        guard !process.isRunning else { return "running" }
+        let how = process.terminationReason == .uncaughtSignal ? "killed by signal" : "exited with status"
+        return "\(how) \(process.terminationStatus); stderr ends: \(stderr.suffix(3000))"
+    }
+
     /// SIGTERM, then the exit status once it has exited.
     func terminate() -> Int32 {
         process.terminate()
@@ -69,8 +77,19 @@ final class ServerProcess {
         return process.terminationStatus
     }
 
+    /// A request that failed because the server is gone, with how it ended.
+    struct Gone: Error, CustomStringConvertible {
+        let error: any Error
+        let fate: String
+        var description: String { "\(error); the server \(fate)" }
+    }
+
     func request(_ method: String, _ path: String, headers: [String: String] = [:], body: Data? = nil) throws -> HTTPResult {
-        try RawHTTP.request(port: port, method, path, headers: headers, body: body)
+        do {
+            return try RawHTTP.request(port: port, method, path, headers: headers, body: body)
+        } catch where !process.isRunning {
+            throw Gone(error: error, fate: fate)
+        }
     }
 
     /// POST with a JSON body (a string, sent as its UTF-8 bytes).

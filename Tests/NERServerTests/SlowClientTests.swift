@@ -94,7 +94,7 @@ import Testing
         }
         usleep(500_000)
         #expect(openSockets(pid) <= baseline + cap, "the server holds more than \(cap) connections")
-        #expect(server.process.isRunning)
+        #expect(server.process.isRunning, "\(server.fate)")
         // Freed places go to the waiting clients, which are all answered.
         held.removeAll()  // closes them
         for c in extra { #expect(try c.response().status == 200) }

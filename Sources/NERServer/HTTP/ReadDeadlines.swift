@@ -26,12 +26,20 @@ import Synchronization
 /// request whose client half-closed reads end of input too, between libmicrohttpd reading its last
 /// byte and `requestRead` a moment later.
 final class ReadDeadlines: Sendable {
-    private struct Clock {
+    struct Clock {
         let socket: Int32
         var since: UInt64
         var reading = true
         /// Ticks in a row at which the socket read end of input.
         var ended = 0
+
+        /// Reading for longer than `limit` at `now`. `since` may be later than `now`: `answered`
+        /// reads the clock before it takes the lock, the watch before it waits for it, so a
+        /// connection answered meanwhile has a later start than the watch's `now` (an unsigned
+        /// `now - since` then overflowed, and the overflow trap killed the server under load).
+        func isOverdue(at now: UInt64, limit: UInt64) -> Bool {
+            now > since && now - since > limit
+        }
     }
 
     private let limit: UInt64
@@ -89,7 +97,7 @@ final class ReadDeadlines: Sendable {
                 for (key, clock) in all where clock.reading {
                     let ended = Self.readsEndOfInput(clock.socket) ? clock.ended + 1 : 0
                     all[key]?.ended = ended
-                    if now - clock.since > limit || ended >= 2 {
+                    if clock.isOverdue(at: now, limit: limit) || ended >= 2 {
                         shutdown(clock.socket, Int32(SHUT_RDWR))
                         all[key]?.reading = false
                     }
