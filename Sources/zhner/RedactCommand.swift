@@ -3,7 +3,7 @@ import NERCore
 /// `zhner redact` (数据脱敏): `zhner tag`'s entities for the same options, replaced in the text.
 enum RedactCommand: Command {
     static let help = """
-        Usage: zhner redact [--model DIR] [--input FILE|-] [--output FILE|-] [--format jsonl|text]
+        Usage: zhner redact [--model DIR] [[--input] FILE|-] [--output FILE|-] [--format jsonl|text]
                             [--encoding \(InputEncoding.helpChoices)] [--text-field NAME]
                             [--lexicon FILE] [--patterns none|pii|all] [--entities TYPE,...]
                             [--operator TYPE=OP[:PARAMS],...] [--template T] [--key-file FILE]

@@ -1,7 +1,7 @@
 /// `zhner tag`: one text per input line → one result per line, in order, in bounded memory.
 enum TagCommand: Command {
     static let help = """
-        Usage: zhner tag [--model DIR] [--input FILE|-] [--output FILE|-] [--format jsonl|conll|hf]
+        Usage: zhner tag [--model DIR] [[--input] FILE|-] [--output FILE|-] [--format jsonl|conll|hf]
                          [--encoding \(InputEncoding.helpChoices)] [--text-field NAME]
                          [--lexicon FILE] [--patterns none|pii|all] [--entities TYPE,...]
                          [--threads N] [--batch N] [--progress | --no-progress]
@@ -11,7 +11,8 @@ enum TagCommand: Command {
         whatever the input's size (a few batches per thread are in flight at a time).
 
           --model DIR       model folder (default: see "Model search" below)
-          --input FILE      input, one text (or JSON record) per line (default: - = stdin)
+          --input FILE      input, one text (or JSON record) per line (default: - = stdin);
+                            the file may also be named alone: zhner tag corpus.txt
           --encoding E      the input's encoding (default: utf-8): utf-8, gb18030, gbk, utf-16
                             (byte order from its BOM, little-endian without one) or auto (a BOM
                             decides; else the first non-ASCII line: UTF-8 if valid, else

@@ -60,6 +60,13 @@ struct CLITests {
         let out = try String(contentsOfFile: dir + "/out.jsonl", encoding: .utf8)
         #expect(out.split(separator: "\n").count == 3)
         #expect(out.contains("\"text\": \"北京\","))
+        // The file named alone is the same input, for both line commands.
+        for command in ["tag", "redact"] {
+            let named = try Zhner.run([command, "--model", Zhner.tinyModel, "--input", dir + "/in.txt"])
+            let alone = try Zhner.run([command, "--model", Zhner.tinyModel, dir + "/in.txt"])
+            #expect(alone.status == 0 && alone.stdout == named.stdout, "\(alone.stderr)")
+            #expect(alone.stdout.split(separator: "\n").count == 3)
+        }
     }
 
     @Test func badInputIsAClearError() throws {
@@ -80,6 +87,8 @@ struct CLITests {
         (["quantize", "a", "b", "--fold-bigrams", "10"], Int32(2), "--fold-bigrams needs --calibration"),
         (["quantize", "a", "b", "--fold-words", "10"], Int32(2), "--fold-words needs --calibration"),
         (["tag", "--input", "/nonexistent/file"], Int32(74), "cannot open"),
+        (["tag", "a.txt", "b.txt"], Int32(2), "one input file at a time (got 2: a.txt b.txt)"),
+        (["redact", "a.txt", "--input", "b.txt"], Int32(2), "the input is named twice (a.txt and --input b.txt)"),
     ])
     func usageErrors(_ args: [String], _ status: Int32, _ message: String) throws {
         let r = try Zhner.run(args.count > 1 && args[1] == "--input" ? ["tag", "--model", Zhner.tinyModel] + args.dropFirst() : args)
