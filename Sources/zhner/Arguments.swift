@@ -42,6 +42,18 @@ struct Arguments {
 
     func flag(_ name: String) -> Bool { flags.contains(name) }
 
+    /// The one file a command reads, named by `--option` or alone, as line tools take it
+    /// (`zhner tag corpus.txt`); nil when neither. Two files, or both forms, are usage errors.
+    func file(_ option: String) throws -> String? {
+        guard positional.count <= 1 else {
+            throw CLIError.usage("one input file at a time (got \(positional.count): \(positional.joined(separator: " ")))")
+        }
+        if let file = positional.first, let named = value(option) {
+            throw CLIError.usage("the input is named twice (\(file) and --\(option) \(named)); give one")
+        }
+        return positional.first ?? value(option)
+    }
+
     func int(_ name: String, default def: Int, range: ClosedRange<Int>) throws -> Int {
         guard let raw = value(name) else { return def }
         guard let v = Int(raw), range.contains(v) else {

@@ -4,7 +4,7 @@ import NERCore
 /// `zhner eval`: entity-level precision/recall/F1 of a model on an annotated corpus.
 enum EvalCommand: Command {
     static let help = """
-        Usage: zhner eval --data FILE [--format bio|bmes|weibo|cluener] [--map FROM=TO,...]
+        Usage: zhner eval [--data] FILE [--format bio|bmes|weibo|cluener] [--map FROM=TO,...]
                           [--encoding \(InputEncoding.helpChoices)] [--model DIR] [--threads N]
                           [--batch N] [--json]
 
@@ -12,7 +12,7 @@ enum EvalCommand: Command {
         ones: exact match of type, start and end (seqeval's default mode), precision, recall and F1
         per type and overall (micro-averaged), plus the tagging rate.
 
-          --data FILE       the corpus
+          --data FILE       the corpus (may also be named alone: zhner eval corpus.bio)
           --format F        bio (default; token<TAB>tag lines, blank line between sentences, any
                             tag scheme: BIO, BIOES, BMES...), bmes (same reader), weibo (a trailing
                             segmentation digit after each character is dropped), cluener (JSON
@@ -43,8 +43,7 @@ enum EvalCommand: Command {
 
     static func run(_ argv: [String]) throws {
         let args = try Arguments(argv, options: ["data", "format", "map", "model", "threads", "batch", "encoding"], flags: ["json"])
-        guard args.positional.isEmpty else { throw CLIError.usage("unexpected argument \(args.positional[0])") }
-        guard let data = args.value("data") else { throw CLIError.usage("eval needs --data FILE") }
+        guard let data = try args.file("data") else { throw CLIError.usage("eval needs --data FILE (or the file alone)") }
         let format = try CorpusFormat(rawValue: args.choice("format", CorpusFormat.allCases.map(\.rawValue),
                                                             default: data.hasSuffix(".json") ? "cluener" : "bio"))!
         let encoding = try InputEncoding(option: args)

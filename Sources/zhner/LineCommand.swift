@@ -30,13 +30,7 @@ struct LineCommand {
     /// Checks the shared options, loads the lexicon and the model. `defaultPatterns`: `--patterns`
     /// when it is not given.
     init(_ args: Arguments, defaultPatterns: PatternMode) throws {
-        // The input file may be named alone, as line tools take it (`zhner tag corpus.txt`).
-        guard args.positional.count <= 1 else {
-            throw CLIError.usage("one input file at a time (got \(args.positional.count): \(args.positional.joined(separator: " ")))")
-        }
-        if let file = args.positional.first, let input = args.value("input") {
-            throw CLIError.usage("the input is named twice (\(file) and --input \(input)); give one")
-        }
+        let input = try args.file("input")
         workers = try args.int("threads", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
         batch = try args.int("batch", default: 64, range: 1...100_000)
         progressFlag = args.flag("progress")
@@ -55,7 +49,7 @@ struct LineCommand {
             throw CLIError.usage("--entities: \(unknown) is not a type of this model, the lexicon or the patterns")
         }
         knownTypes = known
-        inputPath = args.positional.first ?? args.value("input") ?? "-"
+        inputPath = input ?? "-"
         outputPath = args.value("output") ?? "-"
         let types = filter.map(Set.init)
         entities = LineEntities(recognizer: recognizer, lexicon: lexicon, patternTypes: patterns.types(filter: types), types: types,

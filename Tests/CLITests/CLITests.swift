@@ -144,6 +144,9 @@ struct CLITests {
         let obj = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
         #expect(obj["sentences"] as? Int == 2)
         #expect((obj["overall"] as! [String: Any])["gold"] as? Int == 2)
+        // The corpus named alone: the same scores.
+        let alone = try JSONSerialization.jsonObject(with: Data(try Zhner.run(["eval", dir + "/c.tsv", "--model", Zhner.tinyModel, "--json"]).stdout.utf8)) as! [String: Any]
+        for key in ["overall", "types"] { #expect(alone[key] as? NSDictionary == obj[key] as? NSDictionary) }
         #expect(try Zhner.run(["eval", "--model", Zhner.tinyModel]).stderr.contains("eval needs --data"))
         #expect(try Zhner.run(["eval", "--data", dir + "/c.tsv", "--map", "PER"]).status == 2)
         // A missing corpus is an I/O error worded as tag words a missing input.
