@@ -3,7 +3,7 @@ struct ModelWindow {
     let encoding: Encoding
     let tokens: Range<Int>
     let scalars: [Unicode.Scalar]
-    /// The corpus the whole text resembles (`TokenClassifier.corpus(of:)`), 0 = general.
+    /// The corpus the whole text resembles (`TokenClassifier.corpusGuess`), 0 = general.
     var corpus: Int = 0
 }
 

@@ -156,13 +156,6 @@ struct ScoreCalibration: Sendable, Equatable {
         return model.context(of: shape, corpus: guess)
     }
 
-    /// `context(of:corpus:)` of a whole text.
-    func context(of scalars: [Unicode.Scalar], corpus guess: CorpusGuess) -> Context? {
-        var shape = TextShape()
-        shape.add(scalars[...])
-        return context(of: shape, corpus: guess)
-    }
-
     /// The calibration of the config.json at `path`, or nil when it has none.
     static func load(configPath path: String) throws -> ScoreCalibration? {
         let file = try JSONObjectFile(path: path)

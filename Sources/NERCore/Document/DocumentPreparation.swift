@@ -9,7 +9,7 @@ extension Recognizer {
     struct Document {
         let scalars: [Unicode.Scalar]
         let sentences: [Sentence]
-        /// `TokenClassifier.corpus(of:)` of the whole text: every window of it runs conditioned alike.
+        /// `TokenClassifier.corpusGuess` of the whole text: every window of it runs conditioned alike.
         var corpus = 0
         /// What the score calibration reads of the whole text (nil unless it reads one): computed
         /// once here, since every sentence's entities share it.

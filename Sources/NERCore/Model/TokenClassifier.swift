@@ -31,13 +31,6 @@ protocol TokenClassifier: Sendable {
 extension TokenClassifier {
     func tally(_ part: ArraySlice<Unicode.Scalar>, into tally: inout CorpusTally) {}
     func corpusGuess(_ tally: CorpusTally) -> CorpusGuess { CorpusGuess() }
-
-    /// The corpus a whole text resembles.
-    func corpus(of scalars: [Unicode.Scalar]) -> Int {
-        var t = CorpusTally()
-        tally(scalars[...], into: &t)
-        return corpusGuess(t).id
-    }
 }
 
 /// What a corpus detector has read of a text so far (`TokenClassifier.tally`): the last character
