@@ -163,6 +163,9 @@ import Testing
             ("tab before the colon", head + "Content-Length\t: \(n)\r\n\r\n" + smuggled, "malformed_header"),
             ("first header line indented", "POST /v1/entities HTTP/1.1\r\n Host: a\r\nContent-Length: \(n)\r\n\r\n" + smuggled, "malformed_header"),
             ("control byte in a value", head + "Content-Length: \(n)\r\nX-A: a\u{01}b\r\n\r\n" + smuggled, "malformed_header"),
+            // libmicrohttpd cuts a value at a NUL, dropping the rest of its line unseen.
+            ("NUL in a value", head + "X-A: a\u{0}Content-Length: 0\r\nContent-Length: \(n)\r\n\r\n" + smuggled, "malformed_header"),
+            ("NUL in the last value", head + "Content-Length: \(n)\r\nX-A: a\u{0}b\r\n\r\n" + smuggled, "malformed_header"),
             ("Transfer-Encoding: identity", head + "Transfer-Encoding: identity\r\n\r\n" + smuggled, "bad_transfer_encoding"),
             ("Transfer-Encoding: chunked, identity", head + "Transfer-Encoding: chunked, identity\r\n\r\n" + chunked, "bad_transfer_encoding"),
             ("Transfer-Encoding: gzip", head + "Transfer-Encoding: gzip\r\n\r\n" + smuggled, "bad_transfer_encoding"),
@@ -187,9 +190,11 @@ import Testing
         }
         #expect(!server.stderr.contains("/readyz"), "a smuggled request was answered")
         // Sound requests these checks must not refuse: HTTP/1.0 without Host, bare LF line ends,
-        // whitespace after the last value.
+        // whitespace after a value, empty values (the NUL check measures the gaps between lines).
         for wire in ["GET /healthz HTTP/1.0\r\n\r\n", "GET /healthz HTTP/1.1\nHost: a\nConnection: close\n\n",
-                     "GET /healthz HTTP/1.1\r\nHost: a\r\nConnection: close \t \r\n\r\n"] {
+                     "GET /healthz HTTP/1.1\r\nHost: a\r\nConnection: close \t \r\n\r\n",
+                     "GET /healthz HTTP/1.1\r\nHost: a \t \r\nX-Empty:\r\nX-B:\t\r\nConnection: close\r\n\r\n",
+                     "GET /healthz HTTP/1.1\nHost: a  \nX-Empty:\nConnection: close\n\n"] {
             let client = try RawHTTP(port: server.port)
             try client.sendAll(Data(wire.utf8))
             #expect(try client.response().status == 200, "\(wire.debugDescription)")

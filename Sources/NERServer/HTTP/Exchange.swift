@@ -97,7 +97,10 @@ final class Exchange: @unchecked Sendable {
     /// - a line starting with a colon has its first byte overwritten with the NUL, then looks like
     ///   the blank line that ends the block: the block ends there, unseen, and the bytes after it
     ///   are read as the next request. The block then ends further after the last value than the
-    ///   line ends (two to four bytes) account for.
+    ///   line ends (two to four bytes) account for;
+    /// - a NUL byte in a value ends the value there, the rest of the line dropped unseen
+    ///   (`X-A: 1\0xyz` reads as `X-A: 1`): the next line then starts further after that value
+    ///   than its line end (one or two bytes) accounts for. (Trailing whitespace stays in the value.)
     func headerBlock() -> RequestFraming.Head {
         final class Found { var head = RequestFraming.Head() }
         let found = Found()
@@ -107,6 +110,7 @@ final class Exchange: @unchecked Sendable {
                 let name = UnsafeRawBufferPointer(start: key, count: keySize)
                 let text = UnsafeRawBufferPointer(start: value, count: valueSize)
                 let found = Unmanaged<Found>.fromOpaque(cls).takeUnretainedValue()
+                if !found.head.lines.isEmpty, Int(bitPattern: key) - found.head.afterLastLine > 2 { found.head.cutValue = true }
                 found.head.lines.append(RequestFraming.Line(name: Array(name), value: Array(text),
                     folded: Int(bitPattern: value) - Int(bitPattern: key) - keySize - 1 < 0))
                 found.head.afterLastLine = Int(bitPattern: value) + valueSize

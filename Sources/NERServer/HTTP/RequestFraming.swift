@@ -18,6 +18,10 @@ enum RequestFraming {
         /// Bytes from the end of the last line's value to the end of the block: its line end and
         /// the blank line's, 2 to 4 (LF or CRLF each); more when a nameless line ended the block.
         var afterLastLine = 0
+        /// A line starts further after the previous value than a line end accounts for: a NUL byte
+        /// cut that value short (only lines after the first obs-fold are unreliable here, and
+        /// obs-fold is refused first).
+        var cutValue = false
     }
 
     /// One header line as libmicrohttpd split it.
@@ -38,8 +42,12 @@ enum RequestFraming {
         if lines.contains(where: \.folded) {
             return refuse("malformed_header", "a header line starts with whitespace (obs-fold); send each header on one line")
         }
+        if head.cutValue {
+            return refuse("malformed_header", "a header value holds a NUL byte")
+        }
         if head.afterLastLine > 4 {
-            return refuse("malformed_header", "a header line has no name (it starts with the colon)")
+            // Either leaves the same mark after the last value (see `Exchange.headerBlock`).
+            return refuse("malformed_header", "a header line has no name (it starts with the colon), or the last header's value holds a NUL byte")
         }
         if lines.contains(where: { !isToken($0.name) }) {
             return refuse("malformed_header", "a header name is empty or holds whitespace or a separator (whitespace before the colon?)")
