@@ -51,6 +51,10 @@ struct LineCommand {
         knownTypes = known
         inputPath = input ?? "-"
         outputPath = args.value("output") ?? "-"
+        // Opening the output truncates it: the input would be gone before its first line is read.
+        if inputPath != "-", outputPath != "-", isSameFile(inputPath, outputPath) {
+            throw CLIError.usage("--output \(outputPath) is the input file; write to another file")
+        }
         let types = filter.map(Set.init)
         entities = LineEntities(recognizer: recognizer, lexicon: lexicon, patternTypes: patterns.types(filter: types), types: types,
                                 textField: args.value("text-field"), inputName: inputPath == "-" ? "stdin" : inputPath)

@@ -206,3 +206,11 @@ final class OutputWriter {
 private func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
     write(fd, p, n)
 }
+
+/// Whether two paths name one existing file or folder (same device and inode, through symlinks and
+/// any spelling), so that a command never truncates or replaces what it is about to read.
+func isSameFile(_ a: String, _ b: String) -> Bool {
+    var sa = stat(), sb = stat()
+    guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+}

@@ -30,7 +30,8 @@ enum QuantizeCommand: Command {
         guard args.positional.count == 2 else { throw CLIError.usage("quantize needs IN_DIR and OUT_DIR") }
         let (input, output) = (args.positional[0], args.positional[1])
         let fm = FileManager.default
-        if URL(fileURLWithPath: input).standardized == URL(fileURLWithPath: output).standardized {
+        // Any spelling or symlink of IN_DIR: replacing its files would delete the input's.
+        if URL(fileURLWithPath: input).standardized == URL(fileURLWithPath: output).standardized || isSameFile(input, output) {
             throw CLIError.usage("OUT_DIR must differ from IN_DIR")
         }
         if fm.fileExists(atPath: output + "/model.safetensors"), !args.flag("force") {

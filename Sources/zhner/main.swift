@@ -61,6 +61,9 @@ if rest.contains("--help") || rest.contains("-h") {
 }
 do {
     try command.run(Array(rest))
+    // What `print` wrote is still in stdio's buffer: a full disk or a closed stdout shows only
+    // here, and the scores (eval) or facts (info) would be lost with exit 0.
+    if fflush(nil) != 0 { throw CLIError.io("cannot write stdout: \(String(cString: strerror(errno)))") }
 } catch let e as CLIError {
     printError(e.description + (e.exitCode == 2 ? "\n(see zhner \(name) --help)" : ""))
     exit(e.exitCode)

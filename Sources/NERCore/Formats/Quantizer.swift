@@ -29,7 +29,7 @@ public enum Quantizer {
         // Source files the INT8 folder does not need: a BiLSTM's lexicon is compiled into its weights.
         var compiledIn: Set<String> = ["model.safetensors"]
         // Files the config's "files" map names (a BiLSTM's tables, a newer model's charmap): copied.
-        var declared = Array((configFile.object["files"] as? [String: String] ?? [:]).values)
+        var declared = Array(try configFile.files().values)
         switch type {
         case BiLSTMConfig.modelType:
             let config = try BiLSTMConfig(contentsOf: input + "/config.json")

@@ -67,6 +67,21 @@ struct JSONObjectFile {
         return b
     }
 
+    /// The `"files"` map (a role → a file of the model folder). Each must lie inside the folder:
+    /// relative, with no empty, `.` or `..` part, for `zhner quantize` copies, deletes and
+    /// overwrites these paths under its output folder (`"../../x"` wrote outside it).
+    func files() throws -> [String: String] {
+        guard let raw = object["files"] else { return [:] }
+        guard let map = raw as? [String: String] else {
+            throw NERError.modelFile(path, "\"files\" must map names to file paths (strings)")
+        }
+        for (role, file) in map where file.hasPrefix("/") || file.split(separator: "/", omittingEmptySubsequences: false)
+            .contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+            throw NERError.modelFile(path, "\"files\": \"\(role)\" must be a relative path inside the model folder, without . or .. parts")
+        }
+        return map
+    }
+
     /// `id2label` as a dense array: keys must be exactly "0" ..< count.
     func labels() throws -> [String] {
         guard let raw = object["id2label"] as? [String: Any], !raw.isEmpty else {

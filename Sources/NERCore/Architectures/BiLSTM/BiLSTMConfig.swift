@@ -56,7 +56,7 @@ public struct BiLSTMConfig: Sendable, Equatable {
         labels = try f.labels()
         domains = f.object["domains"] as? [String] ?? []
         domainMinBigrams = try f.int("domain_min_bigrams", default: 4, min: 0)
-        let fileMap = f.object["files"] as? [String: String] ?? [:]
+        let fileMap = try f.files()
         files = ["weights": "model.safetensors", "chars": "chars.txt", "bigrams": "bigrams.txt", "lexicon": "lexicon.txt"]
             .merging(fileMap) { _, new in new }
         guard normalization == "zhner-v1" || files["charmap"] != nil else {
