@@ -11,7 +11,7 @@ enum InputEncoding: String, CaseIterable {
     case gbk
     /// Byte order from the BOM; little-endian (what Windows writes) without one.
     case utf16 = "utf-16"
-    /// A BOM (UTF-8, UTF-16LE/BE) decides; without one, the first line that is not plain ASCII
+    /// A BOM (UTF-8, UTF-16LE/BE, GB18030) decides; without one, the first line that is not plain ASCII
     /// does: UTF-8 if it is valid UTF-8, else GB18030 if it is valid GB18030. Later lines must
     /// then be in the same encoding (a file is one encoding; guessing per line would hide mixed-up
     /// input).

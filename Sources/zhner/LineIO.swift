@@ -77,13 +77,16 @@ final class LineReader {
     /// from the text's first character.
     private func skipByteOrderMark() throws {
         let utf8: [UInt8] = [0xEF, 0xBB, 0xBF], little: [UInt8] = [0xFF, 0xFE], big: [UInt8] = [0xFE, 0xFF]
+        // U+FEFF in GB18030 (a four-byte sequence GBK does not have).
+        let gb18030: [UInt8] = [0x84, 0x31, 0x95, 0x33]
         let marks = (encoding == .utf8 || encoding == .auto ? [utf8] : []) + (encoding == .utf16 || encoding == .auto ? [little, big] : [])
+            + (encoding == .gb18030 || encoding == .auto ? [gb18030] : [])
         // Read only while the bytes so far could still begin a BOM: an interactive writer that
         // sends "a\n" and waits for its record must get it.
         while !eof, marks.contains(where: { $0.count > buffer.count - start && $0.starts(with: buffer[start...]) }) { try fill() }
         checkedByteOrderMark = true
         guard let mark = marks.first(where: { buffer[start...].starts(with: $0) }) else { return }
-        decoder = mark == utf8 ? .utf8 : .utf16(bigEndian: mark == big)
+        decoder = mark == utf8 ? .utf8 : mark == gb18030 ? .iconv(try Iconv(from: "GB18030")) : .utf16(bigEndian: mark == big)
         autoChoice = " (chosen by --encoding auto from the BOM)"
         start += mark.count
     }
