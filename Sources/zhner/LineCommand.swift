@@ -126,9 +126,9 @@ struct LineCommand {
 
     /// Unreadable: I/O error (74); a bad line: bad input (65), named by its line.
     private static func loadLexicon(_ path: String) throws -> UserLexicon {
-        guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError.io("cannot read the lexicon \(path)") }
+        let data = try readWholeFile(path, "the lexicon")
         do {
-            return try UserLexicon.load(path: path)
+            return try UserLexicon.load(data, name: path)
         } catch let e as NERError {
             throw CLIError.data(e.description)
         }

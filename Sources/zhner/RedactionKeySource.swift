@@ -11,9 +11,7 @@ enum RedactionKeySource {
     /// The key of `path` (the command's option) or the environment; nil when none is given.
     static func load(path option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RedactionKey? {
         if let path = option ?? environment[fileVariable].flatMap({ $0.isEmpty ? nil : $0 }) {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CLIError.io("cannot read the redaction key file \(path)")
-            }
+            let data = try readWholeFile(path, "the redaction key file")
             do {
                 return try RedactionKey(fileContents: Array(data))
             } catch {

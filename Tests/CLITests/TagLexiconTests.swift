@@ -95,5 +95,13 @@ struct TagLexiconTests {
         let r = try Zhner.run(["tag", "--model", Zhner.tinyModel, "--lexicon", "/nonexistent/lexicon.tsv"], stdin: Data("北京".utf8))
         #expect(r.status == 74)
         #expect(r.stderr.contains("cannot read the lexicon /nonexistent/lexicon.tsv"))
+        // A folder is unreadable too (it was exit 65, a data error); /dev/null is an empty lexicon.
+        let folder = try Zhner.run(["tag", "--model", Zhner.tinyModel, "--lexicon", "/tmp"], stdin: Data("北京".utf8))
+        #expect(folder.status == 74 && folder.stderr.contains("cannot read the lexicon /tmp: it is a folder"), "\(folder.stderr)")
+        #expect(try Zhner.run(["tag", "--model", Zhner.tinyModel, "--lexicon", "/dev/null"], stdin: Data("北京".utf8)).status == 0)
+        // The same rule for the redaction key: /dev/null is an empty key (usage, 2), a folder 74.
+        let key = try Zhner.run(["redact", "--model", Zhner.tinyModel, "--key-file", "/dev/null"], stdin: Data("北京".utf8))
+        #expect(key.status == 2 && key.stderr.contains("is empty"), "\(key.stderr)")
+        #expect(try Zhner.run(["redact", "--model", Zhner.tinyModel, "--key-file", "/tmp"], stdin: Data("北京".utf8)).status == 74)
     }
 }

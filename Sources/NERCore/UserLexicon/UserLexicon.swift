@@ -68,13 +68,18 @@ public struct UserLexicon: Sendable {
 
     /// Reads and parses a lexicon file.
     public static func load(path: String) throws -> UserLexicon {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else {
             throw NERError.invalidArgument("cannot read the lexicon \(path)")
         }
+        return try load(data, name: path)
+    }
+
+    /// Parses a lexicon file's bytes; `name` names it in errors.
+    public static func load(_ data: Data, name: String) throws -> UserLexicon {
         guard let content = String(data: data, encoding: .utf8) else {
-            throw NERError.invalidArgument("the lexicon \(path) is not valid UTF-8")
+            throw NERError.invalidArgument("the lexicon \(name) is not valid UTF-8")
         }
-        return try UserLexicon(parsing: content, name: path)
+        return try UserLexicon(parsing: content, name: name)
     }
 
     private static func check(text: String, type: String) -> String? {
