@@ -17,6 +17,19 @@ enum JSONRecordEdit {
     /// not say, so the other could keep text that was never redacted.
     static func replacing(_ field: String, with json: String, in line: String) throws(LineEntities.RecordError) -> String {
         let bytes = Array(line.utf8)
+        let spans = valueSpans(of: field, in: bytes)
+        guard spans.count == 1 else {
+            throw .init(message: "has the field \"\(field)\" more than once; which one to redact is ambiguous")
+        }
+        return String(decoding: bytes[..<spans[0].lowerBound], as: UTF8.self) + json
+            + String(decoding: bytes[spans[0].upperBound...], as: UTF8.self)
+    }
+
+    /// How many times the record has the top-level field `field` (a JSON parser keeps one of them).
+    static func count(of field: String, in line: String) -> Int { valueSpans(of: field, in: Array(line.utf8)).count }
+
+    /// The byte ranges of the values of every top-level field named `field`.
+    private static func valueSpans(of field: String, in bytes: [UInt8]) -> [Range<Int>] {
         var spans: [Range<Int>] = []
         var i = bytes.firstIndex(of: UInt8(ascii: "{"))! + 1
         while true {
@@ -35,11 +48,7 @@ enum JSONRecordEdit {
             skipBlanks(bytes, &i)
             if bytes[i] == UInt8(ascii: ",") { i += 1 }
         }
-        guard spans.count == 1 else {
-            throw .init(message: "has the field \"\(field)\" more than once; which one to redact is ambiguous")
-        }
-        return String(decoding: bytes[..<spans[0].lowerBound], as: UTF8.self) + json
-            + String(decoding: bytes[spans[0].upperBound...], as: UTF8.self)
+        return spans
     }
 
     /// A key as JSON spells it (quotes included) → its text; escapes (`"\u0074ext"`) decoded.

@@ -28,8 +28,14 @@ struct LineEntities: Sendable {
         var texts: [String] = []
         texts.reserveCapacity(lines.count)
         for (i, line) in lines.enumerated() {
-            do {
-                texts.append(try Self.text(ofRecord: line, field: textField, adding: adding))
+            do throws(RecordError) {
+                let text = try Self.text(ofRecord: line, field: textField, adding: adding)
+                // The parser kept one of the two; the other would go out beside entities that
+                // are not its own (and, redacted, unredacted).
+                if JSONRecordEdit.count(of: textField, in: line) > 1 {
+                    throw RecordError(message: "has the field \"\(textField)\" more than once; which one is meant is ambiguous")
+                }
+                texts.append(text)
             } catch {
                 return (texts, .data("\(inputName) line \(firstLine + i): \(error.message)"))
             }

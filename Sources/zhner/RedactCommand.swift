@@ -64,7 +64,7 @@ enum RedactCommand: Command {
         \(HelpText.isa)
 
         Exit codes: 0 ok, 2 usage (a bad --operator, hash without a key, an empty key file),
-        65 bad input (as zhner tag; also a record with the field twice), 66 bad or missing model,
+        65 bad input (as zhner tag), 66 bad or missing model,
         74 I/O error (input, lexicon or key file missing or unreadable, output not writable).
         See docs/PRIVACY.md, "Redaction".
         """

@@ -57,9 +57,9 @@ enum TagCommand: Command {
         \(HelpText.isa)
 
         Exit codes: 0 ok, 2 usage, 65 bad input (undecodable bytes, named by line and byte
-        offset; a bad JSON record or a bad lexicon line, named by its line; the records before
-        it are written), 66 bad or missing model, 74 I/O error (input or lexicon missing or
-        unreadable, output not writable).
+        offset; a bad JSON record, one with the text field twice, or a bad lexicon line, named
+        by its line; the records before it are written), 66 bad or missing model, 74 I/O error
+        (input or lexicon missing or unreadable, output not writable).
         """
 
     static func run(_ argv: [String]) throws {

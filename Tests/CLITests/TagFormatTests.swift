@@ -86,6 +86,8 @@ struct TagFormatTests {
         ("[\"text\"]", "line 2: not a JSON object"),
         ("", "line 2: not valid JSON"),
         ("{\"text\": \"a\", \"entities\": []}", "line 2: already has an \"entities\" field"),
+        // Both kept in the output, entities for one of them: refused, as redact refuses it.
+        ("{\"text\": \"张伟\", \"\\u0074ext\": \"北京\"}", "line 2: has the field \"text\" more than once"),
     ])
     func badRecordsStopWithTheirLine(_ bad: String, _ message: String) throws {
         let input = ["{\"text\": \"王伟\"}", bad, "{\"text\": \"北京\"}"].joined(separator: "\n")
