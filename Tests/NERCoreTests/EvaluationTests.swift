@@ -72,5 +72,29 @@ struct EvaluationTests {
         let s = try read(line + "\n", .cluener, map: ["name": "PER", "company": "ORG"], ext: "json")
         #expect(s == [AnnotatedSentence(text: "浙商银行企业信贷部叶老桂博士",
                                         entities: [Span(type: "ORG", start: 0, end: 4), Span(type: "PER", start: 9, end: 12)])])
+        // No label (CLUENER's test split): a sentence without entities.
+        #expect(try read(#"{"text": "你好"}"# + "\n", .cluener, ext: "json")[0].entities.isEmpty)
+    }
+
+    /// A malformed gold span is an error naming its line: it was dropped (the record's gold
+    /// entities vanished) or scored as a miss, and the scores changed silently.
+    @Test(arguments: [
+        (#"{"name": {"张伟": [[0, 9]]}}"#, "[0, 9] is not [start, end] inside the 5-character text"),
+        (#"{"name": {"张伟": [[1, 0]]}}"#, "is not [start, end]"),
+        (#"{"name": {"张伟": [[-1, 1]]}}"#, "is not [start, end]"),
+        (#"{"name": {"张伟": [[0.5, 1]]}}"#, "is not [start, end]"),
+        (#"{"name": {"张伟": [[0, 1e23]]}}"#, "is not [start, end]"),
+        (#"{"name": {"张伟": [0, 1]}}"#, "is not [start, end]"),
+        (#"{"name": {"王五": [[0, 1]]}}"#, "[0, 1] holds \"张伟\""),
+        (#"{"name": ["张伟"]}"#, "must map entity texts"),
+        (#"["name"]"#, "\"label\" must map types"),
+    ])
+    func malformedCLUENERSpansAreErrors(_ label: String, _ message: String) throws {
+        let line = #"{"text": "张伟在北京", "label": "# + label + "}\n"
+        #expect {
+            try read(line, .cluener, ext: "json")
+        } throws: { error in
+            "\(error)".contains("line 1: ") && "\(error)".contains(message)
+        }
     }
 }

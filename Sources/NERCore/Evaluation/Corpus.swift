@@ -86,20 +86,48 @@ public enum CorpusFormat: String, Sendable, CaseIterable {
         return out
     }
 
+    /// A CLUENER `label` (type → entity text → [[start, end]], end inclusive, code points): every
+    /// span two integers inside the text, holding the entity text it is listed under. A malformed
+    /// one is an error naming the line, never dropped or scored as a miss (a gold entity lost
+    /// silently changes every score). No `label` (as in CLUENER's test split): no entities.
+    private static func cluenerSpans(_ label: Any?, text: String, at place: String) throws -> [EntityScores.Span] {
+        guard let label, !(label is NSNull) else { return [] }
+        guard let types = label as? [String: Any] else {
+            throw NERError.invalidArgument("\(place): \"label\" must map types to their entities")
+        }
+        let scalars = Array(text.unicodeScalars)
+        var spans: [EntityScores.Span] = []
+        for (type, entities) in types {
+            guard let entities = entities as? [String: Any] else {
+                throw NERError.invalidArgument("\(place): \"label\".\"\(type)\" must map entity texts to [[start, end], ...]")
+            }
+            for (entity, positions) in entities {
+                guard let positions = positions as? [Any] else {
+                    throw NERError.invalidArgument("\(place): \(type) \"\(entity)\": positions must be [[start, end], ...]")
+                }
+                for p in positions {
+                    guard let pair = p as? [Any], pair.count == 2, let start = JSONValue.integer(pair[0]), let end = JSONValue.integer(pair[1]),
+                          start >= 0, start <= end, end < scalars.count
+                    else {
+                        throw NERError.invalidArgument("\(place): \(type) \"\(entity)\": \(p) is not [start, end] inside the \(scalars.count)-character text")
+                    }
+                    guard String(String.UnicodeScalarView(scalars[start...end])) == entity else {
+                        throw NERError.invalidArgument("\(place): \(type) \"\(entity)\": [\(start), \(end)] holds \"\(String(String.UnicodeScalarView(scalars[start...end])))\"")
+                    }
+                    spans.append(EntityScores.Span(type: type, start: start, end: end + 1))
+                }
+            }
+        }
+        return spans
+    }
+
     private static func readCLUENER(_ text: String, path: String) throws -> [AnnotatedSentence] {
         var out: [AnnotatedSentence] = []
         for (i, line) in text.split(separator: "\n").enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   let sentence = obj["text"] as? String
             else { throw NERError.invalidArgument("\(path) line \(i + 1): expected a JSON object with \"text\"") }
-            var spans: [EntityScores.Span] = []
-            for (type, entities) in obj["label"] as? [String: [String: [[Int]]]] ?? [:] {
-                for (_, positions) in entities {
-                    for p in positions where p.count == 2 {
-                        spans.append(EntityScores.Span(type: type, start: p[0], end: p[1] + 1))
-                    }
-                }
-            }
+            let spans = try cluenerSpans(obj["label"], text: sentence, at: "\(path) line \(i + 1)")
             out.append(AnnotatedSentence(text: sentence, entities: spans.sorted { ($0.start, $0.end) < ($1.start, $1.end) }))
         }
         return out

@@ -16,6 +16,14 @@ enum JSONValue {
         return n
     }
 
+    /// A whole number that fits an Int (not 0.5, not 1e23, not a boolean).
+    static func integer(_ v: Any) -> Int? {
+        guard let n = number(v) else { return nil }
+        let d = n.doubleValue
+        guard d == d.rounded(), abs(d) < 9.0e15 else { return nil }
+        return Int(d)
+    }
+
     /// A boolean (not the numbers 0/1).
     static func bool(_ v: Any) -> Bool? {
         guard isBool(v), let n = v as? NSNumber else { return nil }
