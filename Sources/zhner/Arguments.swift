@@ -10,9 +10,14 @@ struct Arguments {
         var it = args.makeIterator()
         var onlyPositional = false
         while let arg = it.next() {
-            if onlyPositional || !arg.hasPrefix("--") || arg == "-" {
+            if onlyPositional || !arg.hasPrefix("-") || arg == "-" {
                 positional.append(arg)
                 continue
+            }
+            // There are no one-dash options: `-m DIR` would otherwise be read as two input files,
+            // and `-x` as a file that does not exist. A file so named goes after `--`.
+            if !arg.hasPrefix("--") {
+                throw CLIError.usage("unknown option \(arg) (options are spelled --name; a file named \(arg) goes after --)")
             }
             if arg == "--" {
                 onlyPositional = true

@@ -88,6 +88,8 @@ struct CLITests {
         (["quantize", "a", "b", "--fold-words", "10"], Int32(2), "--fold-words needs --calibration"),
         (["tag", "--input", "/nonexistent/file"], Int32(74), "cannot open"),
         (["tag", "a.txt", "b.txt"], Int32(2), "one input file at a time (got 2: a.txt b.txt)"),
+        (["tag", "-m", "dir", "a.txt"], Int32(2), "unknown option -m (options are spelled --name"),
+        (["tag", "--input", "-x"], Int32(74), "cannot open -x"),  // an option's value may start with -
         (["redact", "a.txt", "--input", "b.txt"], Int32(2), "the input is named twice (a.txt and --input b.txt)"),
     ])
     func usageErrors(_ args: [String], _ status: Int32, _ message: String) throws {
