@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import ZhnerTestSupport
 
@@ -64,4 +67,24 @@ import ZhnerTestSupport
             #expect(r.status == 74 && r.stderr.contains("cannot write stdout"), "\(args) \(redirect): \(r.status) \(r.stderr)")
         }
     }
+}
+
+/// A model file that is a folder or a FIFO is named as such (exit 66), never read: Foundation's
+/// "NSCocoaErrorDomain error 256" and "You don't have permission" said nothing useful, and a FIFO
+/// would block the reader.
+@Test(arguments: [("vocab.txt", "folder"), ("config.json", "folder"), ("vocab.txt", "fifo")])
+func modelFilesThatAreNotFilesAreNamed(_ file: String, _ kind: String) throws {
+    let dir = try Zhner.scratchDirectory("zhner-notfile")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try FileManager.default.copyItem(atPath: Zhner.tinyModel, toPath: dir + "/m")
+    let path = dir + "/m/" + file
+    try FileManager.default.removeItem(atPath: path)
+    if kind == "folder" {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+    } else {
+        #expect(mkfifo(path, 0o644) == 0)
+    }
+    let r = try Zhner.run(["tag", "--model", dir + "/m"], stdin: Data("北京".utf8))
+    let reason = kind == "folder" ? "it is a folder, not a file" : "not a regular file (a FIFO, socket or device)"
+    #expect(r.status == 66 && r.stderr.contains(file) && r.stderr.contains(reason), "\(r.status) \(r.stderr)")
 }

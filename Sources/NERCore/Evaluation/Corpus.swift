@@ -21,8 +21,8 @@ public enum CorpusFormat: String, Sendable, CaseIterable {
     /// Reads `path`. `map` renames gold types; when it is given, gold types it does not name are dropped.
     public static func read(_ path: String, format: CorpusFormat, map: [String: String]?) throws -> [AnnotatedSentence] {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw NERError.invalidArgument("cannot read \(path): \(error.localizedDescription)")
+        do { data = try FileBytes.read(path) } catch {
+            throw NERError.invalidArgument("cannot read \(path): \(error.reason)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw NERError.invalidArgument("\(path) is not valid UTF-8")

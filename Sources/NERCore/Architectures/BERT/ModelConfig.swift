@@ -26,8 +26,8 @@ struct JSONObjectFile {
     init(path: String) throws {
         self.path = path
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw NERError.modelFile(path, "cannot read: \(error.localizedDescription)")
+        do { data = try FileBytes.read(path) } catch {
+            throw NERError.modelFile(path, "cannot read: \(error.reason)")
         }
         guard let obj = try? JSONSerialization.jsonObject(with: data), let dict = obj as? [String: Any] else {
             throw NERError.modelFile(path, "not a JSON object")

@@ -8,15 +8,12 @@ struct TokenizerJSON {
     let options: BertTokenizer.Options
 
     init(path: String) throws {
-        let root: [String: Any]
-        do {
-            let parsed = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
-            guard let object = parsed as? [String: Any] else { throw NERError.modelFile(path, "not a JSON object") }
-            root = object
-        } catch let e as NERError {
-            throw e
-        } catch {
-            throw NERError.modelFile(path, "cannot read: \(error.localizedDescription)")
+        let data: Data
+        do { data = try FileBytes.read(path) } catch {
+            throw NERError.modelFile(path, "cannot read: \(error.reason)")
+        }
+        guard let parsed = try? JSONSerialization.jsonObject(with: data), let root = parsed as? [String: Any] else {
+            throw NERError.modelFile(path, "not a JSON object")
         }
         guard let model = root["model"] as? [String: Any], model["type"] as? String == "WordPiece",
               let vocab = model["vocab"] as? [String: Any]

@@ -20,8 +20,8 @@ public struct Vocabulary: Sendable {
 
     public init(contentsOf url: URL) throws {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw NERError.modelFile(url.path, "cannot read vocabulary: \(error.localizedDescription)")
+        do { data = try FileBytes.read(url.path) } catch {
+            throw NERError.modelFile(url.path, "cannot read vocabulary: \(error.reason)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw NERError.modelFile(url.path, "vocabulary is not valid UTF-8")

@@ -28,8 +28,9 @@ struct CharNormalizer: Sendable {
 
     /// A `charmap.txt`: one `from<TAB>to` line per mapped character, each side one code point.
     init(charmapPath path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw NERError.modelFile(path, "cannot read the character map")
+        let data: Data
+        do { data = try FileBytes.read(path) } catch {
+            throw NERError.modelFile(path, "cannot read the character map: \(error.reason)")
         }
         guard let text = String(validating: data, as: UTF8.self) else {
             throw NERError.modelFile(path, "the character map is not UTF-8")

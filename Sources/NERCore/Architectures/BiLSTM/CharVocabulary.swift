@@ -26,8 +26,8 @@ struct CharVocabulary: Sendable {
                                     _ body: (Int, [UInt32]) -> Void) throws
     {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw NERError.modelFile(path, "cannot read: \(error.localizedDescription)")
+        do { data = try FileBytes.read(path) } catch {
+            throw NERError.modelFile(path, "cannot read: \(error.reason)")
         }
         var count = 0
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in

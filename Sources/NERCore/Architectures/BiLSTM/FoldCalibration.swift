@@ -12,8 +12,9 @@ struct FoldCalibration {
     let sentences: [[UInt32]]
 
     init(textPath path: String, normalizer: CharNormalizer) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw NERError.invalidArgument("cannot read calibration text \(path)")
+        let data: Data
+        do { data = try FileBytes.read(path) } catch {
+            throw NERError.invalidArgument("cannot read calibration text \(path): \(error.reason)")
         }
         guard let text = String(validating: data, as: UTF8.self) else {
             throw NERError.invalidArgument("calibration text \(path) is not UTF-8")

@@ -136,8 +136,8 @@ struct LexiconBuilder {
 
     init(path: String, maxWordLength: Int, classes: Int, wordRows: Int) throws {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw NERError.modelFile(path, "cannot read lexicon: \(error.localizedDescription)")
+        do { data = try FileBytes.read(path) } catch {
+            throw NERError.modelFile(path, "cannot read lexicon: \(error.reason)")
         }
         guard classes < Int(Lexicon.noWord) else {
             throw NERError.modelFile(path, "\(classes) lexicon classes; zhner stores at most \(Lexicon.noWord - 1)")
