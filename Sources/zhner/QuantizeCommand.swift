@@ -23,6 +23,10 @@ enum QuantizeCommand: Command {
           --fold-words N      how many (word, B/M/E/S position) pairs it picks (default 8192;
                               seen ≥ 2 times)
           --force             replace OUT_DIR's files if it already holds a model
+
+        Exit codes: 0 ok, 2 usage (also OUT_DIR that is IN_DIR, --calibration of a BERT model, a
+        calibration text that is not UTF-8), 66 bad or missing model in IN_DIR, 74 I/O error
+        (OUT_DIR a file or not writable, the calibration text unreadable).
         """
 
     static func run(_ argv: [String]) throws {
@@ -43,8 +47,19 @@ enum QuantizeCommand: Command {
         for option in ["fold-bigrams", "fold-words"] where args.value(option) != nil && args.value("calibration") == nil {
             throw CLIError.usage("--\(option) needs --calibration")
         }
-        let skipped = try Quantizer.quantize(input: input, output: output, calibration: args.value("calibration"),
+        var isFolder: ObjCBool = false
+        if fm.fileExists(atPath: output, isDirectory: &isFolder), !isFolder.boolValue {
+            throw CLIError.io("OUT_DIR \(output) is a file, not a folder")
+        }
+        let skipped: [String]
+        do {
+            skipped = try Quantizer.quantize(input: input, output: output, calibration: args.value("calibration"),
                                              foldBigrams: bigrams, foldWords: words)
+        } catch NERError.invalidArgument(let message) {
+            // What the options ask of this model (--calibration of a BERT model, a calibration
+            // text that is not UTF-8), not a fault of the model.
+            throw CLIError.usage(message)
+        }
         if !skipped.isEmpty { printError("not copied (an INT8 folder does not read them): \(skipped.joined(separator: ", "))") }
         let size = (try? fm.attributesOfItem(atPath: output + "/model.safetensors")[.size] as? Int) ?? 0
         print("wrote \(output)/model.safetensors (\(size / 1024) KiB) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")

@@ -69,6 +69,7 @@ do {
     exit(e.exitCode)
 } catch let e as NERError {
     printError(e.description)
+    if case .io = e { exit(74) }
     exit(66)
 } catch {
     printError("\(error)")

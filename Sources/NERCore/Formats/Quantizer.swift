@@ -75,7 +75,7 @@ public enum Quantizer {
             let kept = Set(needed.map { String($0.split(separator: "/").first ?? Substring($0)) }).union(compiledIn)
             skipped = try fm.contentsOfDirectory(atPath: input).filter { !kept.contains($0) }.sorted()
         } catch {
-            throw NERError.invalidArgument("cannot write \(output): \(error.localizedDescription)")
+            throw NERError.io("cannot write \(output): \(error.localizedDescription)")
         }
         try job.writer.write(to: output + "/model.safetensors")
         return skipped

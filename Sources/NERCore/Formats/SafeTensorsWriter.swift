@@ -39,7 +39,7 @@ struct SafeTensorsWriter {
         out.append(json)
         for e in ordered { out.append(contentsOf: e.data) }
         do { try out.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw NERError.modelFile(path, "cannot write: \(error.localizedDescription)")
+            throw NERError.io("cannot write \(path): \(error.localizedDescription)")
         }
     }
 }

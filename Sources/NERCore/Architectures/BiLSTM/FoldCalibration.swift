@@ -14,7 +14,7 @@ struct FoldCalibration {
     init(textPath path: String, normalizer: CharNormalizer) throws {
         let data: Data
         do { data = try FileBytes.read(path) } catch {
-            throw NERError.invalidArgument("cannot read calibration text \(path): \(error.reason)")
+            throw NERError.io("cannot read calibration text \(path): \(error.reason)")
         }
         guard let text = String(validating: data, as: UTF8.self) else {
             throw NERError.invalidArgument("calibration text \(path) is not UTF-8")
