@@ -19,6 +19,8 @@ struct LineCommand {
     /// Every type `--entities` (and `zhner redact --operator`) may name: the model's, the
     /// lexicon's and the patterns'.
     let knownTypes: [String]
+    /// The types the output can hold with these options (`--entities`, `--patterns`).
+    let foundTypes: Set<String>
     private let workers: Int
     private let batch: Int
     private let encoding: InputEncoding
@@ -56,7 +58,10 @@ struct LineCommand {
             throw CLIError.usage("--output \(outputPath) is the input file; write to another file")
         }
         let types = filter.map(Set.init)
-        entities = LineEntities(recognizer: recognizer, lexicon: lexicon, patternTypes: patterns.types(filter: types), types: types,
+        let patternTypes = patterns.types(filter: types)
+        foundTypes = Set(recognizer.entityTypes + (lexicon?.entries.map(\.type) ?? [])).filter { types?.contains($0) ?? true }
+            .union(patternTypes)
+        entities = LineEntities(recognizer: recognizer, lexicon: lexicon, patternTypes: patternTypes, types: types,
                                 textField: args.value("text-field"), inputName: inputPath == "-" ? "stdin" : inputPath)
     }
 

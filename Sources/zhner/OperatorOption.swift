@@ -4,7 +4,8 @@ import NERCore
 /// options; `default` as TYPE sets the operator of every type not named. Parameters follow the
 /// operator, separated by colons, in the order and with the names of the API's fields:
 /// `replace:template` (the rest of the entry, colons included), `mask:keep_first:keep_last:mask_char`
-/// (each optional), `hash:length`. A type named twice keeps the last.
+/// (each optional), `hash:length`. A type named twice is refused: which of the two was meant is
+/// not known, and keeping the last turned `PER=mask,PER=keep` into names left in clear unsaid.
 enum OperatorOption {
     struct Parsed {
         var operators: [String: RedactionOperator] = [:]
@@ -16,6 +17,9 @@ enum OperatorOption {
         var parsed = Parsed()
         for entry in values.flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false) }) {
             let (type, op) = try parse(entry: String(entry), template: template)
+            if type == "default" ? parsed.fallback != nil : parsed.operators[type] != nil {
+                throw CLIError.usage("--operator: \(type) is named twice; give each type one operator")
+            }
             if type == "default" { parsed.fallback = op } else { parsed.operators[type] = op }
         }
         return parsed

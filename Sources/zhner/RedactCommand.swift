@@ -30,6 +30,7 @@ enum RedactCommand: Command {
                             whatever --patterns says)
           --operator SPEC   how each type is redacted: TYPE=OP entries, comma-separated or in
                             repeated options; TYPE default stands for every type not named.
+                            Each type once; a type these options never find is an error.
                             OP is one of:
                               replace[:template]  the template: {type} is the type, {label} its
                                                   Chinese name (人物, 地点, 机构, 电话, ...). The
@@ -94,6 +95,11 @@ enum RedactCommand: Command {
         let command = try LineCommand(args, defaultPatterns: .pii)
         if let unknown = parsed.operators.keys.sorted().first(where: { !command.knownTypes.contains($0) }) {
             throw CLIError.usage("--operator: \(unknown) is not a type of this model, the lexicon or the patterns")
+        }
+        // An operator for a type these options never find looks like protection and is none
+        // (--patterns none --operator PHONE=mask left every phone number in clear).
+        if let unfound = parsed.operators.keys.sorted().first(where: { !command.foundTypes.contains($0) }) {
+            throw CLIError.usage("--operator: \(unfound) is never found with these --patterns/--entities; add it (--patterns all, or to --entities)")
         }
         let renderer = RedactRenderer(format: format, source: command.entities, policy: policy, originals: args.flag("with-originals"))
         try command.run { lines, firstLine in renderer.render(lines, firstLine: firstLine) }

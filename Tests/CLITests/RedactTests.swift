@@ -109,6 +109,11 @@ struct RedactTests {
         (["--operator", "PHONE=hash:4"], "length must be an integer in 8...64"),
         (["--operator", "PER=keep:1"], "takes no parameters"),
         (["--operator", "NOPE=keep"], "NOPE is not a type"),
+        // Ambiguous or idle operators look like protection and are none (names, phones in clear).
+        (["--operator", "PER=mask,PER=keep"], "PER is named twice"),
+        (["--operator", "default=mask", "--operator", "default=keep"], "default is named twice"),
+        (["--patterns", "none", "--operator", "PHONE=mask"], "PHONE is never found with these --patterns/--entities"),
+        (["--entities", "LOC", "--operator", "PER=mask"], "PER is never found"),
         (["--operator", "PHONE=hash"], "needs a key"),
         (["--template", "a\tb"], "--template"),
         (["--format", "conll"], "--format"),
