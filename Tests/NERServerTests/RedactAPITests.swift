@@ -95,6 +95,10 @@ import ZhnerTestSupport
         ("{\"text\": \"a\", \"operators\": {\"PHONE\": {\"type\": \"hash\"}}}", "/v1/redact/stream", "key_required", "--redact-key-file"),
         ("{\"text\": \"a\", \"include_originals\": \"yes\"}", "/v1/redact", "wrong_type", "\"include_originals\""),
         ("{\"text\": \"a\", \"patterns\": \"sk-SECRET\"}", "/v1/redact", "unknown_patterns", "\"patterns\""),
+        // Operators that would protect nothing, or either of two.
+        ("{\"text\": \"a\", \"patterns\": \"none\", \"operators\": {\"PHONE\": {\"type\": \"mask\"}}}", "/v1/redact", "unfound_type", "\"patterns\": \"all\""),
+        ("{\"text\": \"a\", \"types\": [\"LOC\"], \"operators\": {\"PER\": {\"type\": \"mask\"}}}", "/v1/redact/stream", "unfound_type", "\"types\""),
+        ("{\"text\": \"a\", \"operators\": {\"PER\": {\"type\": \"mask\"}, \"PER\": {\"type\": \"keep\"}}}", "/v1/redact", "duplicate_name", "same name twice"),
     ])
     func badBodiesAre400s(_ body: String, _ route: String, _ code: String, _ named: String) throws {
         let server = try ServerProcess()

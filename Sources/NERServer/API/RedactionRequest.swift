@@ -48,6 +48,12 @@ struct RedactionRequest: Sendable {
         case let other?: throw .badRequest("wrong_type", "\"include_originals\" must be true or false, got \(RequestDecoding.typeName(other))")
         }
         policy = try Self.policy(object["operators"], types: limits.entityTypes + PatternType.allCases.map(\.rawValue), key: key)
+        // An operator for a type this request never finds looks like protection and is none
+        // ("patterns": "none" with a PHONE operator left every phone number in clear).
+        let found = Set(limits.entityTypes.filter { request.types?.contains($0) ?? true }).union(request.patternTypes)
+        if let named = object["operators"] as? [String: Any], named.keys.contains(where: { $0 != "default" && !found.contains($0) }) {
+            throw .badRequest("unfound_type", "\"operators\" names a type this request never finds; add it to \"types\", or send \"patterns\": \"all\"")
+        }
     }
 
     /// Without "patterns": the server's --patterns, but at least pii. A redaction that leaves

@@ -108,8 +108,11 @@ enum RequestDecoding {
         } catch {
             throw .badRequest("invalid_json", "\(source) is not valid JSON")
         }
-        guard !hasTrailingComma(body) else {
-            throw .badRequest("invalid_json", "\(source) is not valid JSON: a comma before } or ]")
+        switch strictnessProblem(body) {
+        case .trailingComma: throw .badRequest("invalid_json", "\(source) is not valid JSON: a comma before } or ]")
+        case .repeatedName:
+            throw .badRequest("duplicate_name", "\(source) has an object with the same name twice; send each name once")
+        case nil: break
         }
         guard let object = parsed as? [String: Any] else {
             throw .badRequest("wrong_type", "\(source) must be a JSON object, got \(typeName(parsed))")
@@ -121,32 +124,58 @@ enum RequestDecoding {
         return object
     }
 
-    /// Foundation's parser accepts a comma before `}` or `]`, which RFC 8259 does not. Run on a body
-    /// that parsed, so its strings are well formed and a quote not escaped always starts or ends one.
-    private static func hasTrailingComma(_ body: [UInt8]) -> Bool {
-        var inString = false
-        var escaped = false
+    enum StrictnessProblem { case trailingComma, repeatedName }
+
+    /// What Foundation's parser lets through that strict JSON does not: a comma before `}` or `]`
+    /// (RFC 8259 has none), and a name twice in one object, of which it keeps the last (RFC 8259:
+    /// names SHOULD be unique; a check or proxy reading the first would see another request than
+    /// the one run, e.g. `{"PER": {"type": "mask"}, "PER": {"type": "keep"}}` leaves names in
+    /// clear). Run on a body that parsed, so its strings are well formed and a quote not escaped
+    /// always starts or ends one.
+    static func strictnessProblem(_ body: [UInt8]) -> StrictnessProblem? {
+        // Per open object the names seen so far (escapes decoded); nil for an array.
+        var open: [Set<String>?] = []
         var afterComma = false
-        for b in body {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if b == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if b == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                continue
-            }
+        var expectName = false
+        var i = 0
+        while i < body.count {
+            let b = body[i]
             switch b {
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): continue
-            case UInt8(ascii: "}"), UInt8(ascii: "]"): if afterComma { return true }
-            case UInt8(ascii: "\""): inString = true
-            default: break
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                i += 1
+                continue
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if afterComma { return .trailingComma }
+                open.removeLast()
+            case UInt8(ascii: "{"):
+                open.append([])
+                expectName = true
+            case UInt8(ascii: "["):
+                open.append(nil)
+            case UInt8(ascii: ","):
+                expectName = open.last.map { $0 != nil } ?? false
+            case UInt8(ascii: "\""):
+                let start = i
+                var escaped = false
+                i += 1
+                while body[i] != UInt8(ascii: "\"") {
+                    if body[i] == UInt8(ascii: "\\") { escaped = true; i += 1 }
+                    i += 1
+                }
+                if expectName {
+                    expectName = false
+                    let quoted = body[start...i]
+                    let name = escaped ? (try? JSONSerialization.jsonObject(with: Data(quoted), options: [.fragmentsAllowed])) as? String
+                                       : String(decoding: quoted.dropFirst().dropLast(), as: UTF8.self)
+                    if let name, open[open.count - 1]?.insert(name).inserted == false { return .repeatedName }
+                }
+            default:
+                break
             }
             afterComma = b == UInt8(ascii: ",")
+            i += 1
         }
-        return false
+        return nil
     }
 
     private static func checkedLength(_ text: String, name: String, limits: RequestLimits) throws(APIError) -> Int {
