@@ -40,10 +40,10 @@ struct JSONObjectFile {
             if let def { return def }
             throw NERError.modelFile(path, "missing \"\(key)\"")
         }
-        guard let n = JSONValue.number(v), n.doubleValue == n.doubleValue.rounded(), n.intValue >= min,
-              n.intValue <= 1 << 30
-        else { throw NERError.modelFile(path, "\"\(key)\" must be an integer ≥ \(min)") }
-        return n.intValue
+        guard let n = JSONValue.integer(v), n >= min, n <= 1 << 30 else {
+            throw NERError.modelFile(path, "\"\(key)\" must be an integer in \(min)...\(1 << 30)")
+        }
+        return n
     }
 
     func float(_ key: String, default def: Float) throws -> Float {
