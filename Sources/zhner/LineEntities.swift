@@ -45,10 +45,18 @@ struct LineEntities: Sendable {
 
     /// The final entities of each text, in order.
     func entities(_ texts: [String]) -> [[Entity]] {
-        zip(texts, recognizer.recognize(batch: texts)).map { text, model in
-            OutputEntities.finalEntities(text: text, model: model, lexicon: lexicon, patternTypes: patternTypes, types: types)
+        let long = texts.map { $0.utf8.count > Self.longLineBytes }
+        var model = recognizer.recognize(batch: zip(texts, long).filter { !$0.1 }.map(\.0)).makeIterator()
+        return zip(texts, long).map { text, isLong in
+            isLong ? recognizer.finalEntities(partsOf: text, partCharacters: Recognizer.documentPartCharacters,
+                                              lexicon: lexicon, patternTypes: patternTypes, types: types)
+                   : OutputEntities.finalEntities(text: text, model: model.next()!, lexicon: lexicon, patternTypes: patternTypes, types: types)
         }
     }
+
+    /// A line longer than this runs part by part (`Recognizer.finalEntities(partsOf:...)`), so that
+    /// its memory is the line and its entities, not the model's state of all of it.
+    static let longLineBytes = 1 << 20
 
     /// The text of a JSONL record: its `field`, which must be a string.
     static func text(ofRecord line: String, field: String, adding: String?) throws(RecordError) -> String {

@@ -138,3 +138,18 @@ final class ResultBox: @unchecked Sendable {
     func set(_ i: Int, _ v: [[Entity]]) { lock.withLock { values[i] = v } }
     func get(_ i: Int) -> [[Entity]]? { lock.withLock { values[i] } }
 }
+
+/// A long text held whole but run part by part (`zhner tag`'s lines over 1 MiB): the same final
+/// entities as run whole, lexicon and patterns included, when its parts end at sentence ends.
+@Test func partsGiveTheWholeTextsEntities() throws {
+    let base = try Fixtures.json("models/long_text.json")["text"] as! String
+    var text = ""
+    while text.unicodeScalars.count < 20_000 { text += base + "电话13812345678。" }
+    let r = LongTextTests.recognizer
+    let lexicon = try UserLexicon(parsing: "北京\tLOC\n", name: "test")
+    let patterns = PatternMode.all.types(filter: nil)
+    let whole = OutputEntities.finalEntities(text: text, model: r.recognize(text), lexicon: lexicon, patternTypes: patterns, types: nil)
+    let parts = r.finalEntities(partsOf: text, partCharacters: 1_000, lexicon: lexicon, patternTypes: patterns, types: nil)
+    #expect(whole.count > 500 && whole.contains { $0.type == "PHONE" })
+    #expect(parts == whole)
+}

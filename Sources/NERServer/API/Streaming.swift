@@ -14,10 +14,9 @@ struct StreamedPart {
 }
 
 extension APIHandler {
-    /// Code points per part of a document (`TextSegments`): what a stream of one holds at a time
-    /// (`MemoryBudget.documentCharge`). Only a run this long without a sentence end is cut
-    /// elsewhere than where the whole text's sentences end.
-    static let documentPartCharacters = 32_768
+    /// Code points per part of a document: what a stream of one holds at a time
+    /// (`MemoryBudget.documentCharge`).
+    static let documentPartCharacters = Recognizer.documentPartCharacters
 
     /// NDJSON: one line per piece as it is computed, made by `line` from the piece's part, its
     /// final entities and the code points covered so far (offsets count from the start of the
