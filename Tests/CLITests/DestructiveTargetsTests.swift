@@ -88,3 +88,17 @@ func modelFilesThatAreNotFilesAreNamed(_ file: String, _ kind: String) throws {
     let reason = kind == "folder" ? "it is a folder, not a file" : "not a regular file (a FIFO, socket or device)"
     #expect(r.status == 66 && r.stderr.contains(file) && r.stderr.contains(reason), "\(r.status) \(r.stderr)")
 }
+
+/// `id2label` with one id spelled twice ("6" and "06") left another id without a label, and loading
+/// the model crashed (found by FuzzModelFiles): now a model error naming the field.
+@Test(arguments: [["0": "O", "00": "B-PER"], ["0": "O", "+1": "B-PER", "1": "I-PER"]])
+func id2labelWithAnIdTwiceIsAModelError(_ labels: [String: String]) throws {
+    let dir = try Zhner.scratchDirectory("zhner-labels")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try FileManager.default.copyItem(atPath: Zhner.tinyModel, toPath: dir + "/m")
+    var config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/m/config.json"))) as! [String: Any]
+    config["id2label"] = labels
+    try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: dir + "/m/config.json"))
+    let r = try Zhner.run(["tag", "--model", dir + "/m"], stdin: Data("北京".utf8))
+    #expect(r.status == 66 && r.stderr.contains("id2label must map"), "\(r.status) \(r.stderr)")
+}

@@ -94,7 +94,12 @@ struct JSONObjectFile {
             }
             labels[i] = name
         }
-        return labels.map { $0! }
+        // Two spellings of one id ("1" and "01", or "+1") leave another id without a label.
+        let named = labels.compactMap { $0 }
+        guard named.count == labels.count else {
+            throw NERError.modelFile(path, "id2label must map \"0\"…\"\(raw.count - 1)\" to label names, each id once")
+        }
+        return named
     }
 }
 
