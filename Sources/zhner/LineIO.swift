@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import NERCore
 
 /// Reads a file (or stdin) line by line in bounded memory, decoding each line from `encoding` (a
 /// BOM is skipped, never part of the text); lines are split on "\n" and a trailing "\r" is
@@ -223,17 +224,9 @@ func isSameFile(_ a: String, _ b: String) -> Bool {
 /// error (exit 74) naming `what`; a device or FIFO reads as its bytes (/dev/null: none), where
 /// FileManager.contents(atPath:) gave nil and the caller's "cannot read" for an empty file.
 func readWholeFile(_ path: String, _ what: String) throws -> Data {
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-        throw CLIError.io("cannot read \(what) \(path): no such file")
-    }
-    if isFolder.boolValue { throw CLIError.io("cannot read \(what) \(path): it is a folder") }
     do {
-        // A FileHandle, since Data(contentsOf:) refuses a character device such as /dev/null.
-        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        return try handle.readToEnd() ?? Data()
+        return try FileBytes.read(path, streams: true)
     } catch {
-        throw CLIError.io("cannot read \(what) \(path): permission denied or unreadable")
+        throw CLIError.io("cannot read \(what) \(path): \(error.reason)")
     }
 }

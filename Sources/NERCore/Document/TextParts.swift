@@ -31,6 +31,14 @@ extension Recognizer {
         add(scalars[...], tokens: tokens, into: &summary)
     }
 
+    /// The summary of a whole text read in `parts` (the first reading of a document).
+    public func summary<Bytes>(of parts: TextSegments<Bytes>) throws(InvalidUTF8) -> TextSummary {
+        var parts = parts
+        var summary = TextSummary()
+        while let part = try parts.next() { summarize(part.text.unicodeScalars, into: &summary) }
+        return summary
+    }
+
     /// The summary of a whole text of `tokens` tokens (already encoded by the caller).
     func summary(of scalars: [Unicode.Scalar], tokens: Int) -> TextSummary {
         var s = TextSummary()
@@ -64,15 +72,13 @@ extension Recognizer {
     /// sentence end.
     public func finalEntities(partsOf text: String, partCharacters: Int, lexicon: UserLexicon?, patternTypes: Set<String>,
                               types: Set<String>?) -> [Entity] {
-        var summary = TextSummary()
         // A String's UTF-8 is valid: the parts never throw.
-        var parts = TextSegments(text.utf8.makeIterator(), limit: partCharacters)
-        while let part = try? parts.next() { summarize(part.text.unicodeScalars, into: &summary) }
+        let summary = (try? summary(of: TextSegments(text.utf8.makeIterator(), limit: partCharacters))) ?? TextSummary()
         var entities: [Entity] = []
-        parts = TextSegments(text.utf8.makeIterator(), limit: partCharacters)
+        var parts = TextSegments(text.utf8.makeIterator(), limit: partCharacters)
         while let part = try? parts.next() {
-            var model: [Entity] = []
-            recognize(part: part.text, of: summary, pieceTokens: 1 << 30) { found, _, _ in model += found }
+            let doc = prepare(part.text, partOf: summary)
+            let model = run([(doc, doc.sentences.indices)], decode: decode)[0].flatMap { $0 }
             for var e in OutputEntities.finalEntities(text: part.text, model: model, lexicon: lexicon, patternTypes: patternTypes, types: types) {
                 e.start += part.start
                 e.end += part.start

@@ -68,8 +68,9 @@ public struct UserLexicon: Sendable {
 
     /// Reads and parses a lexicon file.
     public static func load(path: String) throws -> UserLexicon {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else {
-            throw NERError.invalidArgument("cannot read the lexicon \(path)")
+        let data: Data
+        do { data = try FileBytes.read(path, streams: true) } catch {
+            throw NERError.invalidArgument("cannot read the lexicon \(path): \(error.reason)")
         }
         return try load(data, name: path)
     }

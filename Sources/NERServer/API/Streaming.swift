@@ -33,9 +33,8 @@ extension APIHandler {
         case .whole(let t):
             total = t.unicodeScalars.count
         case .document(let spool):
-            var parts = TextSegments(spool.bytes(), limit: Self.documentPartCharacters)
             do throws(InvalidUTF8) {
-                while let part = try parts.next() { recognizer.summarize(part.text.unicodeScalars, into: &whole) }
+                whole = try recognizer.summary(of: TextSegments(spool.bytes(), limit: Self.documentPartCharacters))
             } catch {
                 return ex.respond(APIError.badRequest("invalid_utf8", "the document is not valid UTF-8 at byte \(error.byteOffset) (counted from 0); send UTF-8 text").response)
             }
