@@ -23,7 +23,7 @@ import Testing
         // (Held only by `clients`, so that emptying it closes them.)
         var clients = [try RawHTTP(port: server.port)]
         try clients[0].send("POST", "/v1/entities/stream", headers: Self.json, body: body)
-        poll { clients[0].receiveAvailable(max: 1) > 0 }
+        try poll { clients[0].receiveAvailable(max: 1) > 0 }
         for _ in 0..<3 {
             clients.append(try RawHTTP(port: server.port))
             try clients.last!.send("POST", "/v1/entities/stream", headers: Self.json, body: body)

@@ -20,7 +20,7 @@ import Testing
         let probePort = try #require(server.probePort)
         let baseline = openSockets(server.process.processIdentifier)
         var held = try (0..<cap).map { _ in try holder(server.port) }
-        poll { openSockets(server.process.processIdentifier) >= baseline + cap }
+        try poll { openSockets(server.process.processIdentifier) >= baseline + cap }
         #expect(openSockets(server.process.processIdentifier) == baseline + cap, "the main listener's places are not all held")
 
         for path in ["/healthz", "/readyz"] {
@@ -71,7 +71,7 @@ import Testing
         let server = try ServerProcess(["--max-connections-per-client", "2", "--connection-timeout-s", "60"])
         let baseline = openSockets(server.process.processIdentifier)
         var held = try (0..<2).map { _ in try holder(server.port) }
-        poll { openSockets(server.process.processIdentifier) >= baseline + 2 }
+        try poll { openSockets(server.process.processIdentifier) >= baseline + 2 }
 
         // A third from 127.0.0.1 is closed unanswered; 127.0.0.2 is served.
         let over = try RawHTTP(port: server.port)
@@ -83,7 +83,7 @@ import Testing
 
         // A place freed is the address's again.
         held.removeLast()
-        poll { openSockets(server.process.processIdentifier) <= baseline + 1 }
+        try poll { openSockets(server.process.processIdentifier) <= baseline + 1 }
         #expect(try server.request("GET", "/healthz").status == 200)
         #expect(held.count == 1)
     }

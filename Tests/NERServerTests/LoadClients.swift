@@ -103,13 +103,23 @@ func metric(_ server: ServerProcess, _ name: String, headers: [String: String] =
     return text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
 }
 
-/// Asks every 50 ms until `condition` holds, for at most 2 minutes (the expectations after it then
-/// fail rather than the suite hanging).
-func poll(_ condition: () throws -> Bool) rethrows {
+/// Asks every 50 ms until `condition` holds; after 2 minutes the test fails here. (It once went on
+/// silently instead: a condition that could never hold, no /metrics answer shows zero requests in
+/// flight because it counts itself, made a test wait out two polls of 2,400 requests each, and the
+/// allocator's residue of those requests, not of the burst it meant to measure, failed it on a
+/// loaded host.)
+func poll(sourceLocation: SourceLocation = #_sourceLocation, _ condition: () throws -> Bool) throws {
     for _ in 0..<2400 {
         if try condition() { return }
         usleep(50_000)
     }
+    throw NeverHeld(sourceLocation: sourceLocation)
+}
+
+/// A `poll` whose condition did not hold within its 2 minutes.
+struct NeverHeld: Error, CustomStringConvertible {
+    let sourceLocation: SourceLocation
+    var description: String { "the condition polled at \(sourceLocation) did not hold within 2 minutes" }
 }
 
 /// The server process's open sockets, from /proc (Linux).

@@ -66,7 +66,7 @@ import Testing
         }
         let r = try server.post("/v1/entities", json: Texts.json(["text": Texts.sentence]))
         #expect(r.status == 200)
-        poll { server.stderr.components(separatedBy: "\"aborted\": true").count == 9 }
+        try poll { server.stderr.components(separatedBy: "\"aborted\": true").count == 9 }
         let fds = "/proc/\(server.process.processIdentifier)/fd"
         let spooled = try FileManager.default.contentsOfDirectory(atPath: fds).filter { fd in
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fds)/\(fd)"))?.hasSuffix("(deleted)") == true

@@ -36,15 +36,20 @@ final class MemoryBudget: Sendable {
 
     init(limit: Int?) { self.limit = limit }
 
-    /// Two malloc arenas, unless the operator set `MALLOC_ARENA_MAX`. glibc gives each thread that
-    /// allocates an arena of its own (up to 8 per core); `malloc_trim` can only return an arena's
-    /// pages above its last live allocation, and the workers', decoders' and polling thread's
-    /// arenas each kept 1–3 MB after a burst (RSS 12 % over idle with a small model; with two
-    /// arenas, 1 %). The threads allocate little while they run, so they hardly contend for them.
+    /// One malloc arena, unless the operator set `MALLOC_ARENA_MAX`. glibc gives each thread that
+    /// allocates an arena of its own (up to 8 per core), and `malloc_trim` gives back only the free
+    /// pages inside an arena, never the top of any arena but the first (glibc 2.36 `mtrim`); a
+    /// second arena's top shrinks on `free` only past a trim threshold that glibc raises to twice
+    /// the largest block it unmapped (up to 64 MB). So with two arenas, 4–7 MB of request bodies
+    /// freed at a second arena's top stayed resident after a burst on a loaded host (3 runs in 8;
+    /// with eight arenas, 1–3 MB per arena); with one, the burst's residue was 0.1–0.2 MB in 10 of 10
+    /// (RELIABILITY.md, bug 18). The threads allocate little while they run (glibc's per-thread
+    /// cache takes the small blocks): with 2 workers, one arena cost no measurable throughput. A
+    /// host with many workers may set `MALLOC_ARENA_MAX` higher (docs/OPERATIONS.md).
     /// Called before the server starts its threads.
     static func limitArenas() {
         #if canImport(Glibc)
-        if getenv("MALLOC_ARENA_MAX") == nil { _ = glibcMallopt(-8 /* M_ARENA_MAX */, 2) }
+        if getenv("MALLOC_ARENA_MAX") == nil { _ = glibcMallopt(-8 /* M_ARENA_MAX */, 1) }
         #endif
     }
 
