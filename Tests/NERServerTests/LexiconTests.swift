@@ -10,19 +10,11 @@ import Testing
 @Suite(.serialized) struct LexiconTests {
     static func entities(_ r: HTTPResult) throws -> [[String: Any]] { try r.json()["entities"] as! [[String: Any]] }
 
-    static func metric(_ server: ServerProcess, _ name: String) throws -> Int? {
-        let text = try server.request("GET", "/metrics").text
-        return text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Int($0.split(separator: " ")[1]) }
-    }
-
-    /// SIGHUP, then waits (polling, up to a minute) until `done` holds.
-    static func reload(_ server: ServerProcess, until done: () throws -> Bool) throws {
+    /// SIGHUP, then waits (`poll`) until `done` holds.
+    static func reload(_ server: ServerProcess, sourceLocation: SourceLocation = #_sourceLocation,
+                       until done: () throws -> Bool) throws {
         kill(server.process.processIdentifier, SIGHUP)
-        for _ in 0..<600 {
-            if try done() { return }
-            usleep(100_000)
-        }
-        Issue.record("the server did not reload its lexicon")
+        try poll(sourceLocation: sourceLocation, done)
     }
 
     @Test func lexiconAppliesEverywhereAndReloadsOnSIGHUP() throws {
@@ -51,20 +43,20 @@ import Testing
         // A lexicon type is a type requests may ask for.
         let only = try server.post("/v1/entities", json: Texts.json(["text": Texts.sentence, "types": ["PLACE"]]))
         #expect(try Self.entities(only).map { $0["text"] as! String } == ["北京工"])
-        #expect(try Self.metric(server, "zhner_lexicon_entries") == 1)
-        #expect(try Self.metric(server, "zhner_lexicon_generation") == 1)
+        #expect(try metric(server, "zhner_lexicon_entries") == 1)
+        #expect(try metric(server, "zhner_lexicon_generation") == 1)
 
         // Rewritten file + SIGHUP: the new name is found.
         try "北京工\tPLACE\n# added\n张伟\tVIP\n".write(toFile: file, atomically: true, encoding: .utf8)
-        try Self.reload(server) { try Self.metric(server, "zhner_lexicon_generation") == 2 }
-        #expect(try Self.metric(server, "zhner_lexicon_entries") == 2)
+        try Self.reload(server) { try metric(server, "zhner_lexicon_generation") == 2 }
+        #expect(try metric(server, "zhner_lexicon_entries") == 2)
         let after = try Self.entities(try server.post("/v1/entities", json: Texts.json(["text": Texts.sentence])))
         #expect(after.contains { $0["text"] as? String == "张伟" && $0["type"] as? String == "VIP" && $0["source"] as? String == "lexicon" })
 
         // A bad file: the old lexicon stays, the failure is logged and counted.
         try "张伟\tVIP\n只有一列\n".write(toFile: file, atomically: true, encoding: .utf8)
-        try Self.reload(server) { try Self.metric(server, "zhner_lexicon_reload_failures_total") == 1 }
-        #expect(try Self.metric(server, "zhner_lexicon_generation") == 2)
+        try Self.reload(server) { try metric(server, "zhner_lexicon_reload_failures_total") == 1 }
+        #expect(try metric(server, "zhner_lexicon_generation") == 2)
         let kept = try Self.entities(try server.post("/v1/entities", json: Texts.json(["text": Texts.sentence])))
         #expect(Texts.canonical(kept) == Texts.canonical(after))
         #expect(server.stderr.contains("\"event\": \"lexicon_reload_failed\""))
@@ -75,7 +67,7 @@ import Testing
     @Test func withoutLexiconSIGHUPChangesNothing() throws {
         let server = try ServerProcess()
         let before = try server.post("/v1/entities", json: Texts.json(["text": Texts.sentence]))
-        #expect(try Self.metric(server, "zhner_lexicon_generation") == nil)
+        #expect(try metric(server, "zhner_lexicon_generation") == nil)
         kill(server.process.processIdentifier, SIGHUP)
         var logged = false
         for _ in 0..<600 where !logged {
