@@ -64,7 +64,7 @@ struct LineEntities: Sendable {
         do {
             object = try JSONSerialization.jsonObject(with: Data(line.utf8), options: [.fragmentsAllowed])
         } catch {
-            throw RecordError(message: "not valid JSON")
+            throw RecordError(message: "not valid JSON\(JSONParseError.reason(error) ?? "")")
         }
         guard let record = object as? [String: Any] else { throw RecordError(message: "not a JSON object") }
         guard let value = record[field] else { throw RecordError(message: "no field \"\(field)\"") }

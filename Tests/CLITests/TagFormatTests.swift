@@ -82,9 +82,10 @@ struct TagFormatTests {
         ("{\"id\": 9}", "line 2: no field \"text\""),
         ("{\"text\": 5}", "line 2: field \"text\" is not a string"),
         ("{\"text\": null}", "line 2: field \"text\" is not a string"),
-        ("{\"text\": \"a\"", "line 2: not valid JSON"),
+        ("{\"text\": \"a\"", "line 2: not valid JSON: it ends before its JSON does"),
+        ("{\"text\": \"北京\",,}", "line 2: not valid JSON at byte 18"),
         ("[\"text\"]", "line 2: not a JSON object"),
-        ("", "line 2: not valid JSON"),
+        ("", "line 2: not valid JSON: it ends before its JSON does"),
         ("{\"text\": \"a\", \"entities\": []}", "line 2: already has an \"entities\" field"),
         // Both kept in the output, entities for one of them: refused, as redact refuses it.
         ("{\"text\": \"张伟\", \"\\u0074ext\": \"北京\"}", "line 2: has the field \"text\" more than once"),

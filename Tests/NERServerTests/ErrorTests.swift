@@ -31,6 +31,13 @@ import Testing
             let message = (try r.json()["error"] as? [String: Any])?["message"] as? String
             #expect(message?.isEmpty == false)
         }
+        // Where the parser stopped (bytes), or why; never the body's content.
+        for (body, message) in [("{\"text\": \"北京\",,}", "the body is not valid JSON at byte 18"),
+                                ("{\"text\": ", "the body is not valid JSON: it ends before its JSON does"),
+                                ("{\"text\": 1e999}", "the body is not valid JSON: a number beyond the range of a 64-bit float (±1.8e308)")] {
+            let r = try server.post("/v1/entities", json: body)
+            #expect((try r.json()["error"] as? [String: Any])?["message"] as? String == message, "\(body)")
+        }
         var invalid = Data("{\"text\": \"好".utf8)
         invalid.append(contentsOf: [0xE4, 0xB8, 0x22, 0x7D])
         let r = try server.request("POST", "/v1/entities", headers: ["Content-Type": "application/json"], body: invalid)

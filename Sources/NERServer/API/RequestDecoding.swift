@@ -106,7 +106,7 @@ enum RequestDecoding {
         do {
             parsed = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
         } catch {
-            throw .badRequest("invalid_json", "\(source) is not valid JSON")
+            throw .badRequest("invalid_json", "\(source) is not valid JSON\(JSONParseError.reason(error) ?? "")")
         }
         switch strictnessProblem(body) {
         case .trailingComma: throw .badRequest("invalid_json", "\(source) is not valid JSON: a comma before } or ]")
