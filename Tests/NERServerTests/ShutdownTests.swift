@@ -118,9 +118,7 @@ import Testing
             return c
         }
         // All four in (the metrics request is the fifth), one running.
-        for _ in 0..<200 where try metric(server, "zhner_http_inflight_requests") != 5 || metric(server, "zhner_workers_busy") != 1 {
-            usleep(50_000)
-        }
+        try poll { try metric(server, "zhner_http_inflight_requests") == 5 && metric(server, "zhner_workers_busy") == 1 }
         #expect(server.terminate() == 0)
         #expect(server.process.terminationReason == .exit)
         #expect(server.stderr.contains("\"closed_requests\": \"4\""))
