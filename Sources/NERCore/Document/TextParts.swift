@@ -19,7 +19,8 @@ public struct TextSummary: Sendable {
 
 extension Recognizer {
     /// Code points per part of a document (`TextSegments`), the server's and `zhner tag`'s for a
-    /// long line: what one holds of the model's state at a time. Only a run this long without a
+    /// long line: what one holds of the model's state at a time (and what the server charges a
+    /// document stream for, `MemoryBudget.documentCharge`). Only a run this long without a
     /// sentence end is cut elsewhere than where the whole text's sentences end.
     public static let documentPartCharacters = 32_768
 

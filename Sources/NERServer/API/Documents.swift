@@ -35,7 +35,7 @@ extension APIHandler {
         } catch {
             return APIError.unavailable("spool_unavailable", "no file could be made for the document in --spool-dir: \(error.description)").response
         }
-        return charge(ex, MemoryBudget.documentCharge(partCharacters: Self.documentPartCharacters, pieceTokens: config.streamPieceTokens))?.response
+        return charge(ex, MemoryBudget.documentCharge(partCharacters: Recognizer.documentPartCharacters, pieceTokens: config.streamPieceTokens))?.response
     }
 
     private func documentTooLarge() -> APIError {

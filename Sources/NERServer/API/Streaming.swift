@@ -14,10 +14,6 @@ struct StreamedPart {
 }
 
 extension APIHandler {
-    /// Code points per part of a document: what a stream of one holds at a time
-    /// (`MemoryBudget.documentCharge`).
-    static let documentPartCharacters = Recognizer.documentPartCharacters
-
     /// NDJSON: one line per piece as it is computed, made by `line` from the piece's part, its
     /// final entities and the code points covered so far (offsets count from the start of the
     /// whole text), then `summary` and the trailer. Once the client is gone no further piece is
@@ -34,7 +30,7 @@ extension APIHandler {
             total = t.unicodeScalars.count
         case .document(let spool):
             do throws(InvalidUTF8) {
-                whole = try recognizer.summary(of: TextSegments(spool.bytes(), limit: Self.documentPartCharacters))
+                whole = try recognizer.summary(of: TextSegments(spool.bytes(), limit: Recognizer.documentPartCharacters))
             } catch {
                 return ex.respond(APIError.badRequest("invalid_utf8", "the document is not valid UTF-8 at byte \(error.byteOffset) (counted from 0); send UTF-8 text").response)
             }
@@ -73,7 +69,7 @@ extension APIHandler {
         case .whole(let t):
             run(StreamedPart(text: t, start: 0), partOf: nil)
         case .document(let spool):
-            var parts = TextSegments(spool.bytes(), limit: Self.documentPartCharacters)
+            var parts = TextSegments(spool.bytes(), limit: Recognizer.documentPartCharacters)
             // Read and checked once already: the second reading cannot fail but by the file.
             while !gone, let part = try? parts.next() {
                 run(StreamedPart(text: part.text, start: part.start), partOf: whole)
